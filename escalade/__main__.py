@@ -1,0 +1,3 @@
+from escalade.cli.main import main
+
+raise SystemExit(main())

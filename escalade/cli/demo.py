@@ -1,0 +1,51 @@
+"""`escalade demo`: an embedded SQLite database with demo data, the web server and the worker in
+one process."""
+
+from __future__ import annotations
+
+import sys
+import threading
+
+from escalade.cli.serve import add_server_arguments, collect_static, migrate, serve_forever
+
+
+def register(sub) -> None:
+    p = sub.add_parser("demo", help="run Escalade with demo data (web server and worker in one process)")
+    add_server_arguments(p)
+    p.add_argument("--no-serve", action="store_true", help="set up the data, print the logins and exit")
+    p.set_defaults(handler=run)
+
+
+def run(args) -> int:
+    from django.conf import settings
+
+    from escalade import clock, demo
+    from escalade.worker.loop import Worker
+
+    print(f"Database: {settings.DATABASES['default']['NAME']}", file=sys.stderr)
+    migrate()
+    collect_static()
+    logins = demo.load(clock.now())
+    url = f"http://{args.host}:{args.port}/"
+    print(
+        f"\nEscalade demo: {url}\n"
+        f"  admin      {logins.admin[0]} / {logins.admin[1]}    ({url}admin/)\n"
+        f"  agent      {logins.agent[0]} / {logins.agent[1]}\n"
+        f"  customer   {logins.customer[0]} / {logins.customer[1]}\n"
+        f"  API docs   {url}api/docs\n"
+        "Press Ctrl-C to stop.\n"
+    )
+    if args.no_serve:
+        return 0
+    stop = threading.Event()
+    worker = threading.Thread(target=Worker(stop=stop).run_forever, name="escalade-worker", daemon=True)
+    worker.start()
+    try:
+        serve_forever(args.host, args.port, args.threads)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        stop.set()
+        worker.join(timeout=10)
+        print("Escalade demo stopped.", file=sys.stderr)
+    return 0

@@ -1,0 +1,59 @@
+"""`escalade`: one command group, one module per subcommand."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+
+import escalade
+from escalade.cli import audit, demo, manage, serve, worker
+
+COMMANDS = [demo, serve, worker, manage, audit]
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="escalade",
+        description="Escalade: a self-hosted support desk that runs your Support & Escalation policy.",
+    )
+    parser.add_argument("--version", action="version", version=f"escalade {escalade.__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for module in COMMANDS:
+        module.register(sub)
+    return parser
+
+
+def setup_django() -> None:
+    """Load settings and apps. A bad setting ends the program with one clear line."""
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "escalade.settings")
+    import django
+    from django.core.exceptions import ImproperlyConfigured
+
+    from escalade.errors import SettingsError
+
+    try:
+        django.setup()
+    except (ImproperlyConfigured, SettingsError) as exc:
+        raise CliError(f"configuration error: {exc}") from None
+
+
+class CliError(Exception):
+    """Printed as one line on stderr; exit status 2."""
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        parser.print_help()
+        return 0
+    try:
+        if getattr(args, "needs_django", True):
+            setup_django()
+        return args.handler(args) or 0
+    except CliError as exc:
+        print(f"escalade: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130

@@ -1,0 +1,33 @@
+"""`escalade worker`: background work only (sweeps of due things and queued tasks)."""
+
+from __future__ import annotations
+
+import signal
+import sys
+import threading
+
+
+def register(sub) -> None:
+    p = sub.add_parser("worker", help="run the background worker")
+    p.add_argument("--once", action="store_true", help="do what is due now, then exit")
+    p.set_defaults(handler=run)
+
+
+def run(args) -> int:
+    from escalade.worker.loop import Worker
+
+    stop = threading.Event()
+
+    def drain(signum, frame):
+        print("escalade worker: finishing the current item, then stopping", file=sys.stderr)
+        stop.set()
+
+    signal.signal(signal.SIGTERM, drain)
+    signal.signal(signal.SIGINT, drain)
+    worker = Worker(stop=stop)
+    if args.once:
+        worker.run_until_idle()
+    else:
+        print("escalade worker: running (Ctrl-C or SIGTERM to stop)", file=sys.stderr)
+        worker.run_forever()
+    return 0

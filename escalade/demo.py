@@ -1,0 +1,129 @@
+"""Demo data: a vendor with four support levels, a partner MSP, three customers, their contacts
+and a handful of tickets in every state. Loading twice changes nothing."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+
+from escalade.orgs.access import Viewer
+from escalade.orgs.models import Agent, Contact, Level, Organisation, Partner, Team
+from escalade.tickets import services
+from escalade.tickets.models import Status, Ticket
+
+ADMIN = ("admin", "admin")
+CUSTOMER = ("alice", "alice")
+AGENT = ("vera", "vera")
+
+LEVELS = [
+    ("L1", "Help desk", 1),
+    ("L2", "Technical support", 2),
+    ("L3", "Engineering", 3),
+    ("L4", "Executive escalation", 4),
+]
+TEAMS = [("security", "Security"), ("engineering", "Engineering"), ("account-management", "Account management")]
+
+
+@dataclass
+class Logins:
+    admin: tuple[str, str] = ADMIN
+    customer: tuple[str, str] = CUSTOMER
+    agent: tuple[str, str] = AGENT
+
+
+def _user(username: str, password: str, **extra):
+    users = get_user_model().objects
+    user = users.filter(username=username).first()
+    if user is None:
+        user = users.create_user(username=username, password=password, **extra)
+    return user
+
+
+@transaction.atomic
+def load(now: dt.datetime) -> Logins:
+    """Create the demo world if it is not there yet."""
+    _user(ADMIN[0], ADMIN[1], is_staff=True, is_superuser=True, email="admin@escalade.example.com")
+    levels = {}
+    for key, name, rank in LEVELS:
+        levels[key], _ = Level.objects.get_or_create(key=key, defaults={"name": name, "rank": rank})
+    teams = {}
+    for key, name in TEAMS:
+        teams[key], _ = Team.objects.get_or_create(key=key, defaults={"name": name})
+    northwind, _ = Partner.objects.get_or_create(slug="northwind-it", defaults={"name": "Northwind IT"})
+    acme, _ = Organisation.objects.get_or_create(
+        slug="acme", defaults={"name": "Acme Corp", "plan": "standard", "timezone": "Europe/London",
+                               "partner": northwind, "email_domains": "acme.example.com"})
+    globex, _ = Organisation.objects.get_or_create(
+        slug="globex", defaults={"name": "Globex", "plan": "premium", "timezone": "America/New_York",
+                                 "email_domains": "globex.example.com"})
+    Organisation.objects.get_or_create(
+        slug="initech", defaults={"name": "Initech", "plan": "extended", "timezone": "Australia/Sydney",
+                                  "email_domains": "initech.example.com"})
+
+    def contact(org, username, name, **flags):
+        user = _user(username, username, email=f"{username}@{org.email_domains}")
+        c, _ = Contact.objects.get_or_create(
+            organisation=org, email=f"{username}@{org.email_domains}",
+            defaults={"name": name, "user": user, **flags})
+        return c
+
+    alice = contact(acme, "alice", "Alice Archer", is_primary=True, is_technical=True,
+                    channel_preferences={"P1": ["sms", "phone", "email"], "*": ["email"]})
+    contact(acme, "bob", "Bob Baker", can_open_tickets=False)
+    gina = contact(globex, "gina", "Gina Gomez", is_primary=True, is_executive=True)
+
+    def agent(username, name, level_keys=(), team_keys=(), partner=None, is_manager=False):
+        user = _user(username, username, is_staff=False)
+        a, created = Agent.objects.get_or_create(
+            user=user, defaults={"name": name, "partner": partner, "is_manager": is_manager})
+        if created:
+            a.levels.set([levels[k] for k in level_keys])
+            a.teams.set([teams[k] for k in team_keys])
+        return a
+
+    vera = agent("vera", "Vera Vance", ["L1"])
+    leo = agent("leo", "Leo Lang", ["L2", "L3"], ["engineering"])
+    agent("sam", "Sam Sato", [], ["security"])
+    agent("max", "Max Moreau", is_manager=True)
+    agent("pat", "Pat Patel", ["L1", "L2"], partner=northwind)
+    for key, manager in (("L1", "max"), ("L2", "max")):
+        Level.objects.filter(key=key, manager__isnull=True).update(manager=Agent.objects.get(user__username=manager))
+
+    if not Ticket.objects.exists():
+        _tickets(now, alice, gina, vera, leo, levels)
+    return Logins()
+
+
+def _tickets(now, alice, gina, vera, leo, levels) -> None:
+    as_alice, as_gina = Viewer.of(alice.user), Viewer.of(gina.user)
+    as_vera, as_leo = Viewer.of(vera.user), Viewer.of(leo.user)
+    h = dt.timedelta(hours=1)
+
+    t = services.open_ticket(as_alice, organisation=alice.organisation, subject="VPN drops every 10 minutes",
+                             description="Since Monday the office VPN disconnects every 10 minutes.",
+                             priority="P2", category="performance", affected_users="whole London office",
+                             business_impact="Sales team cannot reach the CRM", at=now - 30 * h)
+    services.add_message(as_vera, t, body="Thanks Alice, we are looking at the tunnel logs.", at=now - 29 * h)
+    services.change_status(as_vera, t, Status.PENDING_CUSTOMER, at=now - 28 * h)
+
+    t = services.open_ticket(as_alice, organisation=alice.organisation, subject="Reset MFA for new starter",
+                             description="Please reset MFA for j.doe.", priority="P4", category="access",
+                             kind="administration", at=now - 50 * h)
+    services.add_message(as_vera, t, body="Done: j.doe can enrol again.", at=now - 49 * h)
+    services.change_status(as_vera, t, Status.RESOLVED, resolution_type="fixed", at=now - 49 * h)
+
+    t = services.open_ticket(as_gina, organisation=gina.organisation, subject="Platform unavailable",
+                             description="All users get HTTP 503.", priority="P1", category="functionality",
+                             channel="emergency_line", business_impact="Operations stopped", at=now - 2 * h)
+    services.update_ticket(as_vera, t, level=levels["L3"], assignee=leo,
+                           at=now - 2 * h + dt.timedelta(minutes=10))
+    services.add_message(as_leo, t, body="Engineering is on it; next update in 30 minutes.", at=now - h)
+    services.add_message(as_leo, t, body="Load balancer health checks failing after config push.",
+                         internal=True, at=now - h)
+
+    services.open_ticket(as_gina, organisation=gina.organisation, subject="Invoice shows wrong seat count",
+                         description="November invoice lists 120 seats; we have 95.", priority="P3",
+                         category="billing", kind="billing", at=now - 5 * h)

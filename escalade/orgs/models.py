@@ -1,0 +1,166 @@
+"""Who is involved: customers (organisations) and their contacts, partners, and agents
+with their support levels and teams. This app owns these tables."""
+
+from __future__ import annotations
+
+import zoneinfo
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+
+
+def validate_timezone(value: str) -> None:
+    try:
+        zoneinfo.ZoneInfo(value)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        raise ValidationError(f"{value!r} is not an IANA time zone (e.g. Europe/London)") from None
+
+
+class Partner(models.Model):
+    """An MSP or ISP that gives first-line support to the organisations it serves."""
+
+    name = models.CharField(max_length=200, unique=True)
+    slug = models.SlugField(unique=True)
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Organisation(models.Model):
+    """A customer. Its plan names a plan in the active support policy."""
+
+    name = models.CharField(max_length=200, unique=True)
+    slug = models.SlugField(unique=True)
+    plan = models.CharField(max_length=50, default="standard", help_text="A plan key from the support policy.")
+    timezone = models.CharField(max_length=64, default="UTC", validators=[validate_timezone])
+    partner = models.ForeignKey(
+        Partner,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="organisations",
+        help_text="The partner serving this customer as first-line support, if any.",
+    )
+    email_domains = models.CharField(
+        max_length=500, blank=True, help_text="Comma-separated mail domains of this customer."
+    )
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Contact(models.Model):
+    """A person at a customer."""
+
+    CHANNELS = ("email", "sms", "phone", "portal")
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="contacts")
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="contact"
+    )
+    name = models.CharField(max_length=200)
+    email = models.EmailField()
+    phone = models.CharField(max_length=40, blank=True)
+    is_primary = models.BooleanField(default=False)
+    is_technical = models.BooleanField(default=False)
+    is_executive = models.BooleanField(default=False)
+    is_billing = models.BooleanField(default=False)
+    can_open_tickets = models.BooleanField(
+        default=True, help_text="Authorised by the customer to open tickets and make requests."
+    )
+    channel_preferences = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text='Channels per priority, e.g. {"P1": ["sms", "phone", "email"], "*": ["email"]}.',
+    )
+    quiet_hours_start = models.TimeField(null=True, blank=True, help_text="Local time, contact's organisation.")
+    quiet_hours_end = models.TimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "email"], name="contact_email_unique_per_org"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.organisation})"
+
+    def clean(self) -> None:
+        prefs = self.channel_preferences or {}
+        if not isinstance(prefs, dict):
+            raise ValidationError({"channel_preferences": "must be an object of priority → list of channels"})
+        for priority, channels in prefs.items():
+            unknown = [c for c in channels if c not in self.CHANNELS] if isinstance(channels, list) else [channels]
+            if unknown:
+                allowed = ", ".join(self.CHANNELS)
+                raise ValidationError(
+                    {"channel_preferences": f"{priority}: unknown channel {unknown[0]!r}; use {allowed}"}
+                )
+
+    def channels_for(self, priority: str) -> list[str]:
+        """The channels this contact wants for tickets of `priority` (default: email)."""
+        prefs = self.channel_preferences or {}
+        return list(prefs.get(priority) or prefs.get("*") or ["email"])
+
+    @property
+    def roles(self) -> list[str]:
+        flags = {
+            "primary": self.is_primary,
+            "technical": self.is_technical,
+            "executive": self.is_executive,
+            "billing": self.is_billing,
+        }
+        return [role for role, on in flags.items() if on]
+
+
+class Level(models.Model):
+    """A support level of the escalation ladder (L1 help desk … L4 executive)."""
+
+    key = models.CharField(max_length=10, unique=True)
+    name = models.CharField(max_length=100)
+    rank = models.PositiveSmallIntegerField(unique=True, help_text="1 for L1, 2 for L2, …")
+    partner_runs_it = models.BooleanField(
+        default=False, help_text="Run by the customer's partner rather than the vendor (Zynstra L1/L2)."
+    )
+    manager = models.ForeignKey(
+        "Agent", null=True, blank=True, on_delete=models.SET_NULL, related_name="managed_levels"
+    )
+
+    class Meta:
+        ordering = ["rank"]
+
+    def __str__(self) -> str:
+        return f"{self.key} {self.name}"
+
+
+class Team(models.Model):
+    key = models.SlugField(unique=True)
+    name = models.CharField(max_length=100)
+    manager = models.ForeignKey(
+        "Agent", null=True, blank=True, on_delete=models.SET_NULL, related_name="managed_teams"
+    )
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Agent(models.Model):
+    """Staff of the vendor (partner is empty) or of a partner."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="agent")
+    name = models.CharField(max_length=200)
+    partner = models.ForeignKey(
+        Partner, null=True, blank=True, on_delete=models.PROTECT, related_name="agents"
+    )
+    levels = models.ManyToManyField(Level, blank=True, related_name="agents")
+    teams = models.ManyToManyField(Team, blank=True, related_name="agents")
+    is_manager = models.BooleanField(
+        default=False, help_text="Managers see every ticket their side may see, at every level."
+    )
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_vendor(self) -> bool:
+        return self.partner_id is None

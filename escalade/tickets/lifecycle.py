@@ -1,0 +1,95 @@
+"""The ticket lifecycle (VIOE 8.1), in one place:
+
+    Open → In Progress ⇄ Pending Customer → Resolved → Closed
+                                            Resolved → In Progress (reopened)
+
+Every status change goes through `transition()`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.dispatch import Signal
+
+from escalade import clock
+from escalade.audit.chain import record
+from escalade.errors import Conflict, DomainError, PermissionDenied
+from escalade.tickets.models import ResolutionType, Status, Ticket
+
+S = Status
+TRANSITIONS: dict[str, tuple[str, ...]] = {
+    S.OPEN: (S.IN_PROGRESS, S.PENDING_CUSTOMER, S.RESOLVED),
+    S.IN_PROGRESS: (S.PENDING_CUSTOMER, S.RESOLVED),
+    S.PENDING_CUSTOMER: (S.IN_PROGRESS, S.RESOLVED),
+    S.RESOLVED: (S.CLOSED, S.IN_PROGRESS),
+    S.CLOSED: (),
+}
+# What a customer may do: confirm a resolution, or reopen it.
+CUSTOMER_TRANSITIONS = {(S.RESOLVED, S.CLOSED), (S.RESOLVED, S.IN_PROGRESS)}
+
+# Sent after every change of a ticket (status, priority, level, …) with
+# ticket, change (str), before (dict), after (dict), at (datetime). The SLA engine listens.
+ticket_changed = Signal()
+
+
+class InvalidTransition(Conflict):
+    code = "invalid_transition"
+
+
+def label(status: str) -> str:
+    return Status(status).label
+
+
+def allowed_targets(status: str, *, by_customer: bool = False) -> list[str]:
+    targets = TRANSITIONS[status]
+    if by_customer:
+        targets = tuple(t for t in targets if (status, t) in CUSTOMER_TRANSITIONS)
+    return list(targets)
+
+
+def transition(ticket: Ticket, to: str, *, actor: str, actor_user=None, by_customer: bool = False,
+               resolution_type: str = "", at: dt.datetime | None = None) -> Ticket:
+    """Move `ticket` to status `to`, record it in the audit trail and tell listeners.
+
+    Raises InvalidTransition naming the current state and the allowed ones; moving to
+    Resolved needs a resolution type. The caller holds the transaction.
+    """
+    at = at or clock.now()
+    current = ticket.status
+    if to not in Status.values:
+        raise DomainError(f"{to!r} is not a status; use one of {', '.join(Status.values)}", field="status")
+    if to not in TRANSITIONS[current]:
+        allowed = ", ".join(label(s) for s in TRANSITIONS[current]) or "none (the ticket is closed)"
+        raise InvalidTransition(
+            f"{ticket.number} is {label(current)} and cannot move to {label(to)}; allowed: {allowed}",
+            field="status",
+        )
+    if by_customer and (current, to) not in CUSTOMER_TRANSITIONS:
+        raise PermissionDenied(
+            f"Customers can confirm or reopen a resolved ticket; {ticket.number} is {label(current)}."
+        )
+    if to == S.RESOLVED:
+        if resolution_type not in ResolutionType.values:
+            kinds = ", ".join(ResolutionType.labels)
+            raise DomainError(f"Resolving needs a resolution type: one of {kinds}", field="resolution_type")
+    elif resolution_type:
+        raise DomainError("A resolution type is only given when resolving", field="resolution_type")
+
+    before = {"status": current, "resolution_type": ticket.resolution_type}
+    ticket.status = to
+    ticket.updated_at = at
+    if to == S.RESOLVED:
+        ticket.resolution_type = resolution_type
+        ticket.resolved_at = at
+    elif to == S.CLOSED:
+        ticket.closed_at = at
+    elif current == S.RESOLVED:  # reopened
+        ticket.resolution_type = ""
+        ticket.resolved_at = None
+    ticket.save(update_fields=["status", "updated_at", "resolution_type", "resolved_at", "closed_at"])
+    after = {"status": to, "resolution_type": ticket.resolution_type}
+    record(actor=actor, actor_user=actor_user, action="ticket.status_changed", obj=ticket,
+           ticket_id=ticket.pk, before=before, after=after, at=at)
+    ticket_changed.send(Ticket, ticket=ticket, change="status", before=before, after=after, at=at)
+    return ticket

@@ -1,0 +1,164 @@
+"""Tickets, their messages and attachments, and links between tickets. This app owns these tables;
+status changes go through `lifecycle.transition`, every other write through `services`."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+from escalade.orgs.models import Agent, Contact, Level, Organisation, Team
+
+
+class Status(models.TextChoices):
+    OPEN = "open", "Open"
+    IN_PROGRESS = "in_progress", "In Progress"
+    PENDING_CUSTOMER = "pending_customer", "Pending Customer"
+    RESOLVED = "resolved", "Resolved"
+    CLOSED = "closed", "Closed"
+
+
+class ResolutionType(models.TextChoices):
+    FIXED = "fixed", "Fixed"
+    WORKAROUND = "workaround", "Workaround"
+    BY_DESIGN = "by_design", "By Design"
+    CANNOT_REPRODUCE = "cannot_reproduce", "Cannot Reproduce"
+    DUPLICATE = "duplicate", "Duplicate"
+    FEATURE_REQUEST = "feature_request", "Feature Request"
+    OUT_OF_SCOPE = "out_of_scope", "Out of Scope"
+
+
+class Kind(models.TextChoices):
+    FAULT = "fault", "Fault"
+    ADMINISTRATION = "administration", "Administration request"
+    QUESTION = "question", "Question"
+    BILLING = "billing", "Billing"
+
+
+class Channel(models.TextChoices):
+    PORTAL = "portal", "Portal"
+    EMAIL = "email", "Email"
+    PHONE = "phone", "Phone"
+    CHAT = "chat", "Chat"
+    API = "api", "API"
+    MONITORING = "monitoring", "Monitoring"
+    EMERGENCY_LINE = "emergency_line", "Emergency line"
+
+
+class Ticket(models.Model):
+    """A support case. Its human number is ESC- and the primary key, zero-padded."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="tickets")
+    requester = models.ForeignKey(Contact, null=True, blank=True, on_delete=models.SET_NULL, related_name="tickets")
+    subject = models.CharField(max_length=300)
+    description = models.TextField()
+    # The information a support policy asks the customer for (VIOE 8.4).
+    steps_to_reproduce = models.TextField(blank=True)
+    expected_behaviour = models.TextField(blank=True)
+    actual_behaviour = models.TextField(blank=True)
+    error_messages = models.TextField(blank=True)
+    affected_users = models.CharField(max_length=300, blank=True)
+    business_impact = models.TextField(blank=True)
+
+    priority = models.CharField(max_length=20, default="P3", help_text="A priority key from the policy.")
+    category = models.CharField(max_length=50, blank=True, help_text="A category key from the policy.")
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.FAULT)
+    channel = models.CharField(max_length=20, choices=Channel.choices, default=Channel.PORTAL)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.OPEN)
+    level = models.ForeignKey(Level, null=True, blank=True, on_delete=models.PROTECT, related_name="tickets")
+    team = models.ForeignKey(Team, null=True, blank=True, on_delete=models.SET_NULL, related_name="tickets")
+    assignee = models.ForeignKey(Agent, null=True, blank=True, on_delete=models.SET_NULL, related_name="tickets")
+    resolution_type = models.CharField(max_length=20, choices=ResolutionType.choices, blank=True)
+
+    created_at = models.DateTimeField()
+    updated_at = models.DateTimeField()
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-updated_at"]
+        indexes = [
+            models.Index(fields=["organisation", "status"], name="ticket_org_status"),
+            models.Index(fields=["status", "updated_at"], name="ticket_status_updated"),
+            # Used by services.auto_close_resolved: WHERE status = 'resolved' AND resolved_at <= cutoff.
+            models.Index(
+                fields=["resolved_at"], name="ticket_resolved_waiting",
+                condition=models.Q(status="resolved"),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.number} {self.subject}"
+
+    @property
+    def number(self) -> str:
+        return format_number(self.pk)
+
+
+def format_number(pk: int | None) -> str:
+    return f"ESC-{pk:06d}" if pk else "ESC-new"
+
+
+def parse_number(text: str) -> int | None:
+    """`ESC-000123`, `esc-123` or `123` → 123; anything else → None."""
+    raw = text.strip().upper().removeprefix("ESC-")
+    return int(raw) if raw.isdigit() else None
+
+
+class Message(models.Model):
+    """A public reply or an internal note on a ticket."""
+
+    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="messages")
+    author_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    author_name = models.CharField(max_length=200)
+    from_customer = models.BooleanField(default=False)
+    body = models.TextField()
+    is_internal = models.BooleanField(default=False, help_text="Internal notes are never shown to customers.")
+    channel = models.CharField(max_length=20, choices=Channel.choices, default=Channel.PORTAL)
+    created_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{'Note' if self.is_internal else 'Reply'} on {self.ticket.number} by {self.author_name}"
+
+
+def attachment_path(instance: Attachment, filename: str) -> str:
+    return f"attachments/{instance.message.ticket_id}/{instance.message_id}/{filename}"
+
+
+class Attachment(models.Model):
+    message = models.ForeignKey(Message, on_delete=models.CASCADE, related_name="attachments")
+    file = models.FileField(upload_to=attachment_path, max_length=500)
+    filename = models.CharField(max_length=255)
+    content_type = models.CharField(max_length=100, blank=True)
+    size = models.PositiveBigIntegerField()
+
+    def __str__(self) -> str:
+        return self.filename
+
+
+class LinkKind(models.TextChoices):
+    RELATED = "related", "Related to"
+    DUPLICATE = "duplicate", "Duplicate of"
+    PARENT = "parent", "Child of"
+
+
+class TicketLink(models.Model):
+    """`from_ticket` is <kind> `to_ticket`: related to, a duplicate of, or a child of it."""
+
+    from_ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="links_out")
+    to_ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="links_in")
+    kind = models.CharField(max_length=20, choices=LinkKind.choices)
+    created_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["from_ticket", "to_ticket", "kind"], name="ticket_link_unique"),
+            models.CheckConstraint(condition=~models.Q(from_ticket=models.F("to_ticket")), name="ticket_link_not_self"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.from_ticket.number} {self.get_kind_display()} {self.to_ticket.number}"

@@ -1,0 +1,101 @@
+"""Reading tickets, always through the viewer's scope."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db.models import QuerySet
+
+from escalade.audit.models import Event
+from escalade.errors import NotFound
+from escalade.orgs.access import Viewer
+from escalade.tickets.models import Message, Ticket, parse_number
+
+# Audit actions a customer sees on their ticket's timeline.
+CUSTOMER_VISIBLE_ACTIONS = {"ticket.opened", "ticket.status_changed"}
+
+
+def visible_tickets(viewer: Viewer) -> QuerySet[Ticket]:
+    return Ticket.objects.filter(viewer.ticket_filter()).select_related(
+        "organisation", "requester", "level", "assignee", "team"
+    )
+
+
+def get_ticket(viewer: Viewer, number: str | int) -> Ticket:
+    """The ticket with this number if the viewer may see it; NotFound otherwise (never 'forbidden',
+    so the existence of other customers' tickets is not revealed)."""
+    pk = number if isinstance(number, int) else parse_number(str(number))
+    ticket = visible_tickets(viewer).filter(pk=pk).first() if pk else None
+    if ticket is None:
+        raise NotFound(f"No ticket {number} that you can see")
+    return ticket
+
+
+def filter_tickets(qs: QuerySet[Ticket], *, status: str | None = None, priority: str | None = None,
+                   organisation: int | None = None, level: str | None = None, assignee: int | None = None,
+                   updated_since: dt.datetime | None = None, q: str | None = None) -> QuerySet[Ticket]:
+    if status:
+        qs = qs.filter(status__in=status.split(","))
+    if priority:
+        qs = qs.filter(priority__in=priority.split(","))
+    if organisation:
+        qs = qs.filter(organisation_id=organisation)
+    if level:
+        qs = qs.filter(level__key=level)
+    if assignee:
+        qs = qs.filter(assignee_id=assignee)
+    if updated_since:
+        qs = qs.filter(updated_at__gte=updated_since)
+    if q:
+        number = parse_number(q)
+        qs = qs.filter(pk=number) if number else qs.filter(subject__icontains=q)
+    return qs
+
+
+def visible_messages(viewer: Viewer, ticket: Ticket) -> QuerySet[Message]:
+    messages = ticket.messages.prefetch_related("attachments")
+    return messages if viewer.is_staff_side else messages.filter(is_internal=False)
+
+
+@dataclass
+class TimelineEntry:
+    at: dt.datetime
+    kind: str  # "message", "note" or "event"
+    actor: str
+    text: str
+    data: dict
+
+
+def timeline(viewer: Viewer, ticket: Ticket) -> list[TimelineEntry]:
+    """Messages, notes and audit events of one ticket, oldest first, as the viewer may see them."""
+    entries = [
+        TimelineEntry(m.created_at, "note" if m.is_internal else "message", m.author_name, m.body,
+                      {"id": m.pk, "attachments": [a.filename for a in m.attachments.all()]})
+        for m in visible_messages(viewer, ticket)
+    ]
+    events = Event.objects.filter(ticket_id=ticket.pk).exclude(action__in=["ticket.replied", "ticket.note_added"])
+    if not viewer.is_staff_side:
+        events = events.filter(action__in=CUSTOMER_VISIBLE_ACTIONS)
+    entries += [
+        TimelineEntry(e.at, "event", e.actor, describe_event(e), {"action": e.action, "before": e.before,
+                                                                   "after": e.after})
+        for e in events
+    ]
+    entries.sort(key=lambda e: e.at)
+    return entries
+
+
+def describe_event(event: Event) -> str:
+    if event.action == "ticket.status_changed":
+        text = f"Status: {event.before.get('status', '?')} → {event.after.get('status', '?')}"
+        if event.after.get("resolution_type"):
+            text += f" ({event.after['resolution_type']})"
+        return text
+    if event.action == "ticket.opened":
+        return "Ticket opened"
+    if event.action == "ticket.updated":
+        return "; ".join(f"{k}: {event.before.get(k) or '—'} → {v or '—'}" for k, v in event.after.items())
+    if event.action == "ticket.linked":
+        return f"Linked: {event.after.get('kind')} {event.after.get('to')}"
+    return event.action

@@ -1,0 +1,225 @@
+"""One write function per ticket action. Each checks permission first, then acts inside a
+transaction and records the change in the audit trail. Views, API and tasks call these."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+
+from django.conf import settings
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+
+from escalade import clock
+from escalade.audit.chain import record
+from escalade.errors import DomainError, PermissionDenied
+from escalade.orgs.access import Viewer
+from escalade.orgs.models import Agent, Contact, Level, Organisation, Team
+from escalade.tickets import lifecycle
+from escalade.tickets.models import Attachment, Channel, Kind, Message, Status, Ticket, TicketLink
+
+INFO_FIELDS = (
+    "steps_to_reproduce",
+    "expected_behaviour",
+    "actual_behaviour",
+    "error_messages",
+    "affected_users",
+    "business_impact",
+)
+
+
+def _require_staff(viewer: Viewer, what: str) -> None:
+    if not viewer.is_staff_side:
+        raise PermissionDenied(f"Only agents can {what}.")
+
+
+def _snapshot(ticket: Ticket, fields: Iterable[str]) -> dict:
+    return {f: getattr(ticket, f) for f in fields}
+
+
+@transaction.atomic
+def open_ticket(viewer: Viewer, *, organisation: Organisation, subject: str, description: str,
+                requester: Contact | None = None, priority: str = "P3", category: str = "",
+                kind: str = Kind.FAULT, channel: str = Channel.PORTAL, level: Level | None = None,
+                at: dt.datetime | None = None, **info: str) -> Ticket:
+    """Open a ticket for `organisation`. A customer opens it for themselves; an agent may name
+    the requester. Unknown info fields are refused rather than dropped."""
+    viewer.may_open_ticket_for(organisation)
+    unknown = set(info) - set(INFO_FIELDS)
+    if unknown:
+        raise DomainError(f"Unknown ticket field {sorted(unknown)[0]!r}", field=sorted(unknown)[0])
+    if not subject.strip():
+        raise DomainError("A ticket needs a subject", field="subject")
+    if not description.strip():
+        raise DomainError("Describe the issue", field="description")
+    if kind not in Kind.values:
+        raise DomainError(f"Unknown kind {kind!r}; use one of {', '.join(Kind.values)}", field="kind")
+    if channel not in Channel.values:
+        raise DomainError(f"Unknown channel {channel!r}", field="channel")
+    if viewer.kind == "customer":
+        requester = viewer.contact
+    elif requester is not None and requester.organisation_id != organisation.pk:
+        raise DomainError(f"{requester.name} is not a contact of {organisation.name}", field="requester")
+    at = at or clock.now()
+    if level is None:
+        level = Level.objects.order_by("rank").first()
+    ticket = Ticket.objects.create(
+        organisation=organisation,
+        requester=requester,
+        subject=subject.strip(),
+        description=description,
+        priority=priority,
+        category=category,
+        kind=kind,
+        channel=channel,
+        level=level,
+        created_at=at,
+        updated_at=at,
+        **info,
+    )
+    record(actor=viewer.label, actor_user=viewer.user, action="ticket.opened", obj=ticket, ticket_id=ticket.pk,
+           after=_snapshot(ticket, ("subject", "priority", "category", "kind", "channel", "status")), at=at)
+    lifecycle.ticket_changed.send(Ticket, ticket=ticket, change="opened", before={}, after={}, at=at)
+    return ticket
+
+
+@transaction.atomic
+def add_message(viewer: Viewer, ticket: Ticket, *, body: str, internal: bool = False,
+                channel: str = Channel.PORTAL, attachments: Iterable[UploadedFile] = (),
+                at: dt.datetime | None = None) -> Message:
+    """Add a public reply or (agents only) an internal note, with attachments.
+
+    A customer's reply to a ticket pending their answer puts it back In Progress; an agent's first
+    public reply on an Open ticket moves it to In Progress.
+    """
+    if internal:
+        _require_staff(viewer, "write internal notes")
+    if not body.strip():
+        raise DomainError("The message is empty", field="body")
+    if ticket.status == Status.CLOSED:
+        raise DomainError(f"{ticket.number} is closed; open a new ticket and mention it.", field="body")
+    files = list(attachments)
+    limit = settings.ESCALADE_MAX_ATTACHMENT_BYTES
+    for upload in files:
+        if upload.size > limit:
+            raise DomainError(
+                f"{upload.name} is {upload.size:,} bytes; attachments may be at most {limit:,} bytes",
+                field="attachments",
+            )
+    at = at or clock.now()
+    from_customer = viewer.kind == "customer"
+    message = Message.objects.create(
+        ticket=ticket, author_user=viewer.user, author_name=viewer.label, from_customer=from_customer,
+        body=body, is_internal=internal, channel=channel, created_at=at,
+    )
+    for upload in files:
+        Attachment.objects.create(
+            message=message, file=upload, filename=upload.name, size=upload.size,
+            content_type=getattr(upload, "content_type", "") or "",
+        )
+    ticket.updated_at = at
+    ticket.save(update_fields=["updated_at"])
+    record(actor=viewer.label, actor_user=viewer.user, obj=message, ticket_id=ticket.pk, at=at,
+           action="ticket.note_added" if internal else "ticket.replied",
+           after={"public": not internal, "attachments": [f.name for f in files], "chars": len(body)})
+    lifecycle.ticket_changed.send(
+        Ticket, ticket=ticket, change="note" if internal else ("customer_reply" if from_customer else "agent_reply"),
+        before={}, after={"message_id": message.pk}, at=at,
+    )
+    if not internal:
+        if from_customer and ticket.status == Status.PENDING_CUSTOMER:
+            lifecycle.transition(ticket, Status.IN_PROGRESS, actor=viewer.label, actor_user=viewer.user, at=at)
+        elif from_customer and ticket.status == Status.RESOLVED:
+            lifecycle.transition(ticket, Status.IN_PROGRESS, actor=viewer.label, actor_user=viewer.user,
+                                 by_customer=True, at=at)
+        elif not from_customer and ticket.status == Status.OPEN:
+            lifecycle.transition(ticket, Status.IN_PROGRESS, actor=viewer.label, actor_user=viewer.user, at=at)
+    return message
+
+
+@transaction.atomic
+def change_status(viewer: Viewer, ticket: Ticket, to: str, *, resolution_type: str = "",
+                  at: dt.datetime | None = None) -> Ticket:
+    """Move a ticket through its lifecycle; customers may only confirm or reopen a resolution."""
+    if viewer.kind not in ("customer", "admin", "vendor_agent", "partner_agent"):
+        raise PermissionDenied("Sign in to change a ticket.")
+    return lifecycle.transition(ticket, to, actor=viewer.label, actor_user=viewer.user,
+                                by_customer=viewer.kind == "customer", resolution_type=resolution_type, at=at)
+
+
+@transaction.atomic
+def update_ticket(viewer: Viewer, ticket: Ticket, *, at: dt.datetime | None = None, **changes) -> Ticket:
+    """Agents change priority, category, kind, level, team or assignee. Each change is audited."""
+    _require_staff(viewer, "change a ticket's priority, level or assignee")
+    allowed = {"priority", "category", "kind", "level", "team", "assignee", "subject"}
+    unknown = set(changes) - allowed
+    if unknown:
+        raise DomainError(f"{sorted(unknown)[0]!r} cannot be changed here", field=sorted(unknown)[0])
+    if "kind" in changes and changes["kind"] not in Kind.values:
+        raise DomainError(f"Unknown kind {changes['kind']!r}", field="kind")
+    for field, model in (("level", Level), ("team", Team), ("assignee", Agent)):
+        value = changes.get(field)
+        if value is not None and not isinstance(value, model):
+            raise DomainError(f"{field} must be a {model.__name__}", field=field)
+    if viewer.kind == "partner_agent" and changes.get("assignee") is not None:
+        if changes["assignee"].partner_id not in (None, viewer.agent.partner_id):
+            raise PermissionDenied("You can only assign to your own colleagues or the vendor's agents.")
+    at = at or clock.now()
+    changed = {f: v for f, v in changes.items() if getattr(ticket, f) != v}
+    if not changed:
+        return ticket
+    before = {f: _plain(getattr(ticket, f)) for f in changed}
+    for field, value in changed.items():
+        setattr(ticket, field, value)
+    ticket.updated_at = at
+    ticket.save(update_fields=[*changed, "updated_at"])
+    after = {f: _plain(v) for f, v in changed.items()}
+    record(actor=viewer.label, actor_user=viewer.user, action="ticket.updated", obj=ticket, ticket_id=ticket.pk,
+           before=before, after=after, at=at)
+    lifecycle.ticket_changed.send(Ticket, ticket=ticket, change="updated", before=before, after=after, at=at)
+    return ticket
+
+
+def _plain(value):
+    if hasattr(value, "_meta"):
+        return str(value)
+    return value
+
+
+@transaction.atomic
+def link_tickets(viewer: Viewer, ticket: Ticket, other: Ticket, kind: str,
+                 at: dt.datetime | None = None) -> TicketLink:
+    """Record that `ticket` is related to / a duplicate of / a child of `other`."""
+    _require_staff(viewer, "link tickets")
+    if ticket.pk == other.pk:
+        raise DomainError("A ticket cannot be linked to itself", field="to_ticket")
+    at = at or clock.now()
+    link, created = TicketLink.objects.get_or_create(
+        from_ticket=ticket, to_ticket=other, kind=kind, defaults={"created_at": at}
+    )
+    if created:
+        record(actor=viewer.label, actor_user=viewer.user, action="ticket.linked", obj=ticket, ticket_id=ticket.pk,
+               after={"kind": kind, "to": other.number}, at=at)
+    return link
+
+
+def auto_close_resolved(*, now: dt.datetime, after_days: int, batch: int = 200) -> int:
+    """Close tickets resolved at least `after_days` ago that the customer never confirmed.
+    Returns how many were closed. Each is closed in its own short transaction, re-checking its
+    status under lock, so two workers never close one twice."""
+    cutoff = now - dt.timedelta(days=after_days)
+    closed = 0
+    ids = list(
+        Ticket.objects.filter(status=Status.RESOLVED, resolved_at__lte=cutoff)
+        .order_by("resolved_at").values_list("pk", flat=True)[:batch]
+    )
+    for pk in ids:
+        with transaction.atomic():
+            ticket = Ticket.objects.select_for_update().filter(pk=pk, status=Status.RESOLVED).first()
+            if ticket is None or ticket.resolved_at > cutoff:
+                continue
+            # Back-dated to when it was due, not to when the worker got to it.
+            due = ticket.resolved_at + dt.timedelta(days=after_days)
+            lifecycle.transition(ticket, Status.CLOSED, actor="system: auto-close", at=due)
+            closed += 1
+    return closed

@@ -1,0 +1,20 @@
+"""Entry points for the Tasks API (django-tasks). Each loads what it needs and calls one domain
+function; they run in `escalade worker` (and inside `escalade demo`)."""
+
+from __future__ import annotations
+
+import logging
+
+from django_tasks import task
+
+logger = logging.getLogger("escalade.worker")
+
+
+@task()
+def verify_audit_chain() -> dict:
+    """Self-audit: check the audit trail's hash chain in the background and log the verdict."""
+    from escalade.audit.verify import verify_chain
+
+    result = verify_chain()
+    (logger.info if result.ok else logger.error)("audit: %s", result.message)
+    return {"ok": result.ok, "checked": result.checked, "message": result.message}
