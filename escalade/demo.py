@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from pathlib import Path
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
@@ -40,6 +41,20 @@ def _user(username: str, password: str, **extra):
     if user is None:
         user = users.create_user(username=username, password=password, **extra)
     return user
+
+
+def apply_policy(path: Path):
+    """Apply the demo's policy file (a new version only if it differs from the active one)."""
+    from escalade.policy import PolicyInvalid
+    from escalade.policy.publish import apply_policy as apply
+
+    try:
+        text = path.read_text(encoding="utf-8")
+        return apply(text, filename=path.name, actor="demo")[0]
+    except OSError as exc:
+        raise ValueError(f"{path}: cannot read the policy file: {exc.strerror}") from None
+    except PolicyInvalid as exc:
+        raise ValueError(f"{path} is not a valid policy:\n" + "\n".join(map(str, exc.errors))) from None
 
 
 @transaction.atomic
@@ -126,4 +141,4 @@ def _tickets(now, alice, gina, vera, leo, levels) -> None:
 
     services.open_ticket(as_gina, organisation=gina.organisation, subject="Invoice shows wrong seat count",
                          description="November invoice lists 120 seats; we have 95.", priority="P3",
-                         category="billing", kind="billing", at=now - 5 * h)
+                         category="business", kind="billing", at=now - 5 * h)

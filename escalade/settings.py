@@ -109,8 +109,10 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "ninja",
     "escalade.audit",
+    "escalade.policy",
     "escalade.orgs",
     "escalade.tickets",
+    "escalade.sla",
     "escalade.api",
     "escalade.portal",
 ]
@@ -168,6 +170,7 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = DATA_DIR / "static"
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # WhiteNoise warns at every request when it is missing
 MEDIA_ROOT = Path(env_str("ESCALADE_MEDIA_DIR", str(DATA_DIR / "media")))
 MEDIA_URL = "media/"
 STORAGES = {

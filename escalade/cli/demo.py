@@ -5,13 +5,19 @@ from __future__ import annotations
 
 import sys
 import threading
+from pathlib import Path
 
+from escalade.cli.errors import CliError
 from escalade.cli.serve import add_server_arguments, collect_static, migrate, serve_forever
+
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples" / "policies"
 
 
 def register(sub) -> None:
     p = sub.add_parser("demo", help="run Escalade with demo data (web server and worker in one process)")
     add_server_arguments(p)
+    p.add_argument("--policy", default=str(EXAMPLES / "vioe.yaml"),
+                   help="policy file to apply (default: the VIOE example)")
     p.add_argument("--no-serve", action="store_true", help="set up the data, print the logins and exit")
     p.set_defaults(handler=run)
 
@@ -25,6 +31,11 @@ def run(args) -> int:
     print(f"Database: {settings.DATABASES['default']['NAME']}", file=sys.stderr)
     migrate()
     collect_static()
+    try:
+        version = demo.apply_policy(Path(args.policy))
+    except ValueError as exc:
+        raise CliError(str(exc)) from None
+    print(f"Policy: v{version.number} {version.name} ({args.policy})", file=sys.stderr)
     logins = demo.load(clock.now())
     url = f"http://{args.host}:{args.port}/"
     print(

@@ -7,9 +7,10 @@ import os
 import sys
 
 import escalade
-from escalade.cli import audit, demo, manage, serve, worker
+from escalade.cli import audit, demo, manage, policy, serve, worker
+from escalade.cli.errors import CliError
 
-COMMANDS = [demo, serve, worker, manage, audit]
+COMMANDS = [demo, serve, worker, manage, policy, audit]
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -36,10 +37,6 @@ def setup_django() -> None:
         django.setup()
     except (ImproperlyConfigured, SettingsError) as exc:
         raise CliError(f"configuration error: {exc}") from None
-
-
-class CliError(Exception):
-    """Printed as one line on stderr; exit status 2."""
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -7,6 +7,7 @@ from django.conf import settings
 from django.db import models
 
 from escalade.orgs.models import Agent, Contact, Level, Organisation, Team
+from escalade.policy.models import PolicyVersion
 
 
 class Status(models.TextChoices):
@@ -68,6 +69,10 @@ class Ticket(models.Model):
     team = models.ForeignKey(Team, null=True, blank=True, on_delete=models.SET_NULL, related_name="tickets")
     assignee = models.ForeignKey(Agent, null=True, blank=True, on_delete=models.SET_NULL, related_name="tickets")
     resolution_type = models.CharField(max_length=20, choices=ResolutionType.choices, blank=True)
+    policy_version = models.ForeignKey(
+        PolicyVersion, null=True, blank=True, on_delete=models.PROTECT, related_name="tickets",
+        help_text="The policy the ticket runs under: the one active when it was opened, until re-applied.",
+    )
 
     created_at = models.DateTimeField()
     updated_at = models.DateTimeField()

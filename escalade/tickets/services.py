@@ -15,6 +15,9 @@ from escalade.audit.chain import record
 from escalade.errors import DomainError, PermissionDenied
 from escalade.orgs.access import Viewer
 from escalade.orgs.models import Agent, Contact, Level, Organisation, Team
+from escalade.policy import NotInPolicy
+from escalade.policy.models import PolicyVersion
+from escalade.policy.publish import active_version, policy_of
 from escalade.tickets import lifecycle
 from escalade.tickets.models import Attachment, Channel, Kind, Message, Status, Ticket, TicketLink
 
@@ -37,9 +40,26 @@ def _snapshot(ticket: Ticket, fields: Iterable[str]) -> dict:
     return {f: getattr(ticket, f) for f in fields}
 
 
+def _policy_keys(version: PolicyVersion | None, priority: str | None, category: str) -> tuple[str, str]:
+    """The policy's own keys for a priority and category given by key, name or alias."""
+    if version is None:
+        return priority or "P3", category
+    policy = policy_of(version)
+    try:
+        priority = policy.priority(priority).key if priority else policy.priority_keys[-1]
+    except NotInPolicy as exc:
+        raise DomainError(str(exc), field="priority") from None
+    if category:
+        try:
+            category = policy.category(category).key
+        except NotInPolicy as exc:
+            raise DomainError(str(exc), field="category") from None
+    return priority, category
+
+
 @transaction.atomic
 def open_ticket(viewer: Viewer, *, organisation: Organisation, subject: str, description: str,
-                requester: Contact | None = None, priority: str = "P3", category: str = "",
+                requester: Contact | None = None, priority: str | None = None, category: str = "",
                 kind: str = Kind.FAULT, channel: str = Channel.PORTAL, level: Level | None = None,
                 at: dt.datetime | None = None, **info: str) -> Ticket:
     """Open a ticket for `organisation`. A customer opens it for themselves; an agent may name
@@ -61,9 +81,12 @@ def open_ticket(viewer: Viewer, *, organisation: Organisation, subject: str, des
     elif requester is not None and requester.organisation_id != organisation.pk:
         raise DomainError(f"{requester.name} is not a contact of {organisation.name}", field="requester")
     at = at or clock.now()
+    version = active_version()
+    priority, category = _policy_keys(version, priority, category)
     if level is None:
         level = Level.objects.order_by("rank").first()
     ticket = Ticket.objects.create(
+        policy_version=version,
         organisation=organisation,
         requester=requester,
         subject=subject.strip(),
@@ -143,6 +166,9 @@ def change_status(viewer: Viewer, ticket: Ticket, to: str, *, resolution_type: s
     """Move a ticket through its lifecycle; customers may only confirm or reopen a resolution."""
     if viewer.kind not in ("customer", "admin", "vendor_agent", "partner_agent"):
         raise PermissionDenied("Sign in to change a ticket.")
+    if viewer.kind == "customer" and to == Status.IN_PROGRESS and ticket.policy_version_id:
+        if not policy_of(ticket.policy_version).lifecycle.customer_may_reopen:
+            raise PermissionDenied("This support policy does not let customers reopen a resolved ticket.")
     return lifecycle.transition(ticket, to, actor=viewer.label, actor_user=viewer.user,
                                 by_customer=viewer.kind == "customer", resolution_type=resolution_type, at=at)
 
@@ -155,6 +181,10 @@ def update_ticket(viewer: Viewer, ticket: Ticket, *, at: dt.datetime | None = No
     unknown = set(changes) - allowed
     if unknown:
         raise DomainError(f"{sorted(unknown)[0]!r} cannot be changed here", field=sorted(unknown)[0])
+    if "priority" in changes or "category" in changes:
+        priority, category = _policy_keys(ticket.policy_version, changes.get("priority", ticket.priority),
+                                          changes.get("category", ticket.category))
+        changes.update({k: v for k, v in (("priority", priority), ("category", category)) if k in changes})
     if "kind" in changes and changes["kind"] not in Kind.values:
         raise DomainError(f"Unknown kind {changes['kind']!r}", field="kind")
     for field, model in (("level", Level), ("team", Team), ("assignee", Agent)):
@@ -203,16 +233,43 @@ def link_tickets(viewer: Viewer, ticket: Ticket, other: Ticket, kind: str,
     return link
 
 
-def auto_close_resolved(*, now: dt.datetime, after_days: int, batch: int = 200) -> int:
+@transaction.atomic
+def move_to_active_policy(viewer: Viewer, tickets: Iterable[Ticket], at: dt.datetime | None = None) -> int:
+    """Re-apply the active policy to open tickets (an admin's decision): their clocks are re-targeted
+    under the new version, keeping the business time already elapsed. Returns how many moved."""
+    if viewer.kind != "admin":
+        raise PermissionDenied("Only an administrator can move tickets to another policy version.")
+    version = active_version()
+    if version is None:
+        raise DomainError("No policy is active; apply one with `escalade policy apply FILE`.")
+    at = at or clock.now()
+    moved = 0
+    for ticket in tickets:
+        if ticket.policy_version_id == version.pk or ticket.status == Status.CLOSED:
+            continue
+        before = {"policy_version": ticket.policy_version.number if ticket.policy_version else None}
+        ticket.policy_version = version
+        ticket.save(update_fields=["policy_version"])
+        after = {"policy_version": version.number}
+        record(actor=viewer.label, actor_user=viewer.user, action="ticket.policy_reapplied", obj=ticket,
+               ticket_id=ticket.pk, before=before, after=after, at=at)
+        lifecycle.ticket_changed.send(Ticket, ticket=ticket, change="policy_reapplied", before=before,
+                                      after=after, at=at)
+        moved += 1
+    return moved
+
+
+def auto_close_resolved(*, now: dt.datetime, after_days: int, policy_version: int | None | bool = False,
+                        batch: int = 200) -> int:
     """Close tickets resolved at least `after_days` ago that the customer never confirmed.
     Returns how many were closed. Each is closed in its own short transaction, re-checking its
     status under lock, so two workers never close one twice."""
     cutoff = now - dt.timedelta(days=after_days)
     closed = 0
-    ids = list(
-        Ticket.objects.filter(status=Status.RESOLVED, resolved_at__lte=cutoff)
-        .order_by("resolved_at").values_list("pk", flat=True)[:batch]
-    )
+    due = Ticket.objects.filter(status=Status.RESOLVED, resolved_at__lte=cutoff)
+    if policy_version is not False:  # only the tickets running under this policy version (None: none)
+        due = due.filter(policy_version=policy_version)
+    ids = list(due.order_by("resolved_at").values_list("pk", flat=True)[:batch])
     for pk in ids:
         with transaction.atomic():
             ticket = Ticket.objects.select_for_update().filter(pk=pk, status=Status.RESOLVED).first()

@@ -9,11 +9,26 @@ from collections.abc import Callable
 
 from django.conf import settings
 
+from escalade.policy.models import PolicyVersion
+from escalade.policy.publish import policy_of
+from escalade.sla.breaches import record_breaches
+from escalade.tickets.models import Status, Ticket
 from escalade.tickets.services import auto_close_resolved
 
 
 def close_resolved_tickets(now: dt.datetime) -> int:
-    return auto_close_resolved(now=now, after_days=settings.ESCALADE_AUTO_CLOSE_DAYS)
+    """Close unconfirmed resolutions after the days the ticket's policy says (the
+    ESCALADE_AUTO_CLOSE_DAYS setting for tickets without a policy)."""
+    closed = 0
+    versions = Ticket.objects.filter(status=Status.RESOLVED).values_list("policy_version", flat=True).distinct()
+    for version_id in versions:
+        if version_id is None:
+            days = settings.ESCALADE_AUTO_CLOSE_DAYS
+        else:
+            days = policy_of(PolicyVersion.objects.get(pk=version_id)).auto_close_after_days
+        if days:
+            closed += auto_close_resolved(now=now, after_days=days, policy_version=version_id)
+    return closed
 
 
-SWEEPS: list[Callable[[dt.datetime], int]] = [close_resolved_tickets]
+SWEEPS: list[Callable[[dt.datetime], int]] = [record_breaches, close_resolved_tickets]

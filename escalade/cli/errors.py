@@ -1,0 +1,2 @@
+class CliError(Exception):
+    """Printed as one line on stderr; exit status 2."""

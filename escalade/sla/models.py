@@ -1,0 +1,72 @@
+"""SLA clocks on tickets. This app owns them; `clocks.py` is the only writer."""
+
+from __future__ import annotations
+
+from django.db import models
+
+from escalade.policy.models import PolicyVersion
+from escalade.tickets.models import Ticket
+
+
+class ClockKind(models.TextChoices):
+    FIRST_RESPONSE = "first_response", "First response"
+    NEXT_UPDATE = "next_update", "Next update"
+    RESOLUTION_TARGET = "resolution_target", "Resolution target"
+    RESOLUTION_MAXIMUM = "resolution_maximum", "Resolution maximum"
+
+
+class ClockStatus(models.TextChoices):
+    RUNNING = "running", "Running"
+    PAUSED = "paused", "Paused"
+    STOPPED = "stopped", "Stopped"
+
+
+class SlaClock(models.Model):
+    """One target of one ticket. Business minutes are counted on `calendar` (a businesstime
+    Calendar as a dict, already in the customer's zone where the policy says so).
+
+    While running: elapsed = elapsed_minutes + business minutes since running_since, and
+    due_at = the instant when elapsed reaches target_minutes. A clock that passes due_at is breached
+    at due_at (breached_at), whenever that is noticed.
+    """
+
+    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="clocks")
+    kind = models.CharField(max_length=30, choices=ClockKind.choices)
+    status = models.CharField(max_length=10, choices=ClockStatus.choices, default=ClockStatus.RUNNING)
+    policy_version = models.ForeignKey(PolicyVersion, on_delete=models.PROTECT, related_name="+")
+    plan = models.CharField(max_length=50)
+    priority = models.CharField(max_length=20)
+    target_minutes = models.FloatField()
+    target_text = models.CharField(max_length=300, help_text="The target in words, from the policy.")
+    calendar = models.JSONField()
+    started_at = models.DateTimeField()
+    elapsed_minutes = models.FloatField(default=0, help_text="Business minutes counted before running_since.")
+    running_since = models.DateTimeField(null=True, blank=True)
+    due_at = models.DateTimeField(null=True, blank=True)
+    paused_since = models.DateTimeField(null=True, blank=True)
+    paused_seconds = models.FloatField(default=0, help_text="Wall-clock seconds spent paused.")
+    stopped_at = models.DateTimeField(null=True, blank=True)
+    breached_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["ticket", "kind"], name="one_clock_per_kind")]
+        indexes = [
+            # sla.breaches.record_breaches: WHERE status = 'running' AND breached_at IS NULL AND due_at <= now
+            # ORDER BY due_at — an index range scan, never a scan of all tickets.
+            models.Index(
+                fields=["due_at"], name="sla_clock_running_due",
+                condition=models.Q(status="running", breached_at__isnull=True),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.ticket.number} {self.get_kind_display()} ({self.state})"
+
+    @property
+    def state(self) -> str:
+        """running, paused, met or breached."""
+        if self.breached_at is not None:
+            return "breached"
+        if self.status == ClockStatus.STOPPED:
+            return "met"
+        return self.status

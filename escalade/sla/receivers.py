@@ -1,0 +1,47 @@
+"""The SLA engine listens to ticket events (tickets.lifecycle.ticket_changed) and to plan changes."""
+
+from __future__ import annotations
+
+from django.db.models.signals import post_save
+from django.dispatch import receiver
+
+from escalade.orgs.models import Organisation
+from escalade.sla import clocks
+from escalade.sla.models import ClockStatus, SlaClock
+from escalade.tickets.lifecycle import ticket_changed
+from escalade.tickets.models import Ticket
+
+RETARGET_FIELDS = {"priority", "category"}
+
+
+@receiver(ticket_changed)
+def on_ticket_changed(sender, ticket: Ticket, change: str, before: dict, after: dict, at, **kwargs) -> None:
+    if change == "opened":
+        clocks.start_clocks(ticket, at)
+    elif change == "agent_reply":
+        clocks.on_agent_public_reply(ticket, at)
+    elif change == "status":
+        clocks.on_status_change(ticket, before["status"], after["status"], at)
+    elif change == "updated" and RETARGET_FIELDS & set(after):
+        clocks.retarget(ticket, at, reason=", ".join(f"{k} {before.get(k)} → {after[k]}" for k in after))
+    elif change == "policy_reapplied":
+        clocks.retarget(ticket, at, reason=f"policy v{after.get('policy_version')} applied")
+
+
+@receiver(post_save, sender=Organisation)
+def on_organisation_saved(sender, instance: Organisation, created: bool, **kwargs) -> None:
+    """A changed plan or time zone re-targets the open clocks of the customer's tickets."""
+    if created:
+        return
+    from escalade import clock
+
+    stale = (
+        SlaClock.objects.filter(ticket__organisation=instance)
+        .exclude(status=ClockStatus.STOPPED)
+        .exclude(plan=instance.plan, calendar__tz=instance.timezone)
+        .values_list("ticket_id", flat=True)
+        .distinct()
+    )
+    now = clock.now()
+    for ticket in Ticket.objects.filter(pk__in=list(stale)).select_related("organisation"):
+        clocks.retarget(ticket, now, reason=f"plan {instance.plan}, time zone {instance.timezone}")
