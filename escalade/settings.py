@@ -113,6 +113,9 @@ INSTALLED_APPS = [
     "escalade.orgs",
     "escalade.tickets",
     "escalade.sla",
+    "escalade.escalation",
+    "escalade.notifications",
+    "escalade.mail",
     "escalade.api",
     "escalade.portal",
 ]
