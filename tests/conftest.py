@@ -16,6 +16,12 @@ from tests import factories as f
 START = dt.datetime(2026, 11, 23, 9, 0, tzinfo=dt.UTC)  # a Monday
 
 
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    # The world makes a dozen users; the default PBKDF2 makes each take most of a second.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def clock():
     with use_clock(FakeClock(START)) as fake:

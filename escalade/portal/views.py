@@ -1,0 +1,141 @@
+"""The demo pages: the viewer's tickets, one ticket, a new ticket.
+
+Each view parses a form, calls one function of `escalade.tickets.services` and redirects. A
+DomainError goes back on the form; a ticket the viewer may not see is a 404.
+"""
+
+from __future__ import annotations
+
+import zoneinfo
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from escalade.errors import DomainError, NotFound
+from escalade.orgs.access import AccessDenied, Viewer
+from escalade.portal.forms import NewTicketForm, ReplyForm, StatusForm, TicketFilterForm, add_domain_error
+from escalade.tickets import lifecycle, selectors, services
+from escalade.tickets.models import Ticket
+
+PAGE_SIZE = 50
+
+
+def _render(request, viewer: Viewer, template: str, context: dict, status: int = 200):
+    """Render with the viewer in the context and times in the customer's own zone (UTC for staff)."""
+    tz = zoneinfo.ZoneInfo(viewer.contact.organisation.timezone) if viewer.contact else zoneinfo.ZoneInfo("UTC")
+    with timezone.override(tz):
+        return render(request, template, {"viewer": viewer, **context}, status=status)
+
+
+def _ticket_or_404(viewer: Viewer, number: str) -> Ticket:
+    try:
+        return selectors.get_ticket(viewer, number)
+    except NotFound as exc:
+        raise Http404(exc.message) from None
+
+
+@login_required
+def home(request):
+    viewer = Viewer.of(request.user)
+    filters = TicketFilterForm(request.GET)
+    tickets = selectors.visible_tickets(viewer)
+    if filters.is_valid():
+        tickets = selectors.filter_tickets(tickets, status=filters.cleaned_data["status"],
+                                           q=filters.cleaned_data["q"])
+    page = Paginator(tickets, PAGE_SIZE).get_page(request.GET.get("page"))
+    return _render(request, viewer, "portal/home.html", {"filters": filters, "page": page})
+
+
+@login_required
+def ticket_detail(request, number: str):
+    viewer = Viewer.of(request.user)
+    ticket = _ticket_or_404(viewer, number)
+    if number != ticket.number:
+        return redirect("portal:ticket", number=ticket.number)
+    return _render_ticket(request, viewer, ticket)
+
+
+def _render_ticket(request, viewer: Viewer, ticket: Ticket, *, reply_form=None, status_form=None,
+                   status: int = 200):
+    by_customer = viewer.kind == "customer"
+    targets = lifecycle.allowed_targets(ticket.status, by_customer=by_customer)
+    if status_form is None and targets:
+        status_form = StatusForm(targets=targets, by_customer=by_customer)
+    context = {
+        "ticket": ticket,
+        "timeline": selectors.timeline(viewer, ticket),
+        "reply_form": reply_form or ReplyForm(viewer=viewer),
+        "status_form": status_form,
+    }
+    return _render(request, viewer, "portal/ticket_detail.html", context, status=status)
+
+
+@login_required
+@require_POST
+def reply(request, number: str):
+    viewer = Viewer.of(request.user)
+    ticket = _ticket_or_404(viewer, number)
+    form = ReplyForm(request.POST, request.FILES, viewer=viewer)
+    if not form.is_valid():
+        return _render_ticket(request, viewer, ticket, reply_form=form, status=400)
+    internal = form.cleaned_data.get("internal", False)
+    attachment = form.cleaned_data["attachment"]
+    try:
+        services.add_message(viewer, ticket, body=form.cleaned_data["body"], internal=internal,
+                             attachments=[attachment] if attachment else [])
+    except DomainError as exc:
+        add_domain_error(form, exc)
+        ticket.refresh_from_db()
+        return _render_ticket(request, viewer, ticket, reply_form=form, status=exc.http_status)
+    messages.success(request, "Internal note added." if internal else "Reply sent.")
+    return redirect("portal:ticket", number=ticket.number)
+
+
+@login_required
+@require_POST
+def change_status(request, number: str):
+    viewer = Viewer.of(request.user)
+    ticket = _ticket_or_404(viewer, number)
+    by_customer = viewer.kind == "customer"
+    targets = lifecycle.allowed_targets(ticket.status, by_customer=by_customer)
+    form = StatusForm(request.POST, targets=targets, by_customer=by_customer)
+    if not form.is_valid():
+        return _render_ticket(request, viewer, ticket, status_form=form, status=400)
+    try:
+        services.change_status(viewer, ticket, form.cleaned_data["to"],
+                               resolution_type=form.cleaned_data.get("resolution_type", ""))
+    except DomainError as exc:
+        add_domain_error(form, exc)
+        ticket.refresh_from_db()
+        return _render_ticket(request, viewer, ticket, status_form=form, status=exc.http_status)
+    messages.success(request, f"{ticket.number} is now {lifecycle.label(ticket.status)}.")
+    return redirect("portal:ticket", number=ticket.number)
+
+
+@login_required
+def new_ticket(request):
+    viewer = Viewer.of(request.user)
+    if not viewer.is_staff_side:
+        # Customers without authority, and users who are neither contact nor agent, are told why
+        # before they write anything.
+        try:
+            viewer.may_open_ticket_for(viewer.contact.organisation if viewer.contact else None)
+        except AccessDenied as exc:
+            return _render(request, viewer, "portal/new_ticket.html", {"denied": exc.message}, status=403)
+    form = NewTicketForm(request.POST or None, viewer=viewer)
+    if request.method == "POST" and form.is_valid():
+        organisation = form.cleaned_data.get("organisation") or viewer.contact.organisation
+        try:
+            ticket = services.open_ticket(viewer, organisation=organisation, **form.ticket_fields())
+        except DomainError as exc:
+            add_domain_error(form, exc)
+            return _render(request, viewer, "portal/new_ticket.html", {"form": form}, status=exc.http_status)
+        messages.success(request, f"{ticket.number} opened. You can follow it here.")
+        return redirect("portal:ticket", number=ticket.number)
+    status = 400 if form.is_bound else 200
+    return _render(request, viewer, "portal/new_ticket.html", {"form": form}, status=status)
