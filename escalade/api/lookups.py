@@ -1,0 +1,74 @@
+"""Turning the ids and keys in a request into domain objects. Something unknown, or outside the
+caller's scope, is a field error (422) that reads the same either way, so it reveals nothing."""
+
+from __future__ import annotations
+
+from escalade.api.errors import UnknownReference
+from escalade.errors import NotFound
+from escalade.orgs.access import Viewer
+from escalade.orgs.models import Agent, Contact, Level, Organisation, Team
+from escalade.tickets import selectors
+from escalade.tickets.models import Ticket
+
+
+def organisation_for_new_ticket(viewer: Viewer, organisation_id: int | None) -> Organisation:
+    """The organisation a new ticket is for: a customer's own unless they name another, which
+    services.open_ticket then refuses."""
+    if organisation_id is None:
+        if viewer.kind == "customer":
+            return viewer.contact.organisation
+        raise UnknownReference("Name the organisation the ticket is for", field="organisation")
+    if viewer.kind in ("admin", "vendor_agent"):
+        # The vendor's agents may open tickets for any customer (Viewer.may_open_ticket_for), while
+        # Viewer.organisations() lists only those whose tickets they already see.
+        candidates = Organisation.objects.all()
+    else:
+        candidates = viewer.organisations()
+    org = candidates.filter(pk=organisation_id).first()
+    if org is None:
+        raise UnknownReference(f"No organisation {organisation_id} that you can open tickets for",
+                               field="organisation")
+    return org
+
+
+def requester(organisation: Organisation, contact_id: int | None) -> Contact | None:
+    if contact_id is None:
+        return None
+    contact = Contact.objects.filter(pk=contact_id, organisation=organisation).first()
+    if contact is None:
+        raise UnknownReference(f"No contact {contact_id} at {organisation.name}", field="requester")
+    return contact
+
+
+def level(key: str) -> Level:
+    found = Level.objects.filter(key=key).first()
+    if found is None:
+        keys = ", ".join(Level.objects.values_list("key", flat=True))
+        raise UnknownReference(f"No level {key!r}; use one of {keys}", field="level")
+    return found
+
+
+def team(key: str | None) -> Team | None:
+    if key is None:
+        return None
+    found = Team.objects.filter(key=key).first()
+    if found is None:
+        raise UnknownReference(f"No team {key!r}", field="team")
+    return found
+
+
+def agent(agent_id: int | None) -> Agent | None:
+    if agent_id is None:
+        return None
+    found = Agent.objects.filter(pk=agent_id).select_related("partner").first()
+    if found is None:
+        raise UnknownReference(f"No agent {agent_id}", field="assignee")
+    return found
+
+
+def other_ticket(viewer: Viewer, number: str, *, field: str) -> Ticket:
+    """A ticket named in the body: 404 with a field error, like the ticket in the path."""
+    try:
+        return selectors.get_ticket(viewer, number)
+    except NotFound as exc:
+        raise NotFound(exc.message, field=field) from None

@@ -1,0 +1,135 @@
+"""/api/tickets: each handler parses, calls one domain function, and serializes.
+Every ticket is found through the caller's scope; one they may not see is 404, never 403."""
+
+from __future__ import annotations
+
+from ninja import File, Form, Path, Query, Router, UploadedFile
+
+from escalade.api import lookups
+from escalade.api.auth import viewer
+from escalade.api.errors import LIST_ERRORS, READ_ERRORS, WRITE_ERRORS, ErrorOut, fields_renamed
+from escalade.api.pagination import paginate
+from escalade.api.schemas import (
+    LinkIn,
+    LinkOut,
+    MessageForm,
+    MessageIn,
+    MessageOut,
+    PageParams,
+    TicketFilters,
+    TicketIn,
+    TicketOut,
+    TicketPage,
+    TicketPatch,
+    TimelineEntryOut,
+    TransitionIn,
+)
+from escalade.tickets import selectors, services
+from escalade.tickets.models import Channel
+
+router = Router(tags=["tickets"])
+
+Number = Path[str, {"description": "A ticket number: ESC-000123 or 123."}]
+
+
+@router.get("", response={200: TicketPage, LIST_ERRORS: ErrorOut})
+def list_tickets(request, filters: Query[TicketFilters], paging: Query[PageParams]):
+    """The tickets you can see, most recently updated first."""
+    who = viewer(request)
+    tickets = selectors.filter_tickets(selectors.visible_tickets(who), **filters.model_dump())
+    return paginate(tickets.order_by("-updated_at", "-pk"), paging, lambda t: TicketOut.of(t, who))
+
+
+@router.post("", response={201: TicketOut, WRITE_ERRORS: ErrorOut})
+def open_ticket(request, payload: TicketIn):
+    """Open a ticket. Agents name the organisation (and may name the requester, a contact there);
+    a customer opens tickets for their own organisation, as themselves."""
+    who = viewer(request)
+    data = payload.model_dump(mode="json")
+    organisation = lookups.organisation_for_new_ticket(who, data.pop("organisation"))
+    requester = lookups.requester(organisation, data.pop("requester"))
+    ticket = services.open_ticket(who, organisation=organisation, requester=requester, **data)
+    return 201, TicketOut.of(ticket, who)
+
+
+@router.get("/{number}", response={200: TicketOut, READ_ERRORS: ErrorOut})
+def get_ticket(request, number: Number):
+    who = viewer(request)
+    return TicketOut.of(selectors.get_ticket(who, number), who)
+
+
+@router.patch("/{number}", response={200: TicketOut, WRITE_ERRORS: ErrorOut})
+def update_ticket(request, number: Number, payload: TicketPatch):
+    """Agents change priority, category, kind, level, team or assignee. Fields left out stay as
+    they are; null clears the team or the assignee."""
+    who = viewer(request)
+    ticket = selectors.get_ticket(who, number)
+    changes = payload.model_dump(mode="json", exclude_unset=True)
+    if "level" in changes:
+        changes["level"] = lookups.level(changes["level"])
+    if "team" in changes:
+        changes["team"] = lookups.team(changes["team"])
+    if "assignee" in changes:
+        changes["assignee"] = lookups.agent(changes["assignee"])
+    return TicketOut.of(services.update_ticket(who, ticket, **changes), who)
+
+
+@router.post("/{number}/transition", response={200: TicketOut, WRITE_ERRORS: ErrorOut})
+def transition_ticket(request, number: Number, payload: TransitionIn):
+    """Move the ticket to another status; `allowed_transitions` on the ticket lists where it can go.
+    Resolving needs a `resolution_type`. Customers may only close or reopen a resolved ticket."""
+    who = viewer(request)
+    ticket = selectors.get_ticket(who, number)
+    resolution_type = payload.resolution_type.value if payload.resolution_type else ""
+    ticket = services.change_status(who, ticket, payload.status.value, resolution_type=resolution_type)
+    return TicketOut.of(ticket, who)
+
+
+@router.get("/{number}/messages", response={200: list[MessageOut], READ_ERRORS: ErrorOut})
+def list_messages(request, number: Number):
+    """Replies and, for agents, internal notes; oldest first."""
+    who = viewer(request)
+    ticket = selectors.get_ticket(who, number)
+    return [MessageOut.of(m) for m in selectors.visible_messages(who, ticket)]
+
+
+@router.post("/{number}/messages", response={201: MessageOut, WRITE_ERRORS: ErrorOut})
+def add_message(request, number: Number, payload: MessageIn):
+    """Reply, or (agents) add an internal note. JSON only; to attach files use
+    `POST /api/tickets/{number}/messages/upload` (multipart)."""
+    who = viewer(request)
+    ticket = selectors.get_ticket(who, number)
+    message = services.add_message(
+        who, ticket, body=payload.body, internal=payload.internal, channel=Channel.API
+    )
+    return 201, MessageOut.of(message)
+
+
+@router.post("/{number}/messages/upload", response={201: MessageOut, WRITE_ERRORS: ErrorOut})
+def add_message_with_files(request, number: Number, payload: Form[MessageForm],
+                           files: File[list[UploadedFile]] = None):
+    """As `POST …/messages`, as multipart/form-data with any number of `files`."""
+    who = viewer(request)
+    ticket = selectors.get_ticket(who, number)
+    message = services.add_message(who, ticket, body=payload.body, internal=payload.internal,
+                                   channel=Channel.API, attachments=files or ())
+    return 201, MessageOut.of(message)
+
+
+@router.get("/{number}/timeline", response={200: list[TimelineEntryOut], READ_ERRORS: ErrorOut})
+def ticket_timeline(request, number: Number):
+    """Messages, notes and changes, oldest first, as you may see them (customers see no notes)."""
+    who = viewer(request)
+    ticket = selectors.get_ticket(who, number)
+    return [TimelineEntryOut.of(e) for e in selectors.timeline(who, ticket)]
+
+
+@router.post("/{number}/links", response={201: LinkOut, WRITE_ERRORS: ErrorOut})
+def link_ticket(request, number: Number, payload: LinkIn):
+    """Record that this ticket is related to, a duplicate of, or a child of (`parent`) another."""
+    who = viewer(request)
+    ticket = selectors.get_ticket(who, number)
+    other = lookups.other_ticket(who, payload.to, field="to")
+    with fields_renamed({"to_ticket": "to"}):
+        link = services.link_tickets(who, ticket, other, payload.kind.value)
+    return 201, LinkOut.of(link)
