@@ -1,0 +1,93 @@
+"""Notifying a role about a ticket: resolve the people, queue one outbox row per person and channel.
+
+Texts come from the caller, usually rendered from the default templates in
+templates/notifications/<kind>.txt (first line: the subject; the rest: the body), which follow the
+VIOE 8.3 communication standards: an acknowledgement confirms receipt and understanding, sets
+expectations and asks for what is missing; an update gives progress, next steps, blockers and any
+revised timeline; a resolution describes it, gives instructions, asks for confirmation and offers
+follow-up.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from pathlib import Path
+
+from django.conf import settings
+from django.db import transaction
+from django.template import Context, Engine
+from django.urls import NoReverseMatch, reverse
+
+from escalade.notifications.models import OutboxMessage
+from escalade.notifications.outbox import enqueue
+from escalade.notifications.recipients import resolve
+
+logger = logging.getLogger("escalade.notifications")
+
+KINDS = ("ack", "status_update", "escalation", "page", "resolution")
+TEMPLATE_DIR = Path(__file__).resolve().parent / "templates"
+# Plain text for email, SMS and chat: nothing is HTML-escaped.
+_engine = Engine(dirs=[str(TEMPLATE_DIR)], autoescape=False)
+
+# The information a policy asks the customer for (VIOE 8.4), as an acknowledgement asks for it.
+REQUESTED_INFORMATION = {
+    "steps_to_reproduce": "the steps to reproduce the issue",
+    "expected_behaviour": "what you expected to happen",
+    "actual_behaviour": "what happened instead",
+    "error_messages": "any error messages, exactly as shown",
+    "affected_users": "who is affected (how many users, which sites)",
+    "business_impact": "the impact on your business",
+}
+
+
+def render(template_text: str, context: dict) -> str:
+    """Render `template_text` with Django's template language, without HTML escaping."""
+    return _engine.from_string(template_text).render(Context(context, autoescape=False))
+
+
+def ticket_url(ticket) -> str:
+    try:
+        return settings.SITE_URL.rstrip("/") + reverse("portal:ticket", args=[ticket.number])
+    except NoReverseMatch:
+        return settings.SITE_URL
+
+
+def ticket_context(ticket, **extra) -> dict:
+    """The context the default templates expect: the ticket, its URL, the information still missing
+    from the customer, plus `extra` (e.g. first_response_due, next_update, progress, next_steps,
+    blockers, revised_timeline, level, reason, resolution, instructions, auto_close_days)."""
+    missing = [text for field, text in REQUESTED_INFORMATION.items() if not getattr(ticket, field, "")]
+    return {"ticket": ticket, "organisation": ticket.organisation, "ticket_url": ticket_url(ticket),
+            "missing": missing, **extra}
+
+
+def default_text(kind: str, context: dict) -> tuple[str, str]:
+    """(subject, body) for `kind` from templates/notifications/<kind>.txt."""
+    if kind not in KINDS:
+        raise ValueError(f"there is no default text for {kind!r}; kinds with one: {', '.join(KINDS)}")
+    text = _engine.get_template(f"notifications/{kind}.txt").render(Context(context, autoescape=False))
+    subject, _, body = text.lstrip().partition("\n")
+    return subject.strip(), body.strip() + "\n"
+
+
+def notify(ticket, role: str, *, kind: str, subject: str, body: str, dedupe_key: str, at: dt.datetime,
+           is_highest_priority: bool | None = None, headers: dict | None = None,
+           payload: dict | None = None) -> list[OutboxMessage]:
+    """Queue `subject`/`body` for everyone `role` resolves to on `ticket` at `at` (aware; the time
+    that decides who is on call and whose quiet hours apply), one row per recipient and channel,
+    keyed f"{dedupe_key}:{channel}:{address}" so repeating the call adds nothing. Runs inside the
+    caller's transaction. Returns the rows (existing ones for repeated keys)."""
+    recipients = resolve(role, ticket, at, is_highest_priority=is_highest_priority)
+    if not recipients:
+        logger.warning("%s on %s: nobody to notify for role %s", kind, ticket.number, role)
+    extra = {"role": role, **(payload or {})}
+    with transaction.atomic():
+        return [
+            enqueue(
+                channel=r.channel, recipient=r.address, recipient_name=r.name, subject=subject, body=body,
+                kind=kind, dedupe_key=f"{dedupe_key}:{r.channel}:{r.address}", ticket=ticket,
+                headers=headers, payload=extra,
+            )
+            for r in recipients
+        ]

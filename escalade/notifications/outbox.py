@@ -1,0 +1,252 @@
+"""The outbox: every message Escalade sends is first a row here, written in the same transaction as
+the change that caused it, then delivered by the worker.
+
+- `enqueue` is idempotent on `dedupe_key` (the unique constraint decides, even between racing
+  transactions), so a firing that runs twice makes one message.
+- `deliver_due` (a worker sweep) claims one due row at a time in a short transaction
+  (PostgreSQL: SELECT … FOR UPDATE SKIP LOCKED ordered by next_attempt_at; SQLite: the IMMEDIATE
+  transaction the settings use), marks it `sending` with a fresh claim token and a lease, commits,
+  delivers it outside any transaction, then records the result only if it still holds the claim.
+- A failed attempt is stored in `last_error`, logged, and retried after 1, 2, 4, … minutes; after
+  `MAX_ATTEMPTS` the row is `failed`. A row left `sending` by a worker that died becomes due again
+  when its lease ends.
+
+Delivery is at least once: the only window for a repeat is a worker dying after the channel
+accepted the message and before the result was stored. Every message carries its `message_id`
+(Message-ID for email, X-Escalade-Delivery for webhooks) so a receiver can drop the repeat.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import logging
+import uuid
+from collections.abc import Iterable
+from email.utils import parseaddr
+
+from django.conf import settings
+from django.db import IntegrityError, connection, transaction
+
+from escalade import clock
+from escalade.audit.chain import record
+from escalade.errors import DomainError
+from escalade.notifications import channels
+from escalade.notifications.channels.base import DeliveryError
+from escalade.notifications.models import Channel, OutboxMessage, Status
+
+logger = logging.getLogger("escalade.notifications")
+
+MAX_ATTEMPTS = 8
+LEASE = dt.timedelta(minutes=10)
+MAX_ERROR_CHARS = 2000
+DEDUPE_KEY_MAX = OutboxMessage._meta.get_field("dedupe_key").max_length
+
+
+def backoff(attempt: int) -> dt.timedelta:
+    """The wait after failed attempt number `attempt` (1-based): 1, 2, 4, 8, … minutes."""
+    return dt.timedelta(minutes=2 ** (attempt - 1))
+
+
+def make_message_id() -> str:
+    """A new RFC 5322 Message-ID in the domain of DEFAULT_FROM_EMAIL: `<uuid@domain>`."""
+    domain = parseaddr(settings.DEFAULT_FROM_EMAIL)[1].rpartition("@")[2] or "escalade.invalid"
+    return f"<{uuid.uuid4()}@{domain}>"
+
+
+def fit_key(key: str) -> str:
+    """`key`, or for keys longer than the column a stable shortened form (prefix + SHA-256)."""
+    if len(key) <= DEDUPE_KEY_MAX:
+        return key
+    digest = hashlib.sha256(key.encode()).hexdigest()
+    return f"{key[: DEDUPE_KEY_MAX - len(digest) - 1]}#{digest}"
+
+
+def enqueue(*, channel: str, recipient: str, subject: str, body: str, kind: str, dedupe_key: str,
+            ticket=None, recipient_name: str = "", headers: dict | None = None, payload: dict | None = None,
+            not_before: dt.datetime | None = None) -> OutboxMessage:
+    """Queue one message for delivery by the worker; returns its row.
+
+    Idempotent on `dedupe_key`: a second call (or a concurrent one) returns the row the first made
+    and changes nothing. Runs inside the caller's transaction, so the message exists if and only if
+    the change that caused it commits. `not_before` (aware) delays the first attempt.
+    """
+    if channel not in Channel.values:
+        raise DomainError(f"unknown channel {channel!r}; use {', '.join(Channel.values)}", field="channel")
+    if not recipient.strip():
+        raise DomainError(f"a {channel} message needs a recipient", field="recipient")
+    if not dedupe_key.strip():
+        raise DomainError("a message needs a dedupe key (what makes it happen once)", field="dedupe_key")
+    key = fit_key(dedupe_key)
+    now = clock.now()
+    try:
+        # A savepoint inside the caller's transaction: a duplicate key rolls back only this insert.
+        with transaction.atomic():
+            return OutboxMessage.objects.create(
+                channel=channel,
+                recipient=recipient.strip(),
+                recipient_name=recipient_name,
+                subject=subject,
+                body=body,
+                headers={str(k): str(v) for k, v in (headers or {}).items()},
+                payload=payload or {},
+                ticket=ticket,
+                kind=kind,
+                dedupe_key=key,
+                message_id=make_message_id(),
+                status=Status.PENDING,
+                next_attempt_at=max(not_before, now) if not_before else now,
+                created_at=now,
+            )
+    except IntegrityError:
+        # The unique constraint waited for (PostgreSQL) or saw (SQLite) the other writer's commit.
+        existing = OutboxMessage.objects.filter(dedupe_key=key).first()
+        if existing is None:
+            raise
+        return existing
+
+
+# -- the worker side ---------------------------------------------------------------------------
+
+
+def _due(now: dt.datetime):
+    # Uses the partial index outbox_due (see OutboxMessage.Meta).
+    due = OutboxMessage.objects.filter(
+        status__in=[Status.PENDING, Status.SENDING], next_attempt_at__lte=now
+    ).order_by("next_attempt_at", "pk")
+    if connection.features.has_select_for_update_skip_locked:
+        due = due.select_for_update(skip_locked=True)
+    return due
+
+
+def _error_text(exc: BaseException) -> str:
+    text = str(exc) if isinstance(exc, DeliveryError) else f"{type(exc).__name__}: {exc}"
+    return text[:MAX_ERROR_CHARS]
+
+
+def _give_up(row: OutboxMessage, error: str, at: dt.datetime, *, token: str) -> bool:
+    """Mark `row` failed if `token` still holds it; audit the failure on the ticket."""
+    with transaction.atomic():
+        updated = OutboxMessage.objects.filter(pk=row.pk, claim_token=token).exclude(
+            status__in=[Status.SENT, Status.FAILED]
+        ).update(status=Status.FAILED, last_error=error, claim_token="")
+        if updated:
+            record(actor="system: notifications", action="notification.failed", obj=row, ticket_id=row.ticket_id,
+                   at=at, after={"channel": row.channel, "kind": row.kind, "recipient": row.recipient,
+                                 "attempts": row.attempts, "error": error})
+    if updated:
+        logger.error("outbox message %s (%s %s to %s) gave up after %d attempts: %s",
+                     row.pk, row.channel, row.kind, row.recipient, row.attempts, error)
+    return bool(updated)
+
+
+def claim_due(now: dt.datetime, limit: int = 1) -> list[OutboxMessage]:
+    """Claim up to `limit` rows due at `now` (UTC): pending ones whose time has come and sending ones
+    whose lease has ended. Each claimed row is `sending` with a new `claim_token`, one more attempt
+    and a lease of `LEASE` — committed before this returns. A stale row that already used its last
+    attempt is marked failed instead."""
+    claimed: list[OutboxMessage] = []
+    seen: set[int] = set()
+    with transaction.atomic():
+        while len(claimed) < limit:
+            row = _due(now).first()
+            if row is None or row.pk in seen:
+                break
+            seen.add(row.pk)
+            at = max(now, clock.now())
+            if row.status == Status.SENDING:
+                row.last_error = (
+                    f"attempt {row.attempts} did not finish: the worker stopped before recording the result "
+                    f"(its {int(LEASE.total_seconds() // 60)}-minute lease ended)"
+                )
+                logger.warning("outbox message %s: %s", row.pk, row.last_error)
+                if row.attempts >= MAX_ATTEMPTS:
+                    _give_up(row, row.last_error, at, token=row.claim_token)
+                    continue
+            token = uuid.uuid4().hex
+            # Compare-and-set on the old status and token: on SQLite without the IMMEDIATE
+            # transaction (a DATABASE_URL of sqlite:///…), a second claimer still changes nothing.
+            updated = OutboxMessage.objects.filter(pk=row.pk, status=row.status, claim_token=row.claim_token).update(
+                status=Status.SENDING, claim_token=token, attempts=row.attempts + 1,
+                next_attempt_at=at + LEASE, last_error=row.last_error,
+            )
+            if not updated:
+                continue
+            row.status, row.claim_token, row.attempts, row.next_attempt_at = (
+                Status.SENDING, token, row.attempts + 1, at + LEASE
+            )
+            claimed.append(row)
+    return claimed
+
+
+def deliver_claimed(row: OutboxMessage, now: dt.datetime) -> bool:
+    """Deliver one claimed row through its channel and record the result (only while the claim
+    still holds). Returns True when sent. Never raises for a delivery failure: it is stored on the
+    row and logged."""
+    try:
+        channels.get(row.channel).notify(row)
+    except Exception as exc:
+        error = _error_text(exc)
+        at = max(now, clock.now())
+        if not isinstance(exc, DeliveryError):
+            logger.exception("outbox message %s: unexpected error from the %s channel", row.pk, row.channel)
+        if row.attempts >= MAX_ATTEMPTS:
+            if not _give_up(row, error, at, token=row.claim_token):
+                _lost_claim(row)
+            return False
+        retry_at = at + backoff(row.attempts)
+        updated = OutboxMessage.objects.filter(pk=row.pk, status=Status.SENDING, claim_token=row.claim_token).update(
+            status=Status.PENDING, claim_token="", last_error=error, next_attempt_at=retry_at,
+        )
+        if updated:
+            logger.warning("outbox message %s (%s %s to %s) attempt %d of %d failed: %s; retrying at %s",
+                           row.pk, row.channel, row.kind, row.recipient, row.attempts, MAX_ATTEMPTS, error,
+                           retry_at.isoformat())
+        else:
+            _lost_claim(row)
+        return False
+    updated = OutboxMessage.objects.filter(pk=row.pk, status=Status.SENDING, claim_token=row.claim_token).update(
+        status=Status.SENT, claim_token="", sent_at=max(now, clock.now()),
+    )
+    if not updated:
+        _lost_claim(row)
+    return True
+
+
+def _lost_claim(row: OutboxMessage) -> None:
+    logger.warning("outbox message %s: attempt %d outlived its lease and another worker took the message over; "
+                   "its result was not recorded", row.pk, row.attempts)
+
+
+def deliver_due(now: dt.datetime, batch: int = 50) -> int:
+    """Worker sweep: deliver up to `batch` messages due at `now` (UTC), one claim at a time so each
+    gets a full lease; returns how many were attempted."""
+    handled = 0
+    while handled < batch:
+        claimed = claim_due(now, limit=1)
+        if not claimed:
+            break
+        deliver_claimed(claimed[0], now)
+        handled += 1
+    return handled
+
+
+def retry_now(messages: Iterable[OutboxMessage], *, at: dt.datetime, actor: str = "system",
+              actor_user=None) -> int:
+    """Deliver these messages at the next sweep: failed ones start over with a full set of attempts,
+    pending ones waiting for a retry stop waiting. Sent and sending ones are left alone. Returns how
+    many will be retried; each failed one brought back is audited."""
+    count = 0
+    with transaction.atomic():
+        for message in messages:
+            if OutboxMessage.objects.filter(pk=message.pk, status=Status.FAILED).update(
+                status=Status.PENDING, attempts=0, next_attempt_at=at, claim_token=""
+            ):
+                record(actor=actor, actor_user=actor_user, action="notification.retried", obj=message,
+                       ticket_id=message.ticket_id, at=at,
+                       before={"status": Status.FAILED, "attempts": message.attempts},
+                       after={"status": Status.PENDING, "attempts": 0})
+                count += 1
+            elif OutboxMessage.objects.filter(pk=message.pk, status=Status.PENDING).update(next_attempt_at=at):
+                count += 1
+    return count
