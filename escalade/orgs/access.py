@@ -35,6 +35,12 @@ class Viewer:
     kind: Kind
     agent: Agent | None = None
     contact: Contact | None = None
+    system_name: str = ""
+
+    @classmethod
+    def system(cls, name: str) -> Viewer:
+        """Escalade itself acting (the worker, a rule): admin rights, audited as `system: <name>`."""
+        return cls(None, "admin", system_name=f"system: {name}")
 
     @classmethod
     def of(cls, user) -> Viewer:
@@ -57,6 +63,8 @@ class Viewer:
 
     @property
     def label(self) -> str:
+        if self.system_name:
+            return self.system_name
         if self.agent is not None:
             return self.agent.name
         if self.contact is not None:

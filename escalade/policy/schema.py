@@ -343,6 +343,13 @@ class Partner:
     levels: list[LevelKey] = doc("Support levels the partner runs, e.g. `[L1, L2]`.", min=1)
 
 
+# Sections kept in their own modules; they import the scalar kinds above.
+from .schema_email import Email  # noqa: E402
+from .schema_escalation import SHORTHAND as _ESCALATION_SHORTHAND  # noqa: E402
+from .schema_escalation import Escalation  # noqa: E402
+
+SHORTHAND.update(_ESCALATION_SHORTHAND)
+
 # -- the file -----------------------------------------------------------------------------------
 
 @dataclass(kw_only=True)
@@ -370,3 +377,6 @@ class PolicySpec:
     contacts: dict[Key, Contact] = doc("People.", factory=dict)
     channels: dict[Key, Channel] = doc("Ways to reach support.", factory=dict)
     partners: dict[Key, Partner] = doc("Partners that run some support levels.", factory=dict)
+    email: Email = doc("Tickets by email: senders, automatic replies, keywords.", factory=Email)
+    escalation: Escalation = doc("Escalation rules: triggers, matrix, management chain, "
+                                 "after hours.", factory=Escalation)

@@ -1,0 +1,42 @@
+from django.contrib import admin
+
+from escalade.escalation.models import BillableRecord, Firing, ProblemRecord, ReviewTask
+
+
+@admin.register(Firing)
+class FiringAdmin(admin.ModelAdmin):
+    """What the escalation rules did: read-only, like the audit trail."""
+
+    list_display = ("at", "ticket", "rule", "visible_to_customer", "recorded_at")
+    list_filter = ("rule", "visible_to_customer")
+    search_fields = ("rule", "key")
+    date_hierarchy = "at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(ReviewTask)
+class ReviewTaskAdmin(admin.ModelAdmin):
+    list_display = ("created_at", "ticket", "kind", "role", "rule", "status")
+    list_filter = ("status", "kind", "role")
+    search_fields = ("reason",)
+    readonly_fields = ("ticket", "kind", "role", "rule", "reason", "created_at")
+
+
+@admin.register(ProblemRecord)
+class ProblemRecordAdmin(admin.ModelAdmin):
+    list_display = ("opened_at", "title", "rule")
+    filter_horizontal = ("tickets",)
+
+
+@admin.register(BillableRecord)
+class BillableRecordAdmin(admin.ModelAdmin):
+    list_display = ("at", "ticket", "reason", "rule")
+    list_filter = ("rule",)

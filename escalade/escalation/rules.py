@@ -1,0 +1,548 @@
+"""The escalation rules of a policy applied to one ticket: which actions are due now, and when to
+look again. Pure: the policy and `escalade.businesstime`, no Django, no clock of its own.
+
+    actions = decide(state, policy, now)      # only firings whose key is not in state.fired
+    wake_at = next_check_at(state, policy, now)
+
+`policy` is the version the ticket runs under (a loaded `escalade.policy.Policy`), `now` the
+reference time (timezone-aware). Business-time shares come from the clocks' own numbers
+(`ClockView.elapsed_minutes / target_minutes`); durations in conditions (`2 hours`) are wall
+clock and are measured between the ticket's datetimes. A condition that holds fires once per
+cycle (see `escalade.escalation.actions`); for recurring conditions (update due, no progress)
+only the latest due cycle fires, back-dated to its instant: missed reminders are not replayed.
+Resolved and closed tickets get nothing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from escalade.policy import NotInPolicy, Policy
+from escalade.policy.calendars import business_day_minutes
+from escalade.policy.durations import parse_duration
+from escalade.policy.schema_escalation import BUILT_IN_ROLES, Trigger
+
+from . import actions as act
+from .state import ClockView, TicketState
+
+__all__ = ["CountingWindows", "counting_windows", "decide", "explain", "next_check_at",
+           "next_management_step", "working_days_between"]
+
+#: Which policy target drives which clock.
+TARGET_OF = {"first_response": "first_response", "next_update": "update_every",
+             "resolution_target": "resolution_target", "resolution_maximum": "resolution_maximum"}
+_EPS = 1e-9  # shares and cycle counts computed from floats land a hair short of whole numbers
+
+
+@dataclass(frozen=True)
+class _Firing:
+    cycle: str  # tells recurring firings of one rule apart
+    at: dt.datetime  # when the condition became true
+
+
+# -- the API ------------------------------------------------------------------------------------
+
+def decide(state: TicketState, policy: Policy, now: dt.datetime) -> list[act.Action]:
+    """The actions due for this ticket at `now` (UTC-aware), in rule order, leaving out firings
+    whose key is in `state.fired`. Calling it again with the same state gives the same list."""
+    _check_now(now)
+    if state.done:
+        return []
+    out: list[act.Action] = []
+    for name, trigger in policy.escalation.triggers.items():
+        if not _passes_filters(trigger, state, policy):
+            continue
+        kind, cond = _condition(trigger)
+        firing = _FIRES[kind](cond, state, policy, now)
+        if firing is None:
+            continue
+        key = f"{state.ticket_id}:{name}:{firing.cycle}"
+        if key not in state.fired:
+            out.extend(_actions(trigger, name, key, firing.at, state, policy))
+    billable = _after_hours(state, policy)
+    if billable is not None and billable.key not in state.fired:
+        out.append(billable)
+    return out
+
+
+def next_check_at(state: TicketState, policy: Policy, now: dt.datetime) -> dt.datetime | None:
+    """The earliest instant after `now` at which a rule could fire for this ticket if nothing
+    else happens (a share of a window elapses, a clock falls due, a wall-clock wait ends, the
+    next update interval ends), or None. Events (a reply, a status or priority change, an
+    escalation request) call for a fresh `decide` anyway. Where a calendar is needed and the
+    policy cannot give one, the instant returned is early, never late."""
+    _check_now(now)
+    if state.done:
+        return None
+    found: list[dt.datetime] = []
+    for trigger in policy.escalation.triggers.values():
+        if not _passes_filters(trigger, state, policy):
+            continue
+        kind, cond = _condition(trigger)
+        nxt = _NEXT.get(kind)
+        at = nxt(cond, state, policy, now) if nxt else None
+        if at is not None and at > now:
+            found.append(at)
+    return min(found, default=None)
+
+
+@dataclass(frozen=True)
+class CountingWindows:
+    """What the state builder must count for `TicketState`: related tickets sharing
+    `related_same` opened within `related_within_minutes`, and the customer's breaches within
+    `breaches_within_minutes` (None: the policy has no such rule)."""
+
+    related_same: str | None
+    related_within_minutes: float | None
+    breaches_within_minutes: float | None
+
+
+def counting_windows(policy: Policy) -> CountingWindows:
+    """The windows of the policy's `related_tickets` and `customer_breaches` conditions (the
+    validator makes all rules of a kind agree)."""
+    same = related = breaches = None
+    for trigger in policy.escalation.triggers.values():
+        kind, cond = _condition(trigger)
+        if kind == "related_tickets" and same is None:
+            same, related = cond.same, _wall_minutes(cond.within)
+        elif kind == "customer_breaches" and breaches is None:
+            breaches = _wall_minutes(cond.within)
+    return CountingWindows(same, related, breaches)
+
+
+# -- conditions: does it hold now, and for which cycle? -----------------------------------------
+
+def _clock_breached(cond: Any, s: TicketState, p: Policy, now: dt.datetime) -> _Firing | None:
+    c = s.clock(cond.clock)
+    if c is None:
+        return None
+    at = c.breached_at
+    if at is None and c.state == "running" and c.due_at is not None and c.due_at <= now:
+        at = c.due_at
+    return _Firing(_run(c), at) if at is not None else None
+
+
+def _clock_elapsed(cond: Any, s: TicketState, p: Policy, now: dt.datetime) -> _Firing | None:
+    c = s.clock(cond.clock)
+    if c is None:
+        return None
+    if c.state != "stopped":
+        return _Firing(_run(c), now) if c.share + _EPS >= cond.share else None
+    if cond.until != "resolved":
+        return None
+    cal = _calendar(p, s, c.kind)  # window counted from opening once the clock has stopped
+    needed = cond.share * c.target_minutes
+    if cal is None or cal.between(s.opened_at, now) + _EPS < needed:
+        return None
+    return _Firing(_run(c), cal.add(s.opened_at, needed))
+
+
+def _ticket_opened(cond: Any, s: TicketState, p: Policy, now: dt.datetime) -> _Firing | None:
+    if cond.priorities and s.priority not in cond.priorities:
+        return None
+    return _Firing(s.priority, s.opened_at)  # once per priority the ticket is marked with
+
+
+def _not_worked_within(cond: Any, s: TicketState, p: Policy, now: dt.datetime) -> _Firing | None:
+    if (cond.priorities and s.priority not in cond.priorities) or s.first_worked_at is not None:
+        return None
+    deadline = s.opened_at + dt.timedelta(minutes=_wall_minutes(cond.duration))
+    return _Firing("once", deadline) if deadline <= now else None
+
+
+def _update_due(cond: Any, s: TicketState, p: Policy, now: dt.datetime) -> _Firing | None:
+    if (cond.priorities and s.priority not in cond.priorities) or s.status in p.pause_statuses:
+        return None
+    c = s.clock("next_update")
+    if c is not None:
+        if c.state != "running":
+            return None
+        n = math.floor(c.share + _EPS)
+        if n < 1:
+            return None
+        at = (c.breached_at or c.due_at or now) if n == 1 else now
+        return _Firing(f"{_run(c)}#{n}", at)
+    # No update clock yet (it starts with the first response): count from opening.
+    target, cal = _target(p, s, "next_update"), _calendar(p, s, "next_update")
+    if target is None or cal is None:
+        return None
+    n = math.floor(cal.between(s.opened_at, now) / target.minutes + _EPS)
+    return _Firing(f"opened#{n}", cal.add(s.opened_at, n * target.minutes)) if n >= 1 else None
+
+
+def _no_progress_within(cond: Any, s: TicketState, p: Policy, now: dt.datetime) -> _Firing | None:
+    if (cond.emergency_only and not s.emergency) or s.status in p.pause_statuses:
+        return None
+    since = _progress_since(s)
+    period = _wall_minutes(cond.duration)
+    n = math.floor((now - since).total_seconds() / 60 / period + _EPS)
+    if n < 1:
+        return None
+    return _Firing(f"{_iso(since)}#{n}", since + dt.timedelta(minutes=n * period))
+
+
+def _escalation_requested(cond: Any, s: TicketState, p: Policy, now: dt.datetime) -> _Firing | None:
+    at = s.escalation_requested_at
+    if at is None or (cond.business_impact_required and not s.business_impact.strip()):
+        return None
+    return _Firing(_iso(at), at)  # each request gets its own review
+
+
+def _category_in(cond: Any, s: TicketState, p: Policy, now: dt.datetime) -> _Firing | None:
+    return _Firing(s.category, now) if s.category in cond.categories else None
+
+
+def _related_tickets(cond: Any, s: TicketState, p: Policy, now: dt.datetime) -> _Firing | None:
+    return _Firing("once", now) if s.related_open_tickets >= cond.count else None
+
+
+def _customer_breaches(cond: Any, s: TicketState, p: Policy, now: dt.datetime) -> _Firing | None:
+    return _Firing("once", now) if s.customer_breaches_recent >= cond.count else None
+
+
+_FIRES: dict[str, Callable[[Any, TicketState, Policy, dt.datetime], _Firing | None]] = {
+    "clock_breached": _clock_breached, "clock_elapsed": _clock_elapsed,
+    "ticket_opened": _ticket_opened, "not_worked_within": _not_worked_within,
+    "update_due": _update_due, "no_progress_within": _no_progress_within,
+    "escalation_requested": _escalation_requested, "category_in": _category_in,
+    "related_tickets": _related_tickets, "customer_breaches": _customer_breaches,
+}
+
+
+# -- conditions: when could it hold next? -------------------------------------------------------
+
+def _next_clock_breached(cond: Any, s: TicketState, p: Policy, now: dt.datetime) -> dt.datetime | None:
+    c = s.clock(cond.clock)
+    if c is None or c.state != "running" or c.breached_at is not None:
+        return None
+    return c.due_at
+
+
+def _next_clock_elapsed(cond: Any, s: TicketState, p: Policy, now: dt.datetime) -> dt.datetime | None:
+    c = s.clock(cond.clock)
+    if c is None or c.state == "paused":
+        return None
+    needed = cond.share * c.target_minutes
+    if c.state == "running":
+        return _after(p, s, c.kind, now, needed - c.elapsed_minutes) if c.share < cond.share else None
+    if cond.until == "resolved":
+        cal = _calendar(p, s, c.kind)
+        return cal.add(s.opened_at, needed) if cal is not None else None
+    return None
+
+
+def _next_not_worked_within(cond: Any, s: TicketState, p: Policy, now: dt.datetime) -> dt.datetime | None:
+    if (cond.priorities and s.priority not in cond.priorities) or s.first_worked_at is not None:
+        return None
+    return s.opened_at + dt.timedelta(minutes=_wall_minutes(cond.duration))
+
+
+def _next_update_due(cond: Any, s: TicketState, p: Policy, now: dt.datetime) -> dt.datetime | None:
+    if (cond.priorities and s.priority not in cond.priorities) or s.status in p.pause_statuses:
+        return None
+    c = s.clock("next_update")
+    if c is not None:
+        if c.state != "running":
+            return None
+        n = math.floor(c.share + _EPS)
+        if n == 0 and c.due_at is not None:
+            return c.due_at
+        return _after(p, s, c.kind, now, (n + 1) * c.target_minutes - c.elapsed_minutes)
+    target, cal = _target(p, s, "next_update"), _calendar(p, s, "next_update")
+    if target is None or cal is None:
+        return None
+    n = math.floor(cal.between(s.opened_at, now) / target.minutes + _EPS)
+    return cal.add(s.opened_at, (n + 1) * target.minutes)
+
+
+def _next_no_progress_within(cond: Any, s: TicketState, p: Policy, now: dt.datetime) -> dt.datetime | None:
+    if (cond.emergency_only and not s.emergency) or s.status in p.pause_statuses:
+        return None
+    since = _progress_since(s)
+    period = _wall_minutes(cond.duration)
+    n = math.floor((now - since).total_seconds() / 60 / period + _EPS)
+    return since + dt.timedelta(minutes=(n + 1) * period)
+
+
+_NEXT: dict[str, Callable[[Any, TicketState, Policy, dt.datetime], dt.datetime | None]] = {
+    "clock_breached": _next_clock_breached, "clock_elapsed": _next_clock_elapsed,
+    "not_worked_within": _next_not_worked_within, "update_due": _next_update_due,
+    "no_progress_within": _next_no_progress_within,
+}
+
+
+# -- actions ------------------------------------------------------------------------------------
+
+def _actions(trigger: Trigger, rule: str, key: str, at: dt.datetime, s: TicketState,
+             p: Policy) -> list[act.Action]:
+    out: list[act.Action] = []
+    common = {"rule": rule, "key": key, "at": at, "visible_to_customer": trigger.visible_to_customer}
+    for index, spec in enumerate(trigger.then):
+        kind, value = _one_of(spec)
+        base = {**common, "index": index}
+        if kind == "escalate":
+            move = _escalation(p, s, value.to)
+            if move is None:
+                continue  # already at (or above) that level
+            frm, to = move
+            out.append(act.Escalate(**base, from_level=frm, to_level=to, handled_by=_runs(p, to),
+                                    assign_to=_matrix_holder(p, s, to)))
+        elif kind == "notify":
+            out.append(act.Notify(**base, role=value.role, template=value.template,
+                                  channels=tuple(value.channels)))
+        elif kind in ("page", "call", "review_task"):
+            cls = {"page": act.Page, "call": act.Call, "review_task": act.ReviewTask}[kind]
+            out.append(cls(**base, role=value.role))
+        elif kind == "status_update_to_customer":
+            out.append(act.StatusUpdateToCustomer(**base, template=value.template))
+        elif kind == "open_problem":
+            windows = counting_windows(p)
+            out.append(act.OpenProblem(**base, same=windows.related_same or "organisation",
+                                       within_minutes=windows.related_within_minutes or 0.0,
+                                       team=value.team))
+        elif kind == "record_billable":
+            out.append(act.RecordBillable(**base, reason=value.reason))
+        elif kind == "notify_partner":
+            out.append(act.NotifyPartner(**base, template=value.template))
+    return out
+
+
+def _escalation(p: Policy, s: TicketState, to: str) -> tuple[str, str] | None:
+    """(from level, to level) for `escalate: to`, or None when it would not move the ticket up."""
+    levels = list(p.levels)
+    if not levels:
+        return None
+    current = _level(s, p)
+    here = levels.index(current)
+    there = here + 1 if to == "next" else (levels.index(to) if to in p.levels else -1)
+    if not here < there < len(levels):
+        return None
+    return current, levels[there]
+
+
+def _runs(p: Policy, level: str) -> str | None:
+    """The team that staffs `level`, else the partner that runs it."""
+    if p.levels[level].team:
+        return p.levels[level].team
+    return next((key for key, partner in p.partners.items() if level in partner.levels), None)
+
+
+def _matrix_holder(p: Policy, s: TicketState, level: str) -> str | None:
+    for route in p.escalation.matrix.values():
+        if s.category in route.categories:
+            return route.path.get(level)
+    return None
+
+
+def _after_hours(s: TicketState, p: Policy) -> act.Action | None:
+    """`after_hours.PLAN.billable`: an emergency opened outside the plan's coverage hours, at a
+    priority handled after hours, is recorded as billable (once per ticket)."""
+    rule = p.escalation.after_hours.get(s.plan)
+    if rule is None or not rule.billable or not s.emergency:
+        return None
+    if rule.priorities and s.priority not in rule.priorities:
+        return None
+    plan = p.plans.get(s.plan)
+    if plan is None or _open(p, plan.coverage, s, s.opened_at):
+        return None
+    name = f"after_hours.{s.plan}"
+    reason = rule.note or f"After-hours emergency support on the {plan.name} plan"
+    return act.RecordBillable(rule=name, key=f"{s.ticket_id}:{name}:opened", at=s.opened_at,
+                              visible_to_customer=True, reason=reason)
+
+
+# -- management chain ---------------------------------------------------------------------------
+
+def working_days_between(policy: Policy, plan: str, start: dt.datetime, end: dt.datetime,
+                         customer_tz: str | None = None) -> float:
+    """Working days from `start` to `end` on the management chain's calendar (else the plan's
+    coverage): business minutes divided by the calendar's business-day length."""
+    chain = policy.escalation.management_chain
+    key = (chain.calendar if chain and chain.calendar else None) or policy.plan(plan).coverage
+    minutes = policy.calendar(key, customer_tz).between(start, end)
+    return minutes / business_day_minutes(policy.calendar_spec(key))
+
+
+def next_management_step(policy: Policy, step: int, *, working_days_waited: float,
+                         unanswered_attempts: int) -> int | None:
+    """Index of the management-chain step a concern raised at `step` may move on to: the next
+    one once the step's `timeout_working_days` have passed without progress or its `attempts`
+    went unanswered; None to stay (or at the end of the chain)."""
+    chain = policy.escalation.management_chain
+    if chain is None or not 0 <= step < len(chain.steps) - 1:
+        return None
+    here = chain.steps[step]
+    waited = here.timeout_working_days is not None and working_days_waited >= here.timeout_working_days
+    tried = here.attempts is not None and unanswered_attempts >= here.attempts
+    return step + 1 if waited or tried else None
+
+
+# -- the policy in words ------------------------------------------------------------------------
+
+def explain(policy: Policy) -> list[str]:
+    """The escalation rules in English, one line per rule, for the published policy page."""
+    lines = []
+    for name, trigger in policy.escalation.triggers.items():
+        kind, cond = _condition(trigger)
+        scope = _scope(trigger, policy)
+        steps = "; ".join(_say_action(*_one_of(a), policy) for a in trigger.then)
+        shown = " Shown to the customer." if trigger.visible_to_customer else ""
+        lines.append(f"{name}: when {_say_condition(kind, cond)}{scope}: {steps}.{shown}")
+    for plan, rule in policy.escalation.after_hours.items():
+        which = ", ".join(rule.priorities) if rule.priorities else "every priority"
+        extra = f", response {rule.response}" if rule.response else ""
+        fee = " (billable)" if rule.billable else ""
+        lines.append(f"after hours on {policy.plans[plan].name}: {which}{extra}{fee}.")
+    return lines
+
+
+def _say_condition(kind: str, c: Any) -> str:
+    prios = f" at {', '.join(c.priorities)}" if getattr(c, "priorities", None) else ""
+    return {
+        "clock_breached": lambda: f"the {_words(c.clock)} is missed",
+        "clock_elapsed": lambda: f"{c.share:.0%} of the time to the {_words(c.clock)} has passed"
+                                 + (" and the ticket is unresolved" if c.until == "resolved" else ""),
+        "ticket_opened": lambda: f"a ticket is opened{prios}",
+        "not_worked_within": lambda: f"a ticket{prios} is not worked within {c.duration}",
+        "update_due": lambda: f"an update is due{prios}",
+        "no_progress_within": lambda: ("an emergency" if c.emergency_only else "a ticket")
+                                      + f" makes no progress for {c.duration}",
+        "escalation_requested": lambda: "the customer requests escalation"
+                                        + (" explaining the business impact"
+                                           if c.business_impact_required else ""),
+        "category_in": lambda: f"the ticket is in {' or '.join(c.categories)}",
+        "related_tickets": lambda: f"{c.count} tickets of the same {c.same} open within {c.within}",
+        "customer_breaches": lambda: f"the customer has {c.count} SLA breaches within {c.within}",
+    }[kind]()
+
+
+def _say_action(kind: str, a: Any, p: Policy) -> str:
+    return {
+        "escalate": lambda: "escalate to the next level" if a.to == "next" else f"escalate to {a.to}",
+        "notify": lambda: f"notify {_who(a.role, p)} ({a.template})",
+        "page": lambda: f"page {_who(a.role, p)}",
+        "call": lambda: f"call {_who(a.role, p)}",
+        "status_update_to_customer": lambda: f"send the customer a status update ({a.template})",
+        "review_task": lambda: f"ask {_who(a.role, p)} to review",
+        "open_problem": lambda: "open a problem record linking the tickets",
+        "record_billable": lambda: f"record as billable ({a.reason})",
+        "notify_partner": lambda: "inform the partner",
+    }[kind]()
+
+
+def _scope(t: Trigger, p: Policy) -> str:
+    parts = [f"{label} {', '.join(keys)}" for label, keys in (
+        ("plans", t.plans), ("priorities", t.priorities), ("categories", t.categories),
+        ("levels", t.levels)) if keys]
+    return f" ({'; '.join(parts)})" if parts else ""
+
+
+def _who(role: str, p: Policy) -> str:
+    if role.startswith("on_call:"):
+        team = role.removeprefix("on_call:")
+        return f"the on-call agent of {p.teams[team].name if team in p.teams else team}"
+    if role in p.roles:
+        return f"the {p.roles[role].name}"
+    if role in p.teams:
+        return f"the {p.teams[role].name} team"
+    return BUILT_IN_ROLES.get(role, role)
+
+
+_CLOCK_WORDS = {"first_response": "first-response target", "next_update": "update interval",
+                "resolution_target": "resolution target", "resolution_maximum": "maximum resolution time"}
+
+
+def _words(clock: str) -> str:
+    return _CLOCK_WORDS.get(clock, clock)
+
+
+# -- helpers ------------------------------------------------------------------------------------
+
+def _check_now(now: dt.datetime) -> None:
+    if not isinstance(now, dt.datetime) or now.utcoffset() is None:
+        raise ValueError(f"now must be a timezone-aware datetime, got {now!r}")
+
+
+def _one_of(obj: Any) -> tuple[str, Any]:
+    """The (kind, settings) of a condition or action: its one field that is set."""
+    for name, value in vars(obj).items():
+        if value is not None:
+            return name, value
+    raise ValueError(f"{type(obj).__name__} has no kind set")
+
+
+def _condition(trigger: Trigger) -> tuple[str, Any]:
+    return _one_of(trigger.when)
+
+
+def _passes_filters(t: Trigger, s: TicketState, p: Policy) -> bool:
+    return ((not t.plans or s.plan in t.plans)
+            and (not t.priorities or s.priority in t.priorities)
+            and (not t.categories or s.category in t.categories)
+            and (not t.levels or _level(s, p) in t.levels))
+
+
+def _level(s: TicketState, p: Policy) -> str:
+    """The ticket's level; none (or one the policy does not know) counts as the first."""
+    if s.level in p.levels:
+        return s.level
+    return next(iter(p.levels), s.level)
+
+
+def _progress_since(s: TicketState) -> dt.datetime:
+    return s.last_progress_at or s.first_worked_at or s.opened_at
+
+
+def _wall_minutes(text: str) -> float:
+    return parse_duration(text).minutes()
+
+
+def _run(c: ClockView) -> str:
+    """Identifies one run of a clock (a restarted next-update clock is a new run)."""
+    return _iso(c.started_at) if c.started_at is not None else "run"
+
+
+def _iso(t: dt.datetime) -> str:
+    return t.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _target(p: Policy, s: TicketState, clock: str) -> Any:
+    """The policy's target behind `clock` for this ticket, or None."""
+    try:
+        category = s.category if s.category in p.categories else None
+        return getattr(p.targets_for(s.plan, s.priority, category), TARGET_OF[clock])
+    except NotInPolicy:
+        return None
+
+
+def _calendar(p: Policy, s: TicketState, clock: str) -> Any:
+    """The calendar `clock` runs on for this ticket (in the customer's zone where the policy says
+    so), or None when the policy has no such target."""
+    target = _target(p, s, clock)
+    if target is None:
+        return None
+    try:
+        return target.calendar(s.customer_tz)
+    except ValueError as exc:
+        raise ValueError(f"TicketState.customer_tz is needed for ticket {s.number}: {exc}") from exc
+
+
+def _after(p: Policy, s: TicketState, clock: str, now: dt.datetime, minutes: float) -> dt.datetime:
+    """When `minutes` more business minutes of `clock` will have passed; without a calendar,
+    `minutes` of wall-clock time (never later than the true instant)."""
+    minutes = max(0.0, minutes)
+    cal = _calendar(p, s, clock)
+    if cal is None:
+        return now + dt.timedelta(minutes=minutes)
+    return cal.add(now, minutes) if minutes > 0 else now
+
+
+def _open(p: Policy, calendar: str, s: TicketState, at: dt.datetime) -> bool:
+    try:
+        return p.calendar(calendar, s.customer_tz).is_open(at)
+    except ValueError as exc:
+        raise ValueError(f"TicketState.customer_tz is needed for ticket {s.number}: {exc}") from exc
