@@ -88,8 +88,13 @@ def _set_target(clock: SlaClock, targets: Targets, ticket: Ticket) -> bool:
 
 
 def _schedule(clock: SlaClock) -> None:
-    """Due time of a running clock: when its elapsed business minutes reach the target."""
-    left = max(0.0, clock.target_minutes - clock.elapsed_minutes)
+    """Due time of a running clock: when its elapsed business minutes reach the target. A clock
+    whose target is already used up is due at once, even outside business hours."""
+    left = clock.target_minutes - clock.elapsed_minutes
+    if left <= 0:
+        # calendar.add(t, 0) is the next opening, which would push "due now" to the next morning.
+        clock.due_at = clock.running_since
+        return
     clock.due_at = calendar_of(clock).add(clock.running_since, left)
 
 
@@ -99,8 +104,16 @@ def _fold(clock: SlaClock, at: dt.datetime) -> None:
         return
     if clock.due_at is not None and clock.due_at < at and clock.breached_at is None:
         clock.breached_at = clock.due_at
+        record_breach(clock)
     clock.elapsed_minutes = elapsed_minutes(clock, at)
     clock.running_since = at
+
+
+def record_breach(clock: SlaClock) -> None:
+    """Audit a breach just marked on `clock` (breached_at set), back-dated to its due time. Called
+    once per breach: by the sweep, or by whichever transition notices it first."""
+    record(actor="system: sla", action="sla.breached", obj=clock, ticket_id=clock.ticket_id,
+           at=clock.breached_at, after={"clock": clock.kind, "target": clock.target_text})
 
 
 # -- transitions -----------------------------------------------------------------------------------
@@ -169,14 +182,19 @@ def restart(ticket: Ticket, kind: str, at: dt.datetime) -> SlaClock | None:
         return None
     clock = SlaClock.objects.select_for_update().filter(ticket=ticket, kind=kind).first()
     if clock is None:
-        return _new_clock(ticket, kind, targets, at)
-    if not _set_target(clock, targets, ticket):
+        clock = _new_clock(ticket, kind, targets, at)
+    elif not _set_target(clock, targets, ticket):
         return None
-    clock.status, clock.started_at, clock.running_since = ClockStatus.RUNNING, at, at
-    clock.elapsed_minutes, clock.paused_seconds, clock.paused_since = 0, 0, None
-    clock.stopped_at = clock.breached_at = None
-    _schedule(clock)
-    clock.save()
+    else:
+        _fold(clock, at)  # an update that comes late is a breach of the interval it ends
+        clock.status, clock.started_at, clock.running_since = ClockStatus.RUNNING, at, at
+        clock.elapsed_minutes, clock.paused_seconds, clock.paused_since = 0, 0, None
+        clock.stopped_at = clock.breached_at = None
+        _schedule(clock)
+        clock.save()
+    if clock is not None and ticket.status in policy.pause_statuses:
+        # A reply while waiting for the customer: the update is owed once they answer.
+        pause(clock, at)
     return clock
 
 

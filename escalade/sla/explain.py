@@ -10,7 +10,7 @@ from escalade.sla.models import SlaClock
 
 
 def local(at: dt.datetime, tz: str) -> str:
-    """`Mon 14:00 Europe/London`."""
+    """`Mon 23 Nov 14:00 Europe/London`."""
     return f"{at.astimezone(zoneinfo.ZoneInfo(tz)):%a %d %b %H:%M} {tz}"
 
 
@@ -31,7 +31,8 @@ def explain(clock: SlaClock, now: dt.datetime, tz: str) -> str:
     elif state == "met":
         head = f"met {local(clock.stopped_at, tz)}"
     elif state == "paused":
-        head = f"paused, {duration_words(remaining_minutes(clock, now) * 60)} of business time left"
+        left = max(0.0, remaining_minutes(clock, now))  # a target lowered below the time counted: none left
+        head = f"paused, {duration_words(left * 60)} of business time left"
     else:
         head = f"due {local(clock.due_at, tz)}"
     text = f"{head}: {clock.target_text}"

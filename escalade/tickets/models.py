@@ -167,3 +167,40 @@ class TicketLink(models.Model):
 
     def __str__(self) -> str:
         return f"{self.from_ticket.number} {self.get_kind_display()} {self.to_ticket.number}"
+
+
+class PriorityChangeRequest(models.Model):
+    """Someone on the ticket (usually the customer) asks for another priority, with a justification;
+    an agent accepts it (the ticket's priority changes and its SLA clocks re-target) or declines it.
+    Written only by `tickets.priority_requests`."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Pending"
+        ACCEPTED = "accepted", "Accepted"
+        DECLINED = "declined", "Declined"
+
+    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="priority_requests")
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    from_priority = models.CharField(max_length=20, help_text="The ticket's priority when asked.")
+    to_priority = models.CharField(max_length=20, help_text="The priority asked for (a policy key).")
+    justification = models.TextField(blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    note = models.TextField(blank=True, help_text="The agent's reason for accepting or declining.")
+    created_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            # One open question at a time: a second request waits until the first is decided.
+            models.UniqueConstraint(fields=["ticket"], condition=models.Q(status="pending"),
+                                    name="one_pending_priority_request"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.ticket.number}: {self.from_priority} → {self.to_priority} ({self.get_status_display()})"

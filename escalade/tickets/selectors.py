@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from escalade.audit.models import Event
 from escalade.errors import NotFound
@@ -13,7 +13,10 @@ from escalade.orgs.access import Viewer
 from escalade.tickets.models import Message, Ticket, parse_number
 
 # Audit actions a customer sees on their ticket's timeline.
-CUSTOMER_VISIBLE_ACTIONS = {"ticket.opened", "ticket.status_changed"}
+CUSTOMER_VISIBLE_ACTIONS = {
+    "ticket.opened", "ticket.status_changed", "ticket.escalation_requested", "ticket.priority_change_requested",
+    "ticket.priority_change_accepted", "ticket.priority_change_declined",
+}
 
 
 def visible_tickets(viewer: Viewer) -> QuerySet[Ticket]:
@@ -76,7 +79,8 @@ def timeline(viewer: Viewer, ticket: Ticket) -> list[TimelineEntry]:
     ]
     events = Event.objects.filter(ticket_id=ticket.pk).exclude(action__in=["ticket.replied", "ticket.note_added"])
     if not viewer.is_staff_side:
-        events = events.filter(action__in=CUSTOMER_VISIBLE_ACTIONS)
+        events = events.filter(Q(action__in=CUSTOMER_VISIBLE_ACTIONS)
+                               | Q(action="escalation.fired", after__visible_to_customer=True))
     entries += [
         TimelineEntry(e.at, "event", e.actor, describe_event(e), {"action": e.action, "before": e.before,
                                                                    "after": e.after})
@@ -96,6 +100,12 @@ def describe_event(event: Event) -> str:
         return "Ticket opened"
     if event.action == "ticket.updated":
         return "; ".join(f"{k}: {event.before.get(k) or '—'} → {v or '—'}" for k, v in event.after.items())
+    if event.action == "ticket.escalation_requested":
+        return f"Escalation requested: {event.after.get('business_impact', '')}"
+    if event.action == "escalation.fired":
+        return f"Escalation rule {event.after.get('rule')}: {', '.join(event.after.get('actions', []))}"
+    if event.action == "sla.breached":
+        return f"SLA breached: {event.after.get('target', event.after.get('clock'))}"
     if event.action == "ticket.linked":
         return f"Linked: {event.after.get('kind')} {event.after.get('to')}"
     return event.action

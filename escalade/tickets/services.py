@@ -12,7 +12,7 @@ from django.db import transaction
 
 from escalade import clock
 from escalade.audit.chain import record
-from escalade.errors import DomainError, PermissionDenied
+from escalade.errors import DomainError, NotFound, PermissionDenied
 from escalade.orgs.access import Viewer
 from escalade.orgs.models import Agent, Contact, Level, Organisation, Team
 from escalade.policy import NotInPolicy
@@ -34,6 +34,14 @@ INFO_FIELDS = (
 def _require_staff(viewer: Viewer, what: str) -> None:
     if not viewer.is_staff_side:
         raise PermissionDenied(f"Only agents can {what}.")
+
+
+def _require_visible(viewer: Viewer, ticket: Ticket) -> None:
+    """Permission inside the action: the viewer must be able to see the ticket at all."""
+    if viewer.system_name or viewer.kind == "admin":
+        return
+    if not Ticket.objects.filter(viewer.ticket_filter(), pk=ticket.pk).exists():
+        raise NotFound(f"No ticket {ticket.number} that you can see")
 
 
 def _snapshot(ticket: Ticket, fields: Iterable[str]) -> dict:
@@ -115,6 +123,7 @@ def add_message(viewer: Viewer, ticket: Ticket, *, body: str, internal: bool = F
     A customer's reply to a ticket pending their answer puts it back In Progress; an agent's first
     public reply on an Open ticket moves it to In Progress.
     """
+    _require_visible(viewer, ticket)
     if internal:
         _require_staff(viewer, "write internal notes")
     if not body.strip():
@@ -166,6 +175,7 @@ def change_status(viewer: Viewer, ticket: Ticket, to: str, *, resolution_type: s
     """Move a ticket through its lifecycle; customers may only confirm or reopen a resolution."""
     if viewer.kind not in ("customer", "admin", "vendor_agent", "partner_agent"):
         raise PermissionDenied("Sign in to change a ticket.")
+    _require_visible(viewer, ticket)
     if viewer.kind == "customer" and to == Status.IN_PROGRESS and ticket.policy_version_id:
         if not policy_of(ticket.policy_version).lifecycle.customer_may_reopen:
             raise PermissionDenied("This support policy does not let customers reopen a resolved ticket.")
@@ -177,6 +187,7 @@ def change_status(viewer: Viewer, ticket: Ticket, to: str, *, resolution_type: s
 def update_ticket(viewer: Viewer, ticket: Ticket, *, at: dt.datetime | None = None, **changes) -> Ticket:
     """Agents change priority, category, kind, level, team or assignee. Each change is audited."""
     _require_staff(viewer, "change a ticket's priority, level or assignee")
+    _require_visible(viewer, ticket)
     allowed = {"priority", "category", "kind", "level", "team", "assignee", "subject"}
     unknown = set(changes) - allowed
     if unknown:
@@ -217,10 +228,35 @@ def _plain(value):
 
 
 @transaction.atomic
+def request_escalation(viewer: Viewer, ticket: Ticket, *, business_impact: str, level: str = "",
+                       at: dt.datetime | None = None) -> Ticket:
+    """A customer (or an agent on their behalf) asks for an escalation, explaining the business
+    impact (VIOE 5.3). The escalation rules decide what follows (e.g. a review task for the tier
+    manager)."""
+    if viewer.kind == "nobody":
+        raise PermissionDenied("Sign in to request an escalation.")
+    _require_visible(viewer, ticket)
+    if not business_impact.strip():
+        raise DomainError("Explain the business impact so the manager can judge the request",
+                          field="business_impact")
+    if ticket.status in (Status.RESOLVED, Status.CLOSED):
+        raise DomainError(f"{ticket.number} is {ticket.get_status_display()}; reopen it first", field="status")
+    at = at or clock.now()
+    after = {"business_impact": business_impact.strip(), "requested_level": level}
+    record(actor=viewer.label, actor_user=viewer.user, action="ticket.escalation_requested", obj=ticket,
+           ticket_id=ticket.pk, after=after, at=at)
+    lifecycle.ticket_changed.send(Ticket, ticket=ticket, change="escalation_requested", before={}, after=after,
+                                  at=at)
+    return ticket
+
+
+@transaction.atomic
 def link_tickets(viewer: Viewer, ticket: Ticket, other: Ticket, kind: str,
                  at: dt.datetime | None = None) -> TicketLink:
     """Record that `ticket` is related to / a duplicate of / a child of `other`."""
     _require_staff(viewer, "link tickets")
+    _require_visible(viewer, ticket)
+    _require_visible(viewer, other)
     if ticket.pk == other.pk:
         raise DomainError("A ticket cannot be linked to itself", field="to_ticket")
     at = at or clock.now()

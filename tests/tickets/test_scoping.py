@@ -80,3 +80,22 @@ def test_customer_timeline_hides_internal_notes_and_internal_events(world):
     agent_view = selectors.timeline(vera, world.acme_ticket)
     assert any("firmware" in e.text for e in agent_view)
     assert [e.at for e in agent_view] == sorted(e.at for e in agent_view)
+
+
+def test_actions_on_a_ticket_the_viewer_cannot_see_are_refused_inside_the_action(world):
+    import pytest
+
+    from escalade.errors import NotFound
+    from escalade.tickets.models import Status
+
+    alice, oscar = Viewer.of(world.alice.user), Viewer.of(world.oscar.user)
+    with pytest.raises(NotFound):
+        services.add_message(alice, world.globex_ticket, body="hello")
+    with pytest.raises(NotFound):
+        services.change_status(oscar, world.acme_ticket, Status.IN_PROGRESS)
+    with pytest.raises(NotFound):
+        services.update_ticket(oscar, world.acme_ticket, priority="P1")
+    with pytest.raises(NotFound):
+        services.request_escalation(alice, world.initech_ticket, business_impact="x")
+    with pytest.raises(NotFound):
+        services.link_tickets(Viewer.of(world.pat.user), world.acme_ticket, world.initech_ticket, "related")

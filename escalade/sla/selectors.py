@@ -1,0 +1,36 @@
+"""Reading a ticket's clocks for display: agents get the explanation, customers the promise."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from escalade.sla.clocks import remaining_minutes
+from escalade.sla.explain import explain, promise
+from escalade.sla.models import SlaClock
+from escalade.tickets.models import Ticket
+
+ORDER = ["first_response", "next_update", "resolution_target", "resolution_maximum"]
+
+
+@dataclass
+class ClockInfo:
+    kind: str
+    label: str
+    state: str  # running, paused, met or breached
+    due_at: dt.datetime | None
+    remaining_minutes: float  # business minutes; negative once past due
+    text: str  # the explanation for agents, the promise for customers
+
+
+def clocks_for(ticket: Ticket, *, staff: bool, now: dt.datetime) -> list[ClockInfo]:
+    """The ticket's clocks in a fixed order. Customers see only running clocks, as promises."""
+    tz = ticket.organisation.timezone
+    out = []
+    for clock in sorted(SlaClock.objects.filter(ticket=ticket), key=lambda c: ORDER.index(c.kind)):
+        text = explain(clock, now, tz) if staff else promise(clock, tz)
+        if text is None:
+            continue
+        out.append(ClockInfo(clock.kind, clock.get_kind_display(), clock.state, clock.due_at,
+                             round(remaining_minutes(clock, now), 1), text))
+    return out

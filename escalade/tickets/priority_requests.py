@@ -1,0 +1,128 @@
+"""Priority-change requests: "A customer may request a priority change with a justification; an
+agent accepts or declines it" (VIOE 7.3).
+
+The ticket's policy decides, in its `priority_change` section, whether customers may ask and
+whether a justification is required. Accepting changes the priority through
+`services.update_ticket`, so the ticket's SLA clocks re-target keeping the business time already
+counted; the request, its justification and the decision are in the audit trail.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db import IntegrityError, transaction
+
+from escalade import clock
+from escalade.audit.chain import record
+from escalade.errors import Conflict, DomainError, NotFound, PermissionDenied
+from escalade.orgs.access import Viewer
+from escalade.policy import NotInPolicy, Policy
+from escalade.policy.publish import policy_of
+from escalade.tickets import services
+from escalade.tickets.models import PriorityChangeRequest, Status, Ticket
+from escalade.tickets.selectors import visible_tickets
+
+Request = PriorityChangeRequest
+
+
+def _check_sees(viewer: Viewer, ticket: Ticket) -> None:
+    """NotFound (never 'forbidden') unless the viewer may see the ticket, as selectors.get_ticket."""
+    if not visible_tickets(viewer).filter(pk=ticket.pk).exists():
+        raise NotFound(f"No ticket {ticket.number} that you can see")
+
+
+def _policy(ticket: Ticket) -> Policy | None:
+    return policy_of(ticket.policy_version) if ticket.policy_version_id else None
+
+
+def _priority_key(policy: Policy | None, priority: str) -> str:
+    if not (priority or "").strip():
+        raise DomainError("Say which priority the ticket should have", field="priority")
+    if policy is None:
+        return priority.strip()
+    try:
+        return policy.priority(priority).key
+    except NotInPolicy as exc:
+        raise DomainError(str(exc), field="priority") from None
+
+
+@transaction.atomic
+def request_priority_change(viewer: Viewer, ticket: Ticket, priority: str, justification: str,
+                            at: dt.datetime | None = None) -> PriorityChangeRequest:
+    """Ask for `priority` (a key, name or alias of the ticket's policy) on `ticket`.
+
+    Customers of the ticket's organisation may ask when the policy lets them (and their contact is
+    authorised to make requests); agents who can see the ticket may always ask. Raises NotFound
+    for a ticket the viewer cannot see, PermissionDenied, DomainError naming `priority` or
+    `justification`, and Conflict while another request on the ticket is pending.
+    """
+    _check_sees(viewer, ticket)
+    policy = _policy(ticket)
+    rules = policy.priority_change if policy is not None else None
+    if viewer.kind == "customer":
+        if rules is None or not rules.customer_may_request:
+            raise PermissionDenied("This support policy does not let customers ask for another priority; "
+                                   "the support team sets it.")
+        if not viewer.contact.can_open_tickets:
+            raise PermissionDenied(f"{viewer.contact.name} is not authorised to make requests for "
+                                   f"{viewer.contact.organisation.name}; ask your primary contact.")
+    elif not viewer.is_staff_side:
+        raise PermissionDenied("Sign in to ask for another priority.")
+    if ticket.status in (Status.RESOLVED, Status.CLOSED):
+        raise Conflict(f"{ticket.number} is {ticket.get_status_display()}; reopen it first", field="priority")
+    to_priority = _priority_key(policy, priority)
+    if to_priority == ticket.priority:
+        raise DomainError(f"{ticket.number} is already {to_priority}", field="priority")
+    justification = (justification or "").strip()
+    if not justification and (rules is None or rules.justification_required):
+        raise DomainError("Explain why the ticket needs another priority (its business impact, who is "
+                          "affected, whether there is a workaround)", field="justification")
+    at = at or clock.now()
+    Ticket.objects.select_for_update().filter(pk=ticket.pk).first()  # one request at a time per ticket
+    if Request.objects.filter(ticket=ticket, status=Request.Status.PENDING).exists():
+        raise Conflict(f"{ticket.number} already has a priority change waiting for an agent", field="priority")
+    try:
+        with transaction.atomic():
+            request = Request.objects.create(
+                ticket=ticket, requested_by=viewer.user, from_priority=ticket.priority, to_priority=to_priority,
+                justification=justification, created_at=at,
+            )
+    except IntegrityError:  # a concurrent request won the race (SQLite has no row lock)
+        raise Conflict(f"{ticket.number} already has a priority change waiting for an agent",
+                       field="priority") from None
+    record(actor=viewer.label, actor_user=viewer.user, action="ticket.priority_change_requested", obj=request,
+           ticket_id=ticket.pk, at=at, before={"priority": ticket.priority},
+           after={"priority": to_priority, "justification": justification})
+    return request
+
+
+@transaction.atomic
+def decide_priority_change(viewer: Viewer, request: PriorityChangeRequest, accept: bool, note: str = "",
+                           at: dt.datetime | None = None) -> PriorityChangeRequest:
+    """An agent accepts (the ticket takes the requested priority and its clocks re-target) or
+    declines a pending request. Raises PermissionDenied for anyone but an agent, NotFound for a
+    ticket the agent cannot see, and Conflict for a request already decided."""
+    if not viewer.is_staff_side:
+        raise PermissionDenied("Only agents can accept or decline a priority change.")
+    request = Request.objects.select_for_update().select_related("ticket").get(pk=request.pk)
+    ticket = request.ticket
+    _check_sees(viewer, ticket)
+    if request.status != Request.Status.PENDING:
+        raise Conflict(f"This request was already {request.get_status_display().lower()}", field="status")
+    if accept and ticket.status == Status.CLOSED:
+        raise Conflict(f"{ticket.number} is closed; its priority can no longer change", field="status")
+    at = at or clock.now()
+    request.status = Request.Status.ACCEPTED if accept else Request.Status.DECLINED
+    request.decided_by, request.decided_at, request.note = viewer.user, at, note.strip()
+    request.save(update_fields=["status", "decided_by", "decided_at", "note"])
+    # The decision, with the justification, comes first in the trail; then the change it causes
+    # (ticket.updated, sla.clocks_retargeted).
+    record(actor=viewer.label, actor_user=viewer.user, obj=request, ticket_id=ticket.pk, at=at,
+           action=f"ticket.priority_change_{request.status}",
+           before={"priority": request.from_priority},
+           after={"priority": request.to_priority, "justification": request.justification, "note": request.note,
+                  "requested_by": request.requested_by.get_username() if request.requested_by else None})
+    if accept:
+        services.update_ticket(viewer, ticket, priority=request.to_priority, at=at)
+    return request
