@@ -10,8 +10,10 @@ from typing import Annotated
 from ninja import Field, Schema
 from pydantic import ConfigDict, field_validator
 
+from escalade import clock
 from escalade.orgs.access import Viewer
 from escalade.orgs.models import Organisation
+from escalade.sla.selectors import clocks_for
 from escalade.tickets import lifecycle
 from escalade.tickets.models import (
     Channel,
@@ -122,6 +124,14 @@ class OrganisationPage(PageMeta):
 # -- tickets ---------------------------------------------------------------------------------
 
 
+class ClockOut(Schema):
+    kind: str = Field(description="first_response, next_update, resolution_target or resolution_maximum")
+    state: str = Field(description="running, paused, met or breached")
+    due_at: dt.datetime | None
+    remaining_minutes: float = Field(description="Business minutes left; negative once past due.")
+    text: str = Field(description="For agents the explanation, for customers the promise.")
+
+
 class TicketOut(Schema):
     number: str = Field(examples=["ESC-000123"])
     subject: str
@@ -148,6 +158,7 @@ class TicketOut(Schema):
     resolved_at: dt.datetime | None
     closed_at: dt.datetime | None
     allowed_transitions: list[Status] = Field(description="The statuses the caller may move the ticket to.")
+    clocks: list[ClockOut] = Field(description="SLA clocks; customers see only running ones, as promises.")
 
     @classmethod
     def of(cls, ticket: Ticket, viewer: Viewer) -> TicketOut:
@@ -179,6 +190,8 @@ class TicketOut(Schema):
             allowed_transitions=lifecycle.allowed_targets(
                 ticket.status, by_customer=viewer.kind == "customer"
             ),
+            clocks=[ClockOut(kind=c.kind, state=c.state, due_at=c.due_at, remaining_minutes=c.remaining_minutes,
+                             text=c.text) for c in clocks_for(ticket, staff=viewer.is_staff_side, now=clock.now())],
         )
 
 
@@ -322,6 +335,11 @@ class TimelineEntryOut(Schema):
     @classmethod
     def of(cls, entry: TimelineEntry) -> TimelineEntryOut:
         return cls(at=utc(entry.at), kind=entry.kind, actor=entry.actor, text=entry.text, data=entry.data)
+
+
+class EscalationRequestIn(InputSchema):
+    business_impact: str = Field(min_length=1, max_length=5000, description="Why this needs escalating now.")
+    level: str | None = Field(None, max_length=10, description="The level asked for, e.g. L3 (optional).")
 
 
 class LinkIn(InputSchema):

@@ -10,6 +10,7 @@ from escalade.api.auth import viewer
 from escalade.api.errors import LIST_ERRORS, READ_ERRORS, WRITE_ERRORS, ErrorOut, fields_renamed
 from escalade.api.pagination import paginate
 from escalade.api.schemas import (
+    EscalationRequestIn,
     LinkIn,
     LinkOut,
     MessageForm,
@@ -82,6 +83,16 @@ def transition_ticket(request, number: Number, payload: TransitionIn):
     ticket = selectors.get_ticket(who, number)
     resolution_type = payload.resolution_type.value if payload.resolution_type else ""
     ticket = services.change_status(who, ticket, payload.status.value, resolution_type=resolution_type)
+    return TicketOut.of(ticket, who)
+
+
+@router.post("/{number}/escalation-request", response={200: TicketOut, WRITE_ERRORS: ErrorOut})
+def request_escalation(request, number: Number, payload: EscalationRequestIn):
+    """Ask for an escalation, explaining the business impact; the policy's rules decide what follows
+    (e.g. a review task for the tier manager)."""
+    who = viewer(request)
+    ticket = selectors.get_ticket(who, number)
+    services.request_escalation(who, ticket, business_impact=payload.business_impact, level=payload.level or "")
     return TicketOut.of(ticket, who)
 
 

@@ -16,9 +16,11 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from escalade import clock
 from escalade.errors import DomainError, NotFound
 from escalade.orgs.access import AccessDenied, Viewer
 from escalade.portal.forms import NewTicketForm, ReplyForm, StatusForm, TicketFilterForm, add_domain_error
+from escalade.sla.selectors import clocks_for
 from escalade.tickets import lifecycle, selectors, services
 from escalade.tickets.models import Ticket
 
@@ -69,6 +71,7 @@ def _render_ticket(request, viewer: Viewer, ticket: Ticket, *, reply_form=None, 
     context = {
         "ticket": ticket,
         "timeline": selectors.timeline(viewer, ticket),
+        "clocks": clocks_for(ticket, staff=viewer.is_staff_side, now=clock.now()),
         "reply_form": reply_form or ReplyForm(viewer=viewer),
         "status_form": status_form,
     }

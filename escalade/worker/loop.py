@@ -11,8 +11,10 @@ import threading
 import uuid
 
 from django.conf import settings
-from django.db import close_old_connections
+from django.db import OperationalError, close_old_connections, connection
 from django_tasks_db.management.commands.db_worker import Worker as TaskWorker
+from django_tasks_db.models import DBTaskResult
+from django_tasks_db.utils import exclusive_transaction, is_locked_database_exception
 
 from escalade import clock
 from escalade.worker.sweeps import SWEEPS
@@ -21,8 +23,9 @@ logger = logging.getLogger("escalade.worker")
 
 
 class Worker:
-    def __init__(self, stop: threading.Event | None = None, idle_seconds: float | None = None):
+    def __init__(self, stop: threading.Event | None = None, idle_seconds: float | None = None, sweeps=None):
         self.stop = stop or threading.Event()
+        self.sweeps = SWEEPS if sweeps is None else sweeps
         self.idle_seconds = settings.ESCALADE_WORKER_IDLE_SECONDS if idle_seconds is None else idle_seconds
         self.worker_id = f"escalade-{uuid.uuid4().hex[:12]}"
 
@@ -30,7 +33,7 @@ class Worker:
         """Run every sweep at the current time and every ready task; returns how much was done."""
         done = 0
         now = clock.now()
-        for sweep in SWEEPS:
+        for sweep in self.sweeps:
             try:
                 done += sweep(now)
             except Exception:
@@ -39,22 +42,33 @@ class Worker:
             done += self._run_ready_tasks()
         except Exception:
             logger.exception("running queued tasks failed; retrying next round")
-        close_old_connections()
+        if not connection.in_atomic_block:  # tests and the simulator run rounds inside a transaction
+            close_old_connections()
         return done
 
     def _run_ready_tasks(self) -> int:
-        tasks = TaskWorker(
-            queue_names=["*"],
-            interval=0,
-            batch=True,  # run what is ready, then return
-            backend_name="default",
-            startup_delay=False,
-            max_tasks=None,
-            worker_id=self.worker_id,
-            excluded_queue_names=[],
-        )
-        tasks.run()
-        return tasks._run_tasks
+        """Claim and run ready tasks one at a time, as django-tasks-db's own worker does, but without
+        its connection recycling, so that a round can also run inside a test's transaction."""
+        runner = TaskWorker(queue_names=["*"], interval=0, batch=True, backend_name="default",
+                            startup_delay=False, max_tasks=None, worker_id=self.worker_id,
+                            excluded_queue_names=[])
+        ran = 0
+        while not self.stop.is_set():
+            ready = DBTaskResult.objects.ready().filter(backend_name="default")
+            try:
+                with exclusive_transaction(ready.db):
+                    task_result = ready.get_locked()
+                    if task_result is not None:
+                        task_result.claim(self.worker_id)
+            except OperationalError as exc:
+                if is_locked_database_exception(exc):
+                    break  # SQLite is busy; try again next round
+                raise
+            if task_result is None:
+                break
+            runner.run_task(task_result)
+            ran += 1
+        return ran
 
     def run_until_idle(self) -> None:
         while not self.stop.is_set() and self.run_round():

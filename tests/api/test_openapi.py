@@ -22,6 +22,7 @@ ENDPOINTS = {
     "/api/tickets/{number}/messages/upload": {"post"},
     "/api/tickets/{number}/timeline": {"get"},
     "/api/tickets/{number}/links": {"post"},
+    "/api/tickets/{number}/escalation-request": {"post"},
     "/api/organisations": {"get"},
     "/api/organisations/{organisation_id}": {"get"},
 }
