@@ -5,12 +5,13 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpResponseRedirect
 from django.urls import path, reverse
 
+from escalade.audit.config import ReadOnlyAdmin
 from escalade.audit.models import Event
 from escalade.audit.verify import verify_chain
 
 
 @admin.register(Event)
-class EventAdmin(admin.ModelAdmin):
+class EventAdmin(ReadOnlyAdmin, admin.ModelAdmin):
     list_display = ["seq", "at", "actor", "action", "object_display", "ticket_id"]
     list_filter = ["action", "object_type"]
     search_fields = ["actor", "object_id"]
@@ -22,14 +23,6 @@ class EventAdmin(admin.ModelAdmin):
         return f"{event.object_type}:{event.object_id}"
 
     # Append-only: nobody adds, changes or deletes events here, not even a superuser.
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     def get_urls(self):
         verify = self.admin_site.admin_view(self.verify_view)

@@ -119,3 +119,17 @@ class AuditedAdmin:
             old, new = changes(before.get(obj.pk, {}), snapshot(obj))
             if new:
                 self.audit(request, obj, "changed", before=old, after=new)
+
+
+class ReadOnlyAdmin:
+    """ModelAdmin mixin for records nobody edits in the admin, not even a superuser (audit events,
+    messages, firings, applied policy versions): they are shown, never added, changed or deleted."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

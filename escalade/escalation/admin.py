@@ -1,25 +1,17 @@
 from django.contrib import admin
 
+from escalade.audit.config import ReadOnlyAdmin
 from escalade.escalation.models import BillableRecord, Firing, ProblemRecord, ReviewTask
 
 
 @admin.register(Firing)
-class FiringAdmin(admin.ModelAdmin):
+class FiringAdmin(ReadOnlyAdmin, admin.ModelAdmin):
     """What the escalation rules did: read-only, like the audit trail."""
 
     list_display = ("at", "ticket", "rule", "visible_to_customer", "recorded_at")
     list_filter = ("rule", "visible_to_customer")
     search_fields = ("rule", "key")
     date_hierarchy = "at"
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(ReviewTask)

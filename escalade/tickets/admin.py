@@ -4,7 +4,7 @@ status only changes through the lifecycle; here an admin corrects the other fiel
 from django.contrib import admin
 
 from escalade import clock
-from escalade.audit.config import AuditedAdmin
+from escalade.audit.config import AuditedAdmin, ReadOnlyAdmin
 from escalade.tickets import lifecycle
 from escalade.tickets.models import Message, Ticket, TicketLink, parse_number
 
@@ -91,7 +91,7 @@ class TicketAdmin(AuditedAdmin, admin.ModelAdmin):
 
 
 @admin.register(Message)
-class MessageAdmin(admin.ModelAdmin):
+class MessageAdmin(ReadOnlyAdmin, admin.ModelAdmin):
     """Read-only: the correspondence of a ticket is part of its record."""
 
     list_display = ["ticket", "author_name", "is_internal", "from_customer", "channel", "created_at"]
@@ -99,15 +99,6 @@ class MessageAdmin(admin.ModelAdmin):
     search_fields = ["body", "author_name", "ticket__subject"]
     list_select_related = ["ticket"]
     date_hierarchy = "created_at"
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(TicketLink)
