@@ -7,10 +7,10 @@ import os
 import sys
 
 import escalade
-from escalade.cli import audit, demo, manage, policy, serve, worker
+from escalade.cli import audit, demo, mail, manage, policy, serve, simulate, worker
 from escalade.cli.errors import CliError
 
-COMMANDS = [demo, serve, worker, manage, policy, audit]
+COMMANDS = [demo, serve, worker, manage, policy, simulate, mail, audit]
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -5,3 +5,10 @@ class MailConfig(AppConfig):
     name = "escalade.mail"
     label = "mail"
     verbose_name = "Email channel"
+
+    def ready(self) -> None:
+        from escalade.mail import outbound
+        from escalade.tickets.lifecycle import ticket_changed
+
+        # Every public agent reply goes to the requester by email.
+        ticket_changed.connect(outbound.on_ticket_changed, dispatch_uid="escalade.mail.outbound")

@@ -9,6 +9,9 @@ from collections.abc import Callable
 
 from django.conf import settings
 
+from escalade.escalation.sweep import check_due
+from escalade.mail.intake import process_received
+from escalade.notifications.outbox import deliver_due
 from escalade.policy.models import PolicyVersion
 from escalade.policy.publish import policy_of
 from escalade.sla.breaches import record_breaches
@@ -31,4 +34,13 @@ def close_resolved_tickets(now: dt.datetime) -> int:
     return closed
 
 
-SWEEPS: list[Callable[[dt.datetime], int]] = [record_breaches, close_resolved_tickets]
+def process_waiting_email(now: dt.datetime) -> int:
+    """Inbound email whose processing task was lost: still waiting a minute after it arrived."""
+    return process_received(now)
+
+
+# Order matters within a round: waiting email becomes tickets first, breaches are recorded before the
+# rules look, and the messages all of them queue are delivered last.
+SWEEPS: list[Callable[[dt.datetime], int]] = [
+    process_waiting_email, record_breaches, check_due, close_resolved_tickets, deliver_due,
+]

@@ -18,3 +18,11 @@ def verify_audit_chain() -> dict:
     result = verify_chain()
     (logger.info if result.ok else logger.error)("audit: %s", result.message)
     return {"ok": result.ok, "checked": result.checked, "message": result.message}
+
+
+@task()
+def process_inbound_email(inbound_id: int) -> dict:
+    """Parse a stored inbound email and act on it (enqueued when it is received)."""
+    from escalade.mail.intake import process
+
+    return {"inbound_email": inbound_id, "status": process(inbound_id)}

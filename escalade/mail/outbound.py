@@ -1,0 +1,198 @@
+"""Mail we send, through the notifications outbox: the acknowledgement of a ticket opened by
+email, the reply with instructions to a sender we cannot take tickets from, and every public
+agent reply (a receiver of `ticket_changed`). Each carries the ticket number in the subject and
+In-Reply-To/References headers, so the customer's answer threads back to its ticket.
+
+Automatic replies (acknowledgement, instructions) follow RFC 3834: `Auto-Submitted:
+auto-replied`, never to automated mail (see loops.py), at most N per address per hour.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+
+from django.conf import settings
+from django.urls import NoReverseMatch, reverse
+
+from escalade.mail import loops
+from escalade.mail.models import InboundEmail
+from escalade.mail.parse import ParsedEmail
+from escalade.mail.quoting import REPLY_ABOVE
+from escalade.mail.threading import tagged_subject
+from escalade.policy import NotInPolicy, Policy
+from escalade.policy.schema_email import Email
+from escalade.tickets.models import Message, Ticket
+
+logger = logging.getLogger("escalade.mail")
+
+AUTO_HEADERS = {"Auto-Submitted": "auto-replied", "X-Auto-Response-Suppress": "All"}
+
+
+def _enqueue(**kwargs):
+    from escalade.notifications.outbox import enqueue
+
+    return enqueue(channel="email", **kwargs)
+
+
+def _reply_headers(p: ParsedEmail) -> dict[str, str]:
+    if not p.message_id:
+        return {}
+    refs = [*p.references[-8:], p.message_id]
+    return {"In-Reply-To": f"<{p.message_id}>", "References": " ".join(f"<{r}>" for r in refs)}
+
+
+def ticket_url(ticket: Ticket) -> str:
+    try:
+        path = reverse("portal:ticket", kwargs={"number": ticket.number})
+    except NoReverseMatch:
+        return ""
+    return settings.SITE_URL.rstrip("/") + path
+
+
+def _greeting(name: str) -> str:
+    return f"Hello {name.split()[0]}," if name.strip() else "Hello,"
+
+
+# -- automatic replies ---------------------------------------------------------------------------
+
+def auto_reply_allowed(address: str, *, automated: loops.Automation | None, per_hour: int,
+                       now: dt.datetime) -> str | None:
+    """Why no automatic reply may go to `address` (None: it may)."""
+    if automated is not None:
+        return f"no automatic reply: {automated.reason} (RFC 3834)"
+    if not address:
+        return "no automatic reply: no address to reply to"
+    if not loops.may_auto_reply(address, now, per_hour):
+        return f"no automatic reply: {address} already had {per_hour} in the last hour"
+    return None
+
+
+def send_acknowledgement(ticket: Ticket, p: ParsedEmail, inbound: InboundEmail, rules: Email,
+                         policy: Policy | None, *, to: str, name: str, now: dt.datetime) -> str:
+    """Enqueue the acknowledgement of a ticket opened by email (MyCorp steps 2 and 5). Called in
+    the transaction that opened the ticket. Returns what was done, in words."""
+    body = acknowledgement_text(ticket, rules, policy, name=name)
+    _enqueue(recipient=to, recipient_name=name, subject=tagged_subject(ticket), body=body,
+             kind="ack", dedupe_key=f"mail.acknowledgement:{ticket.pk}", ticket=ticket,
+             headers={**_reply_headers(p), **AUTO_HEADERS})
+    loops.note_auto_reply(to, now, "acknowledgement", inbound)
+    return f"acknowledged to {to}"
+
+
+def acknowledgement_text(ticket: Ticket, rules: Email, policy: Policy | None, *, name: str = "") -> str:
+    ack = rules.acknowledgement
+    lines = [REPLY_ABOVE, "", _greeting(name), "",
+             ack.text.strip() or "Thank you for your email; we have opened a ticket for it.", "",
+             f"Ticket number: {ticket.number}", f"Subject: {ticket.subject}",
+             f"Priority: {_priority_name(ticket, policy)}"]
+    promise = response_promise(ticket)
+    if promise:
+        lines.append(f"Response time: {promise}")
+    url = ticket_url(ticket)
+    if url:
+        lines.append(f"Follow it online: {url}")
+    if ack.links:
+        lines += ["", "Helpful links:"] + [f"- {link.title}: {link.url}" for link in ack.links]
+    if rules.emergency.strip():
+        lines += ["", "Emergencies: " + " ".join(rules.emergency.split())]
+    if ack.note.strip():
+        lines += ["", " ".join(ack.note.split())]
+    lines += ["", f"To add information, reply to this email and keep [{ticket.number}] in the subject."]
+    return "\n".join(lines) + "\n"
+
+
+def response_promise(ticket: Ticket) -> str:
+    """The first response the customer's plan promises for the ticket's priority, e.g. "15 minutes
+    around the clock (24x7); we will respond by Mon 23 Nov 09:15 Europe/London"."""
+    from escalade.sla.explain import promise
+
+    clock = ticket.clocks.filter(kind="first_response").first()
+    if clock is None:
+        return ""
+    when = promise(clock, ticket.organisation.timezone)
+    if not when:
+        return ""
+    target = clock.target_text.split(" = ", 1)[-1]  # "P2 on standard = 1 hour on …" → "1 hour on …"
+    return f"{target}; {when}" if target else when
+
+
+def _priority_name(ticket: Ticket, policy: Policy | None) -> str:
+    if policy is None:
+        return ticket.priority
+    try:
+        return f"{ticket.priority} ({policy.priority(ticket.priority).name})"
+    except NotInPolicy:
+        return ticket.priority
+
+
+def send_instructions(p: ParsedEmail, inbound: InboundEmail, rules: Email, *, why: str, to: str,
+                      now: dt.datetime) -> str:
+    """Enqueue the reply with instructions to a sender whose mail did not become a ticket."""
+    lines = [_greeting(p.from_name), "",
+             "We received your email but could not open a support ticket for it:", "", f"  {why}.", ""]
+    if rules.instructions.strip():
+        lines += [" ".join(rules.instructions.split()), ""]
+    if rules.emergency.strip():
+        lines += ["Emergencies: " + " ".join(rules.emergency.split()), ""]
+    subject = f"Re: {p.subject}" if p.subject else "Your email to support"
+    _enqueue(recipient=to, recipient_name=p.from_name, subject=subject[:300], body="\n".join(lines),
+             kind="instructions", dedupe_key=f"mail.instructions:{inbound.pk}",
+             headers={**_reply_headers(p), **AUTO_HEADERS})
+    loops.note_auto_reply(to, now, "instructions", inbound)
+    return f"replied with instructions to {to}"
+
+
+# -- agent replies -------------------------------------------------------------------------------
+
+def on_ticket_changed(sender, ticket: Ticket, change: str, after: dict, **kwargs) -> None:
+    """Every public agent reply goes to the requester by email (connected in MailConfig.ready)."""
+    if change != "agent_reply":
+        return
+    message = Message.objects.filter(pk=after.get("message_id"), is_internal=False).first()
+    if message is not None:
+        send_agent_reply(ticket, message)
+
+
+def send_agent_reply(ticket: Ticket, message: Message):
+    """Enqueue `message` to the ticket's requester (or the address that wrote in), threaded with
+    the conversation. Returns the outbox row, or None when there is nobody to send to."""
+    to, name = recipient_of(ticket)
+    if not to:
+        logger.info("%s: agent reply not emailed: no requester address", ticket.number)
+        return None
+    received = list(InboundEmail.objects.filter(ticket=ticket).exclude(message_id="")
+                    .order_by("received_at", "pk").values_list("message_id", flat=True))
+    sent = _sent_ids(ticket)
+    headers = {}
+    if received or sent:
+        latest = received[-1] if received else sent[-1]
+        chain = list(dict.fromkeys([*received[:1], *sent[-4:], *received[-4:]]))
+        headers = {"In-Reply-To": f"<{latest}>", "References": " ".join(f"<{i}>" for i in chain)}
+    lines = [REPLY_ABOVE, "", message.body.strip(), "", "-- ", message.author_name,
+             f"{ticket.number}: {ticket.subject}"]
+    files = [a.filename for a in message.attachments.all()]
+    url = ticket_url(ticket)
+    if files:
+        lines.append(f"Attachments on the ticket: {', '.join(files)}" + (f" ({url})" if url else ""))
+    elif url:
+        lines.append(url)
+    lines.append(f"Reply to this email to answer; keep [{ticket.number}] in the subject.")
+    return _enqueue(recipient=to, recipient_name=name, subject=f"Re: {tagged_subject(ticket)}",
+                    body="\n".join(lines) + "\n", kind="reply",
+                    dedupe_key=f"mail.agent_reply:{message.pk}", ticket=ticket, headers=headers)
+
+
+def recipient_of(ticket: Ticket) -> tuple[str, str]:
+    """(address, name) of whom the ticket's correspondence goes to."""
+    if ticket.requester_id and ticket.requester.email:
+        return ticket.requester.email, ticket.requester.name
+    first = InboundEmail.objects.filter(ticket=ticket).exclude(from_address="").order_by("received_at").first()
+    return (first.from_address, "") if first else ("", "")
+
+
+def _sent_ids(ticket: Ticket) -> list[str]:
+    from escalade.notifications.models import OutboxMessage
+
+    ids = OutboxMessage.objects.filter(ticket=ticket).order_by("pk").values_list("message_id", flat=True)
+    return [i.strip().strip("<>") for i in ids if i]

@@ -1,0 +1,59 @@
+"""Who sent a message: the customer contact with that address, else the customer whose mail
+domain it is. Zynstra: "identify the user … and validate their authority to do so"."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from escalade.orgs.access import Viewer
+from escalade.orgs.models import Contact, Organisation
+
+
+@dataclass(frozen=True)
+class Sender:
+    address: str
+    name: str
+    contact: Contact | None
+    organisation: Organisation | None
+    ambiguous: str = ""  # why the address could not be tied to one customer
+
+    @property
+    def may_open_tickets(self) -> bool:
+        return self.contact is not None and self.contact.can_open_tickets
+
+    @property
+    def label(self) -> str:
+        if self.contact is not None:
+            return f"{self.contact.name} <{self.address}> ({self.contact.organisation.name})"
+        return f"{self.name} <{self.address}>".strip() if self.name else self.address
+
+    def viewer(self) -> Viewer:
+        """The contact acting as themselves (needs a contact)."""
+        assert self.contact is not None
+        return Viewer(self.contact.user, "customer", contact=self.contact)
+
+
+def identify(address: str, name: str = "") -> Sender:
+    address = address.strip().lower()
+    contacts = list(Contact.objects.filter(email__iexact=address).select_related("organisation", "user"))
+    if len(contacts) > 1:
+        authorised = [c for c in contacts if c.can_open_tickets]
+        contacts = authorised if len(authorised) == 1 else contacts
+    if len(contacts) > 1:
+        names = ", ".join(sorted({c.organisation.name for c in contacts}))
+        return Sender(address, name, None, None, ambiguous=f"{address} is a contact at several customers ({names})")
+    if contacts:
+        return Sender(address, name, contacts[0], contacts[0].organisation)
+    return Sender(address, name, None, organisation_for_domain(address.rpartition("@")[2]))
+
+
+def organisation_for_domain(domain: str) -> Organisation | None:
+    """The customer that lists `domain` among its mail domains (only when exactly one does)."""
+    domain = domain.strip().lower()
+    if not domain:
+        return None
+    found = [
+        org for org in Organisation.objects.filter(email_domains__icontains=domain)
+        if domain in {d.strip().lower().lstrip("@") for d in org.email_domains.split(",")}
+    ]
+    return found[0] if len(found) == 1 else None
