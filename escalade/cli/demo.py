@@ -18,6 +18,8 @@ def register(sub) -> None:
     add_server_arguments(p)
     p.add_argument("--policy", default=str(EXAMPLES / "vioe.yaml"),
                    help="policy file to apply (default: the VIOE example)")
+    p.add_argument("--mail-port", type=int, default=8025,
+                   help="port of the demo's SMTP listener for support email (0: no listener)")
     p.add_argument("--no-serve", action="store_true", help="set up the data, print the logins and exit")
     p.set_defaults(handler=run)
 
@@ -44,18 +46,27 @@ def run(args) -> int:
         f"  agent      {logins.agent[0]} / {logins.agent[1]}\n"
         f"  customer   {logins.customer[0]} / {logins.customer[1]}\n"
         f"  API docs   {url}api/docs\n"
-        "Press Ctrl-C to stop.\n"
+        + (f"  email      SMTP to support@ on {args.host}:{args.mail_port}\n" if args.mail_port else "")
+        + "Press Ctrl-C to stop.\n"
     )
     if args.no_serve:
         return 0
     stop = threading.Event()
     worker = threading.Thread(target=Worker(stop=stop).run_forever, name="escalade-worker", daemon=True)
     worker.start()
+    listener = None
+    if args.mail_port:
+        from escalade.mail.adapters.smtpd import Listener
+
+        listener = Listener(args.host, args.mail_port)
+        listener.start()
     try:
         serve_forever(args.host, args.port, args.threads)
     except KeyboardInterrupt:
         pass
     finally:
+        if listener is not None:
+            listener.stop()
         stop.set()
         worker.join(timeout=10)
         print("Escalade demo stopped.", file=sys.stderr)

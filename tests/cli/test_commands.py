@@ -61,6 +61,28 @@ def test_demo_setup_is_idempotent_and_leaves_an_intact_audit_chain(tmp_path):
     assert verify.returncode == 0 and "intact" in verify.stdout
 
 
+def _email_becomes_a_ticket_with_an_acknowledgement(mail_port: int, data_dir) -> None:
+    import smtplib
+    from email.message import EmailMessage
+
+    msg = EmailMessage()
+    msg["From"], msg["To"], msg["Subject"] = "alice@acme.example.com", "support@example.com", "Printer jammed"
+    msg["Message-ID"] = "<demo-e2e-1@acme.example.com>"
+    msg.set_content("The second-floor printer is jammed again.")
+    with smtplib.SMTP("127.0.0.1", mail_port, timeout=10) as smtp:
+        smtp.send_message(msg)
+    query = ("from escalade.tickets.models import Ticket; from escalade.notifications.models import OutboxMessage; "
+             "t = Ticket.objects.filter(subject='Printer jammed').first(); "
+             "print(t.channel if t else None, OutboxMessage.objects.filter(ticket=t, kind='ack').count() if t else 0)")
+    deadline = time.monotonic() + 30
+    while True:  # the worker thread turns the stored message into a ticket within seconds
+        out = escalade_cmd("manage", "shell", "-c", query, data_dir=data_dir).stdout.split()
+        if out[-2:] == ["email", "1"] or time.monotonic() > deadline:
+            break
+        time.sleep(1)
+    assert out[-2:] == ["email", "1"], out
+
+
 def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -80,7 +102,9 @@ def test_demo_serves_pages_and_api_and_stops_cleanly_on_ctrl_c(tmp_path):
     port = _free_port()
     env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
     env["ESCALADE_DATA_DIR"] = str(tmp_path)
-    proc = subprocess.Popen([sys.executable, "-m", "escalade", "demo", "--port", str(port)], env=env,
+    mail_port = _free_port()
+    proc = subprocess.Popen([sys.executable, "-m", "escalade", "demo", "--port", str(port), "--mail-port",
+                             str(mail_port)], env=env,
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     try:
         base = f"http://127.0.0.1:{port}"
@@ -97,6 +121,7 @@ def test_demo_serves_pages_and_api_and_stops_cleanly_on_ctrl_c(tmp_path):
         status, body = _get(f"{base}/api/openapi.json")
         assert status == 200 and '"openapi"' in body
         assert _get(f"{base}/admin/login/")[0] == 200
+        _email_becomes_a_ticket_with_an_acknowledgement(mail_port, tmp_path)
     finally:
         proc.send_signal(signal.SIGINT)
         output, _ = proc.communicate(timeout=20)
