@@ -4,10 +4,11 @@ views put back on the form with `add_domain_error`."""
 from __future__ import annotations
 
 from django import forms
+from django.db.models import Q
 
 from escalade.errors import DomainError
 from escalade.orgs.access import Viewer
-from escalade.orgs.models import Organisation
+from escalade.orgs.models import Agent, Level, Organisation
 from escalade.tickets.models import Kind, ResolutionType, Status
 from escalade.tickets.services import INFO_FIELDS
 
@@ -82,3 +83,61 @@ class NewTicketForm(forms.Form):
         fields = {"subject": data["subject"], "description": data["description"], "kind": data["kind"]}
         fields.update({name: data[name] for name in INFO_FIELDS if data.get(name)})
         return fields
+
+
+class EscalationRequestForm(forms.Form):
+    business_impact = forms.CharField(
+        label="Business impact", widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="What is stopped or at risk, and for how many people? A manager reviews the request.",
+    )
+
+
+def _priority_choices(policy) -> list[tuple[str, str]]:
+    if policy is None:
+        return []
+    return [(p.key, f"{p.key} · {p.name}") for p in policy.priorities.values()]
+
+
+class PriorityRequestForm(forms.Form):
+    priority = forms.ChoiceField(label="Priority you need")
+    justification = forms.CharField(
+        required=False, widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Why: business impact, who is affected, whether there is a workaround.",
+    )
+
+    def __init__(self, *args, policy, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["priority"].choices = _priority_choices(policy)
+
+
+class TicketUpdateForm(forms.Form):
+    """Agents: priority, level and assignee in one form; unchanged values are no-ops."""
+
+    priority = forms.ChoiceField(required=False)
+    level = forms.ModelChoiceField(queryset=Level.objects.none(), required=False, empty_label="— no level —")
+    assignee = forms.ModelChoiceField(queryset=Agent.objects.none(), required=False, empty_label="— unassigned —")
+
+    def __init__(self, *args, policy, viewer: Viewer, **kwargs):
+        super().__init__(*args, **kwargs)
+        choices = _priority_choices(policy)
+        if choices:
+            self.fields["priority"].choices = choices
+        else:
+            self.fields["priority"] = forms.CharField(required=False)
+        self.fields["level"].queryset = Level.objects.order_by("rank")
+        agents = Agent.objects.order_by("name")
+        if viewer.kind == "partner_agent":  # colleagues or the vendor's agents, as update_ticket allows
+            agents = agents.filter(Q(partner__isnull=True) | Q(partner_id=viewer.agent.partner_id))
+        self.fields["assignee"].queryset = agents
+
+    def changes(self) -> dict:
+        data = self.cleaned_data
+        changes = {"level": data["level"], "assignee": data["assignee"]}
+        if data.get("priority"):
+            changes["priority"] = data["priority"]
+        return changes
+
+
+class DecidePriorityForm(forms.Form):
+    accept = forms.TypedChoiceField(choices=[("1", "Accept"), ("0", "Decline")], coerce=lambda v: v == "1")
+    note = forms.CharField(required=False, max_length=500)

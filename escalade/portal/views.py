@@ -10,6 +10,7 @@ import zoneinfo
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -19,10 +20,21 @@ from django.views.decorators.http import require_POST
 from escalade import clock
 from escalade.errors import DomainError, NotFound
 from escalade.orgs.access import AccessDenied, Viewer
-from escalade.portal.forms import NewTicketForm, ReplyForm, StatusForm, TicketFilterForm, add_domain_error
+from escalade.policy.publish import active_version, policy_of
+from escalade.portal.forms import (
+    DecidePriorityForm,
+    EscalationRequestForm,
+    NewTicketForm,
+    PriorityRequestForm,
+    ReplyForm,
+    StatusForm,
+    TicketFilterForm,
+    TicketUpdateForm,
+    add_domain_error,
+)
 from escalade.sla.selectors import clocks_for
-from escalade.tickets import lifecycle, selectors, services
-from escalade.tickets.models import Ticket
+from escalade.tickets import lifecycle, priority_requests, selectors, services
+from escalade.tickets.models import PriorityChangeRequest, Status, Ticket
 
 PAGE_SIZE = 50
 
@@ -50,7 +62,10 @@ def home(request):
         tickets = selectors.filter_tickets(tickets, status=filters.cleaned_data["status"],
                                            q=filters.cleaned_data["q"])
     page = Paginator(tickets, PAGE_SIZE).get_page(request.GET.get("page"))
-    return _render(request, viewer, "portal/home.html", {"filters": filters, "page": page})
+    now = clock.now()
+    promises = {t.pk: next(iter(clocks_for(t, staff=False, now=now)), None) for t in page.object_list}
+    rows = [(t, promises[t.pk]) for t in page.object_list]
+    return _render(request, viewer, "portal/home.html", {"filters": filters, "page": page, "rows": rows})
 
 
 @login_required
@@ -62,13 +77,30 @@ def ticket_detail(request, number: str):
     return _render_ticket(request, viewer, ticket)
 
 
+def _ticket_policy(ticket: Ticket):
+    return policy_of(ticket.policy_version) if ticket.policy_version_id else None
+
+
 def _render_ticket(request, viewer: Viewer, ticket: Ticket, *, reply_form=None, status_form=None,
-                   status: int = 200):
+                   escalation_form=None, priority_form=None, update_form=None, status: int = 200):
     by_customer = viewer.kind == "customer"
     targets = lifecycle.allowed_targets(ticket.status, by_customer=by_customer)
     if status_form is None and targets:
         status_form = StatusForm(targets=targets, by_customer=by_customer)
+    policy = _ticket_policy(ticket)
+    is_open = ticket.status not in (Status.RESOLVED, Status.CLOSED)
+    may_ask_priority = viewer.is_staff_side or bool(policy and policy.priority_change.customer_may_request)
+    if update_form is None and viewer.is_staff_side:
+        update_form = TicketUpdateForm(policy=policy, viewer=viewer, initial={
+            "priority": ticket.priority, "level": ticket.level_id, "assignee": ticket.assignee_id})
     context = {
+        "policy": policy,
+        "escalation_form": (escalation_form or EscalationRequestForm()) if is_open else None,
+        "priority_form": ((priority_form or PriorityRequestForm(policy=policy))
+                          if is_open and may_ask_priority and not viewer.is_staff_side else None),
+        "update_form": update_form,
+        "pending_priority": ticket.priority_requests.filter(status=PriorityChangeRequest.Status.PENDING).first(),
+        "decide_form": DecidePriorityForm() if viewer.is_staff_side else None,
         "ticket": ticket,
         "timeline": selectors.timeline(viewer, ticket),
         "clocks": clocks_for(ticket, staff=viewer.is_staff_side, now=clock.now()),
@@ -142,3 +174,110 @@ def new_ticket(request):
         return redirect("portal:ticket", number=ticket.number)
     status = 400 if form.is_bound else 200
     return _render(request, viewer, "portal/new_ticket.html", {"form": form}, status=status)
+
+
+def _domain_error_page(request, viewer: Viewer, ticket: Ticket, exc: DomainError, **forms):
+    ticket.refresh_from_db()
+    return _render_ticket(request, viewer, ticket, status=exc.http_status, **forms)
+
+
+@login_required
+@require_POST
+def request_escalation(request, number: str):
+    viewer = Viewer.of(request.user)
+    ticket = _ticket_or_404(viewer, number)
+    form = EscalationRequestForm(request.POST)
+    if not form.is_valid():
+        return _render_ticket(request, viewer, ticket, escalation_form=form, status=400)
+    try:
+        services.request_escalation(viewer, ticket, business_impact=form.cleaned_data["business_impact"])
+    except DomainError as exc:
+        add_domain_error(form, exc)
+        return _domain_error_page(request, viewer, ticket, exc, escalation_form=form)
+    messages.success(request, "Escalation requested. A support manager will review it.")
+    return redirect("portal:ticket", number=ticket.number)
+
+
+@login_required
+@require_POST
+def request_priority(request, number: str):
+    viewer = Viewer.of(request.user)
+    ticket = _ticket_or_404(viewer, number)
+    form = PriorityRequestForm(request.POST, policy=_ticket_policy(ticket))
+    if not form.is_valid():
+        return _render_ticket(request, viewer, ticket, priority_form=form, status=400)
+    try:
+        priority_requests.request_priority_change(viewer, ticket, form.cleaned_data["priority"],
+                                                  form.cleaned_data["justification"])
+    except DomainError as exc:
+        add_domain_error(form, exc)
+        return _domain_error_page(request, viewer, ticket, exc, priority_form=form)
+    messages.success(request, "Priority change requested. An agent will accept or decline it.")
+    return redirect("portal:ticket", number=ticket.number)
+
+
+@login_required
+@require_POST
+def update_ticket(request, number: str):
+    viewer = Viewer.of(request.user)
+    ticket = _ticket_or_404(viewer, number)
+    if not viewer.is_staff_side:
+        raise PermissionDenied
+    form = TicketUpdateForm(request.POST, policy=_ticket_policy(ticket), viewer=viewer)
+    if not form.is_valid():
+        return _render_ticket(request, viewer, ticket, update_form=form, status=400)
+    try:
+        services.update_ticket(viewer, ticket, **form.changes())
+    except DomainError as exc:
+        add_domain_error(form, exc)
+        return _domain_error_page(request, viewer, ticket, exc, update_form=form)
+    messages.success(request, f"{ticket.number} updated.")
+    return redirect("portal:ticket", number=ticket.number)
+
+
+@login_required
+@require_POST
+def decide_priority(request, number: str, request_id: int):
+    viewer = Viewer.of(request.user)
+    ticket = _ticket_or_404(viewer, number)
+    if not viewer.is_staff_side:
+        raise PermissionDenied
+    change = ticket.priority_requests.filter(pk=request_id).first()
+    form = DecidePriorityForm(request.POST)
+    if change is None:
+        raise Http404("No such priority change request")
+    if not form.is_valid():
+        return _render_ticket(request, viewer, ticket, status=400)
+    try:
+        priority_requests.decide_priority_change(viewer, change, form.cleaned_data["accept"],
+                                                 form.cleaned_data["note"])
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return redirect("portal:ticket", number=ticket.number)
+    messages.success(request, "Priority change accepted." if form.cleaned_data["accept"]
+                     else "Priority change declined.")
+    return redirect("portal:ticket", number=ticket.number)
+
+
+@login_required
+def contact_us(request):
+    """Who to contact: generated from the active policy (support hours, channels, emergencies,
+    escalation roles)."""
+    viewer = Viewer.of(request.user)
+    version = active_version()
+    policy = policy_of(version) if version else None
+    context = {"policy": policy, "version": version}
+    if policy is not None:
+        tz = viewer.contact.organisation.timezone if viewer.contact else None
+
+        def hours(key: str) -> str:
+            return policy.calendar(key, tz).explain()
+
+        context.update(
+            plans=[(plan, hours(plan.coverage)) for plan in policy.plans.values()],
+            channels=[(ch, hours(ch.hours)) for ch in policy.channels.values()],
+            emergency_hours=hours(policy.emergency.coverage) if policy.emergency else "",
+            roles=[(role, [policy.contacts[c] for c in role.contacts if c in policy.contacts])
+                   for role in policy.roles.values()],
+        )
+    return _render(request, viewer, "portal/contact.html", context)
