@@ -116,6 +116,7 @@ INSTALLED_APPS = [
     "escalade.escalation",
     "escalade.notifications",
     "escalade.mail",
+    "escalade.monitoring",
     "escalade.api",
     "escalade.portal",
 ]

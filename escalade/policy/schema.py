@@ -347,6 +347,7 @@ class Partner:
 from .schema_email import Email  # noqa: E402
 from .schema_escalation import SHORTHAND as _ESCALATION_SHORTHAND  # noqa: E402
 from .schema_escalation import Escalation  # noqa: E402
+from .schema_monitoring import Monitoring  # noqa: E402
 
 SHORTHAND.update(_ESCALATION_SHORTHAND)
 
@@ -380,3 +381,5 @@ class PolicySpec:
     email: Email = doc("Tickets by email: senders, automatic replies, keywords.", factory=Email)
     escalation: Escalation = doc("Escalation rules: triggers, matrix, management chain, "
                                  "after hours.", factory=Escalation)
+    monitoring: Monitoring = doc("Proactive monitoring, maintenance notice, availability SLA and credits.",
+                                 factory=Monitoring)

@@ -42,6 +42,7 @@ def validate(policy: schema.PolicySpec, locs: Locations) -> list[PolicyError]:
     _check_names(policy, err)
     _check_matrix(policy, err)
     _check_escalation(policy, err, locs)
+    _check_monitoring(policy, err)
     for key, channel in (policy.channels or {}).items():
         if channel and channel.kind == "email" and channel.address and "@" not in channel.address:
             err(("channels", key, "address"), f"email channel '{key}' needs an email address, "
@@ -427,3 +428,31 @@ def _check_escalation_matrix(policy: schema.PolicySpec, esc: Any, base: Path, er
         for level, role in (route.path or {}).items():
             if role is not None and (problem := _role_problem(policy, role)):
                 err(where + ("path", level), problem)
+
+
+def _check_monitoring(policy: schema.PolicySpec, err: Any) -> None:
+    """The monitoring section: a known notify role, sensible percentages, credit bands in order."""
+    mon = getattr(policy, "monitoring", None)
+    if mon is None:
+        return
+    base: Path = ("monitoring",)
+    if mon.notify_role and (problem := _role_problem(policy, mon.notify_role)):
+        err(base + ("notify_role",), problem)
+    if mon.heartbeat_grace is not None and mon.heartbeat_grace < 1:
+        err(base + ("heartbeat_grace",), f"'heartbeat_grace' must be at least 1, got {mon.heartbeat_grace:g}")
+    if mon.availability_target is not None and not 0 < mon.availability_target <= 100:
+        err(base + ("availability_target",), "'availability_target' is a percentage between 0 and 100, got "
+            f"{mon.availability_target:g}")
+    previous = None
+    for i, band in enumerate(mon.credits or []):
+        if band is None:
+            continue
+        where = base + ("credits", i)
+        if band.below is not None and not 0 < band.below <= 100:
+            err(where + ("below",), f"'below' is a percentage between 0 and 100, got {band.below:g}")
+        if band.credit_percent is not None and not 0 <= band.credit_percent <= 100:
+            err(where + ("credit_percent",), f"'credit_percent' is between 0 and 100, got {band.credit_percent:g}")
+        if previous is not None and band.below is not None and band.below >= previous:
+            err(where + ("below",), f"list credit bands from the highest availability down: {band.below:g} "
+                f"comes after {previous:g}")
+        previous = band.below if band.below is not None else previous

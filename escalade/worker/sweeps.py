@@ -11,6 +11,7 @@ from django.conf import settings
 
 from escalade.escalation.sweep import check_due
 from escalade.mail.intake import process_received
+from escalade.monitoring.sweep import check_due_assets
 from escalade.notifications.outbox import deliver_due
 from escalade.policy.models import PolicyVersion
 from escalade.policy.publish import policy_of
@@ -39,8 +40,9 @@ def process_waiting_email(now: dt.datetime) -> int:
     return process_received(now)
 
 
-# Order matters within a round: waiting email becomes tickets first, breaches are recorded before the
-# rules look, and the messages all of them queue are delivered last.
+# Order matters within a round: waiting email becomes tickets first, monitoring checks may open
+# incident tickets, breaches are recorded before the rules look, and the messages all of them queue
+# are delivered last.
 SWEEPS: list[Callable[[dt.datetime], int]] = [
-    process_waiting_email, record_breaches, check_due, close_resolved_tickets, deliver_due,
+    process_waiting_email, check_due_assets, record_breaches, check_due, close_resolved_tickets, deliver_due,
 ]

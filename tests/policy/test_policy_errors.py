@@ -190,7 +190,7 @@ def test_a_tab_in_indentation_is_a_located_syntax_error() -> None:
 
 
 def test_an_unknown_top_level_section_lists_the_allowed_sections() -> None:
-    err, = errors_of("name: Future\nmonitoring: {}\n" + VALID_TAIL)
+    err, = errors_of("name: Future\nstatuspage: {}\n" + VALID_TAIL)
     assert (err.line, err.column) == (2, 1)
     assert "Allowed here: version, name, description, calendars, plans" in err.message
 

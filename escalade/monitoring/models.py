@@ -1,0 +1,130 @@
+"""Proactive monitoring: the customer systems we check, every check's result, scheduled
+maintenance and outages an agent excluded from the availability SLA. This app owns these tables."""
+
+from __future__ import annotations
+
+import secrets
+
+from django.db import models
+
+from escalade.orgs.models import Organisation
+from escalade.tickets.models import Ticket
+
+
+def new_heartbeat_token() -> str:
+    return secrets.token_urlsafe(24)
+
+
+class MonitoredAsset(models.Model):
+    """A customer system checked every interval: an HTTP(S) URL, a TCP host:port, or a heartbeat
+    the system sends to us (`/monitoring/heartbeat/<token>`)."""
+
+    class Kind(models.TextChoices):
+        HTTP = "http", "HTTP(S)"
+        TCP = "tcp", "TCP connect"
+        HEARTBEAT = "heartbeat", "Heartbeat"
+
+    class State(models.TextChoices):
+        UNKNOWN = "unknown", "Unknown"
+        UP = "up", "Up"
+        DOWN = "down", "Down"
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="monitored_assets")
+    name = models.CharField(max_length=200)
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.HTTP)
+    target = models.CharField(max_length=500, blank=True,
+                              help_text="URL (http) or host:port (tcp); empty for a heartbeat.")
+    expected_status = models.PositiveSmallIntegerField(default=200)
+    expected_text = models.CharField(max_length=200, blank=True, help_text="Text the HTTP body must contain.")
+    timeout_seconds = models.FloatField(default=10)
+    interval_minutes = models.PositiveIntegerField(
+        null=True, blank=True, help_text="Overrides the policy's check_interval_minutes for this system.")
+    heartbeat_token = models.CharField(max_length=64, unique=True, default=new_heartbeat_token,
+                                       help_text="Secret part of the heartbeat URL.")
+    last_heartbeat_at = models.DateTimeField(null=True, blank=True)
+    is_active = models.BooleanField(default=True)
+    is_public = models.BooleanField(
+        default=False, help_text="Shown (by name, state and history only) on the public status page.")
+    created_at = models.DateTimeField()
+    next_check_at = models.DateTimeField(null=True, blank=True)
+    last_checked_at = models.DateTimeField(null=True, blank=True)
+    consecutive_failures = models.PositiveIntegerField(default=0)
+    down_since = models.DateTimeField(null=True, blank=True, help_text="First failure of the current run.")
+    state = models.CharField(max_length=10, choices=State.choices, default=State.UNKNOWN)
+    incident = models.ForeignKey(Ticket, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+                                 help_text="The incident ticket this system's outage opened, if any.")
+    last_note_at = models.DateTimeField(null=True, blank=True, help_text="Last note added to the incident.")
+
+    class Meta:
+        indexes = [
+            # monitoring.sweep.claim_due: filter(next_check_at__lte=now).order_by("next_check_at")
+            models.Index(fields=["next_check_at"], name="monitoring_asset_due",
+                         condition=models.Q(next_check_at__isnull=False, is_active=True)),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.organisation})"
+
+
+class CheckResult(models.Model):
+    """One check of one system. Each result stands for the `interval_seconds` before it, which
+    weights it in availability. All results are kept (compaction after a retention period is a
+    later step)."""
+
+    asset = models.ForeignKey(MonitoredAsset, on_delete=models.CASCADE, related_name="results")
+    at = models.DateTimeField()
+    ok = models.BooleanField()
+    latency_ms = models.PositiveIntegerField(null=True, blank=True)
+    detail = models.CharField(max_length=500, blank=True)
+    interval_seconds = models.PositiveIntegerField()
+
+    class Meta:
+        indexes = [models.Index(fields=["asset", "at"], name="monitoring_result_asset_at")]
+
+    def __str__(self) -> str:
+        return f"{self.asset.name} {'ok' if self.ok else 'FAIL'} at {self.at:%Y-%m-%d %H:%M}"
+
+
+class MaintenanceWindow(models.Model):
+    """Scheduled maintenance of one system, one organisation's systems, or (both empty) the whole
+    service. No incident opens inside it; if announced early enough (policy
+    `maintenance_notice_days`) it is excluded from availability."""
+
+    organisation = models.ForeignKey(Organisation, null=True, blank=True, on_delete=models.CASCADE,
+                                     related_name="maintenance_windows")
+    asset = models.ForeignKey(MonitoredAsset, null=True, blank=True, on_delete=models.CASCADE,
+                              related_name="maintenance_windows")
+    starts_at = models.DateTimeField()
+    ends_at = models.DateTimeField()
+    announced_at = models.DateTimeField()
+    reason = models.CharField(max_length=300)
+
+    class Meta:
+        constraints = [models.CheckConstraint(condition=models.Q(ends_at__gt=models.F("starts_at")),
+                                              name="maintenance_ends_after_start")]
+
+    def __str__(self) -> str:
+        return f"{self.reason} {self.starts_at:%Y-%m-%d %H:%M}–{self.ends_at:%H:%M}"
+
+
+class Exclusion(models.Model):
+    """An outage an agent excluded from the availability SLA (VIOE 3.4)."""
+
+    class Cause(models.TextChoices):
+        CUSTOMER = "customer", "Customer-caused"
+        THIRD_PARTY = "third_party", "Third-party outage"
+        FORCE_MAJEURE = "force_majeure", "Force majeure"
+        CUSTOMER_NETWORK = "customer_network", "Customer network"
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="sla_exclusions")
+    asset = models.ForeignKey(MonitoredAsset, null=True, blank=True, on_delete=models.CASCADE,
+                              related_name="exclusions", help_text="Empty: all the organisation's systems.")
+    starts_at = models.DateTimeField()
+    ends_at = models.DateTimeField()
+    cause = models.CharField(max_length=20, choices=Cause.choices)
+    note = models.TextField(blank=True)
+    recorded_by = models.CharField(max_length=200)
+    recorded_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"{self.get_cause_display()} {self.starts_at:%Y-%m-%d %H:%M}–{self.ends_at:%H:%M}"

@@ -1,0 +1,12 @@
+"""Public monitoring URLs. Include at the site root in escalade/urls.py:
+`path("", include("escalade.monitoring.urls"))` → /monitoring/heartbeat/<token> and /status/."""
+
+from django.urls import path
+
+from escalade.monitoring import views
+
+app_name = "monitoring"
+urlpatterns = [
+    path("monitoring/heartbeat/<str:token>", views.heartbeat, name="heartbeat"),
+    path("status/", views.status, name="status"),
+]

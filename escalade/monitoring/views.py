@@ -1,0 +1,30 @@
+"""Public endpoints: the heartbeat URL systems call (unauthenticated; the token is the secret) and
+the status page."""
+
+from __future__ import annotations
+
+from django.http import Http404, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_http_methods
+
+from escalade import clock
+from escalade.errors import NotFound
+from escalade.monitoring.services import receive_heartbeat
+from escalade.monitoring.statuspage import status_page
+
+
+@csrf_exempt
+@require_http_methods(["GET", "POST", "HEAD"])
+def heartbeat(request, token: str) -> HttpResponse:
+    try:
+        receive_heartbeat(token)
+    except NotFound:
+        raise Http404("No such heartbeat") from None
+    return HttpResponse("OK\n", content_type="text/plain")
+
+
+@require_http_methods(["GET", "HEAD"])
+def status(request) -> HttpResponse:
+    """The public status page: published systems, their state, open incidents, maintenance, history."""
+    return render(request, "monitoring/status.html", {"page": status_page(clock.now())})
