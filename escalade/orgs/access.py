@@ -62,6 +62,11 @@ class Viewer:
         return self.kind in ("admin", "vendor_agent", "partner_agent")
 
     @property
+    def is_manager(self) -> bool:
+        """Admins and the vendor's managers: they review escalations and see every level."""
+        return self.kind == "admin" or (self.kind == "vendor_agent" and self.agent.is_manager)
+
+    @property
     def label(self) -> str:
         if self.system_name:
             return self.system_name

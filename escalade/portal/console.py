@@ -1,5 +1,6 @@
-"""Read side of the agent console (queues, the manager's overview) and the one write the
-console adds (a review task done). Every ticket query starts from `selectors.visible_tickets`."""
+"""Read side of the agent console (queues, the manager's overview). Every ticket query starts from
+`selectors.visible_tickets`; the console's one write, finishing a review task, is
+`escalation.review.complete_review_task`."""
 
 from __future__ import annotations
 
@@ -7,12 +8,9 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db import transaction
 from django.db.models import Min, Prefetch, Q, QuerySet
 
-from escalade import clock
-from escalade.audit.chain import record
-from escalade.errors import Conflict, NotFound, PermissionDenied
+from escalade.errors import NotFound, PermissionDenied
 from escalade.escalation.models import ReviewTask
 from escalade.orgs.access import Viewer
 from escalade.portal.badges import Badge, most_urgent
@@ -30,11 +28,11 @@ def require_agent(viewer: Viewer) -> None:
 
 
 def is_manager(viewer: Viewer) -> bool:
-    return viewer.kind == "admin" or (viewer.kind == "vendor_agent" and viewer.agent.is_manager)
+    return viewer.is_manager
 
 
 def require_manager(viewer: Viewer) -> None:
-    if not is_manager(viewer):
+    if not viewer.is_manager:
         raise PermissionDenied("The escalation overview is for support managers.")
 
 
@@ -100,21 +98,3 @@ def open_review_tasks(viewer: Viewer) -> QuerySet[ReviewTask]:
     require_manager(viewer)
     return (ReviewTask.objects.filter(status=ReviewTask.Status.OPEN, ticket__in=visible_tickets(viewer))
             .select_related("ticket", "ticket__organisation").order_by("created_at", "pk"))
-
-
-@transaction.atomic
-def complete_review_task(viewer: Viewer, task_id: int, at: dt.datetime | None = None) -> ReviewTask:
-    """A manager marks a review task (e.g. an escalation request to judge) done; audited."""
-    require_manager(viewer)
-    task = (ReviewTask.objects.select_for_update().filter(pk=task_id, ticket__in=visible_tickets(viewer))
-            .select_related("ticket").first())
-    if task is None:
-        raise NotFound("No such review task")
-    if task.status == ReviewTask.Status.DONE:
-        raise Conflict(f"This task was already done by {task.done_by}")
-    at = at or clock.now()
-    task.status, task.done_at, task.done_by = ReviewTask.Status.DONE, at, viewer.label
-    task.save(update_fields=["status", "done_at", "done_by"])
-    record(actor=viewer.label, actor_user=viewer.user, action="review_task.done", obj=task,
-           ticket_id=task.ticket_id, before={"status": "open"}, after={"status": "done"}, at=at)
-    return task

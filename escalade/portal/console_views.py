@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 
 from escalade import clock
 from escalade.errors import DomainError, NotFound, PermissionDenied
+from escalade.escalation.review import complete_review_task
 from escalade.orgs.access import Viewer
 from escalade.orgs.models import Level
 from escalade.portal import console
@@ -65,7 +66,7 @@ def manager(request):
 def review_task_done(request, task_id: int):
     viewer = Viewer.of(request.user)
     try:
-        task = console.complete_review_task(viewer, task_id)
+        task = complete_review_task(viewer, task_id)
     except PermissionDenied as exc:
         return _forbidden(request, viewer, exc)
     except NotFound as exc:
