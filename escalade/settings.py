@@ -117,6 +117,8 @@ INSTALLED_APPS = [
     "escalade.notifications",
     "escalade.mail",
     "escalade.monitoring",
+    "escalade.kb",
+    "escalade.surveys",
     "escalade.api",
     "escalade.portal",
 ]
