@@ -9,6 +9,7 @@ from collections.abc import Iterable
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.db.models import QuerySet
 
 from escalade import clock
 from escalade.audit.chain import record
@@ -295,16 +296,14 @@ def move_to_active_policy(viewer: Viewer, tickets: Iterable[Ticket], at: dt.date
     return moved
 
 
-def auto_close_resolved(*, now: dt.datetime, after_days: int, policy_version: int | None | bool = False,
+def auto_close_resolved(*, now: dt.datetime, after_days: int, among: QuerySet[Ticket] | None = None,
                         batch: int = 200) -> int:
-    """Close tickets resolved at least `after_days` ago that the customer never confirmed.
-    Returns how many were closed. Each is closed in its own short transaction, re-checking its
-    status under lock, so two workers never close one twice."""
+    """Close tickets resolved at least `after_days` ago that the customer never confirmed, among
+    the given tickets (default: all). Returns how many were closed. Each is closed in its own
+    short transaction, re-checking its status under lock, so two workers never close one twice."""
     cutoff = now - dt.timedelta(days=after_days)
     closed = 0
-    due = Ticket.objects.filter(status=Status.RESOLVED, resolved_at__lte=cutoff)
-    if policy_version is not False:  # only the tickets running under this policy version (None: none)
-        due = due.filter(policy_version=policy_version)
+    due = (Ticket.objects.all() if among is None else among).filter(status=Status.RESOLVED, resolved_at__lte=cutoff)
     ids = list(due.order_by("resolved_at").values_list("pk", flat=True)[:batch])
     for pk in ids:
         with transaction.atomic():

@@ -31,7 +31,8 @@ def close_resolved_tickets(now: dt.datetime) -> int:
         else:
             days = policy_of(PolicyVersion.objects.get(pk=version_id)).auto_close_after_days
         if days:
-            closed += auto_close_resolved(now=now, after_days=days, policy_version=version_id)
+            closed += auto_close_resolved(now=now, after_days=days,
+                                          among=Ticket.objects.filter(policy_version=version_id))
     return closed
 
 
