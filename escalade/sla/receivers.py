@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.db.models.signals import post_save
+from django.db.models.signals import post_save, pre_save
 from django.dispatch import receiver
 
 from escalade.orgs.models import Organisation
@@ -28,20 +28,23 @@ def on_ticket_changed(sender, ticket: Ticket, change: str, before: dict, after: 
         clocks.retarget(ticket, at, reason=f"policy v{after.get('policy_version')} applied")
 
 
+@receiver(pre_save, sender=Organisation)
+def remember_plan_and_zone(sender, instance: Organisation, **kwargs) -> None:
+    """Note what the plan and time zone were, so the save below knows whether they changed."""
+    if instance.pk is not None:
+        instance._sla_was = Organisation.objects.filter(pk=instance.pk).values_list("plan", "timezone").first()
+
+
 @receiver(post_save, sender=Organisation)
 def on_organisation_saved(sender, instance: Organisation, created: bool, **kwargs) -> None:
     """A changed plan or time zone re-targets the open clocks of the customer's tickets."""
-    if created:
+    was = getattr(instance, "_sla_was", None)
+    if created or was is None or was == (instance.plan, instance.timezone):
         return
     from escalade import clock
 
-    stale = (
-        SlaClock.objects.filter(ticket__organisation=instance)
-        .exclude(status=ClockStatus.STOPPED)
-        .exclude(plan=instance.plan, calendar__tz=instance.timezone)
-        .values_list("ticket_id", flat=True)
-        .distinct()
-    )
     now = clock.now()
-    for ticket in Ticket.objects.filter(pk__in=list(stale)).select_related("organisation"):
+    open_clocks = SlaClock.objects.filter(ticket__organisation=instance).exclude(status=ClockStatus.STOPPED)
+    tickets = Ticket.objects.filter(pk__in=open_clocks.values("ticket_id")).select_related("organisation")
+    for ticket in tickets:
         clocks.retarget(ticket, now, reason=f"plan {instance.plan}, time zone {instance.timezone}")

@@ -124,6 +124,19 @@ def test_saving_a_customer_without_changes_leaves_its_clocks_alone(world, vioe):
     assert _retargeted(ticket) == []
 
 
+
+def test_renaming_a_customer_on_a_fixed_zone_calendar_does_not_touch_its_clocks(
+        world, use_policy, django_assert_max_num_queries):
+    # Mirrored Storage counts in Dallas time whatever the customer's (London) zone: a save that
+    # changes neither plan nor time zone reads the old row and writes the new one, nothing more.
+    use_policy("mirrored-storage", acme="standard")
+    ticket = open_ticket(world, world.alice, at=t(CHICAGO, 2026, 11, 30, 9), priority="P2")
+    world.clock.set(t(CHICAGO, 2026, 11, 30, 10))
+    world.acme.name = "Acme Corporation"
+    with django_assert_max_num_queries(2):
+        world.acme.save()
+    assert _retargeted(ticket) == []
+
 # -- a new policy version ---------------------------------------------------------------------
 
 
