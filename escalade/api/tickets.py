@@ -38,6 +38,8 @@ def list_tickets(request, filters: Query[TicketFilters], paging: Query[PageParam
     """The tickets you can see, most recently updated first."""
     who = viewer(request)
     tickets = selectors.filter_tickets(selectors.visible_tickets(who), **filters.model_dump())
+    tickets = tickets.select_related("level", "team", "assignee", "organisation", "requester")
+    tickets = tickets.prefetch_related("clocks")  # one query for every ticket's clocks, not one per ticket
     return paginate(tickets.order_by("-updated_at", "-pk"), paging, lambda t: TicketOut.of(t, who))
 
 

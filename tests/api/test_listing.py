@@ -107,3 +107,17 @@ def test_search_by_number_or_subject_text(world, as_, acme_tickets):
 def test_filters_combine(world, as_, acme_tickets):
     listed = numbers(as_(world.alice).get("/api/tickets", {"q": "issue", "priority": "P1", "status": "open"}))
     assert listed == [t.number for t in reversed(acme_tickets) if t.priority == "P1"]
+
+
+def test_a_page_costs_the_same_queries_whatever_its_size(world, as_, acme_tickets):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    alice = as_(world.alice)
+
+    def queries(size: int) -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert len(alice.get("/api/tickets", {"page_size": size}).json()["items"]) == size
+        return len(captured)
+
+    assert queries(6) == queries(1)
