@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 import uuid
 
 from django.conf import settings
@@ -20,6 +21,7 @@ from escalade import clock
 from escalade.worker.sweeps import SWEEPS
 
 logger = logging.getLogger("escalade.worker")
+SLOW_ROUND_SECONDS = 1.0
 
 
 class Worker:
@@ -33,11 +35,20 @@ class Worker:
         """Run every sweep at the current time and every ready task; returns how much was done."""
         done = 0
         now = clock.now()
+        began = time.monotonic()
+        took: list[str] = []
         for sweep in self.sweeps:
+            started = time.monotonic()
             try:
-                done += sweep(now)
+                handled = sweep(now)
+                done += handled
             except Exception:
+                handled = "failed"
                 logger.exception("sweep %s failed; it will be retried next round", sweep.__name__)
+            took.append(f"{sweep.__name__} {handled} in {time.monotonic() - started:.2f} s")
+        if time.monotonic() - began > SLOW_ROUND_SECONDS:
+            # Whatever falls due during a round waits for the next one: a slow round is late work.
+            logger.warning("a round took %.1f s: %s", time.monotonic() - began, "; ".join(took))
         try:
             done += self._run_ready_tasks()
         except Exception:
