@@ -124,7 +124,70 @@ class NotifyPartner(Action):
     template: str | None = None
 
 
+@dataclass(frozen=True, kw_only=True)
+class RaiseManagementConcern(Action):
+    """Raise a management concern about the ticket at chain step `step` (whose person is
+    `role`); if the ticket already has an open concern, count one more attempt to reach its
+    current step instead."""
+
+    kind: ClassVar[str] = "management_escalation"
+    step: int
+    role: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class MoveManagementConcern(Action):
+    """Move the open management concern `concern_id` from chain step `from_step` to `to_step`
+    (whose person is `role`) because of `reason` (the step's timeout in working days passed, or
+    its attempts went unanswered)."""
+
+    kind: ClassVar[str] = "management_step"
+    concern_id: int | str
+    from_step: int
+    to_step: int
+    role: str
+    reason: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class ResolutionMessage(Action):
+    """Send the requester the resolution message: `template` (a customer template) or the standard
+    one (VIOE 8.3: what was done, instructions, a request to confirm, an offer of follow-up)."""
+
+    kind: ClassVar[str] = "resolution_message"
+    template: str | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class CreateFollowUps(Action):
+    """Create the follow-up tasks `tasks` — (title, due at, UTC) pairs, due times counted from
+    the resolution — for `role`; an overdue one is escalated once to `overdue_to`. A task the
+    ticket already has (same title) is not created again."""
+
+    kind: ClassVar[str] = "follow_ups"
+    role: str
+    overdue_to: str
+    tasks: tuple[tuple[str, dt.datetime], ...]
+
+    def to_dict(self) -> dict[str, Any]:
+        out = super().to_dict()
+        out["tasks"] = [[title, due.isoformat()] for title, due in self.tasks]
+        return out
+
+
+@dataclass(frozen=True, kw_only=True)
+class FollowUpOverdue(Action):
+    """The follow-up task `task_id` (`title`) passed its due time without being done: tell
+    `role`, once. `at` is the due time."""
+
+    kind: ClassVar[str] = "follow_up_overdue"
+    task_id: int | str
+    title: str
+    role: str
+
+
 #: Action classes by kind (the keys of an action in the policy file).
 KINDS: dict[str, type[Action]] = {cls.kind: cls for cls in (
     Escalate, Notify, Page, Call, StatusUpdateToCustomer, ReviewTask, OpenProblem, RecordBillable,
-    NotifyPartner)}
+    NotifyPartner, RaiseManagementConcern, MoveManagementConcern, ResolutionMessage, CreateFollowUps,
+    FollowUpOverdue)}

@@ -1,7 +1,7 @@
 from django.contrib import admin
 
 from escalade.audit.config import ReadOnlyAdmin
-from escalade.escalation.models import BillableRecord, Firing, ProblemRecord, ReviewTask
+from escalade.escalation.models import BillableRecord, Firing, ManagementConcern, ProblemRecord, ReviewTask
 
 
 @admin.register(Firing)
@@ -32,3 +32,13 @@ class ProblemRecordAdmin(admin.ModelAdmin):
 class BillableRecordAdmin(admin.ModelAdmin):
     list_display = ("at", "ticket", "reason", "rule")
     list_filter = ("rule",)
+
+
+@admin.register(ManagementConcern)
+class ManagementConcernAdmin(ReadOnlyAdmin, admin.ModelAdmin):
+    """Concerns on the management chain: moved by the worker, answered through the API; read-only here."""
+
+    list_display = ("raised_at", "ticket", "role", "step_reached_at", "attempts", "status", "answered_by")
+    list_filter = ("status", "role")
+    search_fields = ("answer", "answered_by")
+    date_hierarchy = "raised_at"

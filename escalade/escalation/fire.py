@@ -1,7 +1,8 @@
 """Carrying out what the rules decided for one ticket: one Firing row per key (unique, so each
-firing happens once), and its actions — escalate, notify, page, call, status updates to the customer,
-review tasks, problem records, billable records — inside the same transaction, so a crash loses or
-doubles nothing. Messages go to the notifications outbox; the worker delivers them."""
+firing happens once), and its actions — escalate, notify, page, call, status updates and the
+resolution message to the customer, review and follow-up tasks, problem records, billable records —
+inside the same transaction, so a crash loses or doubles nothing. Messages go to the notifications
+outbox; the worker delivers them."""
 
 from __future__ import annotations
 
@@ -11,14 +12,17 @@ from itertools import groupby
 
 from escalade.audit.chain import record
 from escalade.escalation import actions as act
+from escalade.escalation import followups, management
 from escalade.escalation.models import BillableRecord, Firing, ProblemRecord, ReviewTask
-from escalade.notifications.notify import default_text, notify, ticket_context, ticket_url
+from escalade.notifications.models import OnCallRotation
+from escalade.notifications.notify import PAGE_KINDS, default_text, notify, ticket_context, ticket_url
 from escalade.notifications.outbox import enqueue
+from escalade.notifications.recipients import Recipient, chosen_channels, for_agent, on_call_agent
 from escalade.orgs.access import Viewer
-from escalade.orgs.models import Level, Team
+from escalade.orgs.models import Agent, Level, Team
 from escalade.policy import Policy
 from escalade.tickets import services
-from escalade.tickets.models import Ticket
+from escalade.tickets.models import Message, Ticket
 
 logger = logging.getLogger("escalade.escalation")
 
@@ -60,7 +64,7 @@ def _carry_out(ticket: Ticket, policy: Policy, a: act.Action) -> None:
             changes["team"] = team
         services.update_ticket(Viewer.system(f"escalation rule {a.rule}"), ticket, at=a.at, **changes)
     elif isinstance(a, act.Notify):
-        _send(ticket, policy, a.role, a.template, "escalation", a, dedupe)
+        _send(ticket, policy, a.role, a.template, "escalation", a, dedupe, channels=a.channels)
     elif isinstance(a, act.Page):
         _send(ticket, policy, a.role, None, "page", a, dedupe)
     elif isinstance(a, act.Call):
@@ -78,11 +82,40 @@ def _carry_out(ticket: Ticket, policy: Policy, a: act.Action) -> None:
         BillableRecord.objects.create(ticket=ticket, rule=a.rule, reason=a.reason, at=a.at)
     elif isinstance(a, act.NotifyPartner):
         _send(ticket, policy, "partner_agents", a.template, "status_update", a, dedupe)
+    elif isinstance(a, act.RaiseManagementConcern):
+        role, why = management.raise_concern(ticket, a)
+        _send(ticket, policy, role, None, "management", a, dedupe, reason=why)
+    elif isinstance(a, act.MoveManagementConcern):
+        if management.move_concern(ticket, a):
+            _send(ticket, policy, a.role, None, "management", a, dedupe, reason=a.reason)
+    elif isinstance(a, act.ResolutionMessage):
+        _send(ticket, policy, "requester", a.template, "resolution", a, dedupe,
+              extra=_resolution_context(ticket, policy))
+    elif isinstance(a, act.CreateFollowUps):
+        followups.create_follow_ups(ticket, a)
+    elif isinstance(a, act.FollowUpOverdue):
+        task = followups.mark_overdue(ticket, a)
+        if task is not None:
+            due = f"{task.due_at:%Y-%m-%d %H:%M} UTC" if task.due_at else "its due time"
+            _send(ticket, policy, a.role, None, "follow_up_overdue", a, dedupe,
+                  reason=f"rule {task.rule} created it and names you for overdue follow-ups",
+                  extra={"task_title": task.title, "due": due})
     else:  # pragma: no cover - a new action kind without an executor is a programming error
         raise TypeError(f"no executor for action {a.kind}")
 
 
-def _texts(ticket: Ticket, policy: Policy, template: str | None, kind: str, a: act.Action) -> tuple[str, str]:
+def _resolution_context(ticket: Ticket, policy: Policy) -> dict:
+    """What the standard resolution message says: the latest public reply of an agent (what was
+    done) and after how many days an unconfirmed resolution closes."""
+    reply = (Message.objects.filter(ticket=ticket, from_customer=False, is_internal=False)
+             .order_by("-created_at", "-pk").values_list("body", flat=True).first())
+    text = (reply or "").strip()
+    return {"resolution": text[:2000] + ("…" if len(text) > 2000 else ""),
+            "auto_close_days": policy.auto_close_after_days}
+
+
+def _texts(ticket: Ticket, policy: Policy, template: str | None, kind: str, a: act.Action,
+           reason: str = "", role: str = "", extra: dict | None = None) -> tuple[str, str]:
     templates = policy.escalation.templates if policy.escalation else {}
     if template and template in templates:
         values = {"number": ticket.number, "priority": ticket.priority, "organisation": ticket.organisation.name,
@@ -91,7 +124,9 @@ def _texts(ticket: Ticket, policy: Policy, template: str | None, kind: str, a: a
         t = templates[template]
         return t.subject.format_map(_Default(values)), t.body.format_map(_Default(values))
     level = ticket.level.key if ticket.level_id else ""
-    return default_text(kind, ticket_context(ticket, reason=f"rule {a.rule}", level=level))
+    spec = policy.roles.get(role)
+    return default_text(kind, ticket_context(ticket, reason=reason or f"rule {a.rule}", level=level,
+                                             role_name=spec.name if spec is not None else role, **(extra or {})))
 
 
 class _Default(dict):
@@ -100,37 +135,81 @@ class _Default(dict):
 
 
 def _send(ticket: Ticket, policy: Policy, role: str, template: str | None, kind: str, a: act.Action,
-          dedupe: str) -> None:
-    subject, body = _texts(ticket, policy, template, kind, a)
+          dedupe: str, reason: str = "", channels: tuple[str, ...] = (), extra: dict | None = None) -> None:
+    """Queue the message for `role`; `channels` (a rule's `notify.channels`) replaces the people's
+    own channel preferences, quiet hours still holding back sms and phone."""
+    subject, body = _texts(ticket, policy, template, kind, a, reason=reason, role=role, extra=extra)
     if role in BUILT_IN_ROLES or role.startswith("on_call:"):
         notify(ticket, role, kind=kind, subject=subject, body=body, dedupe_key=dedupe, at=a.at,
-               is_highest_priority=kind == "page" or None)
+               is_highest_priority=_highest(policy, ticket), payload={"rule": a.rule}, channels=channels)
         return
-    people = _policy_role_people(policy, role)
+    page = kind in PAGE_KINDS
+    people = _policy_role_people(policy, role, ticket, a.at, page=page, highest=_highest(policy, ticket),
+                                 channels=channels)
     if not people:
         logger.warning("%s: rule %s names %s, who has no email address here", ticket.number, a.rule, role)
-    for name, email in people:
-        enqueue(channel="email", recipient=email, recipient_name=name, subject=subject, body=body, kind=kind,
-                dedupe_key=f"{dedupe}:email:{email}", ticket=ticket, payload={"role": role, "rule": a.rule})
+    for r in people:
+        payload = {"role": role, "rule": a.rule, **({"fallback": r.note} if r.note else {})}
+        enqueue(channel=r.channel, recipient=r.address, recipient_name=r.name, subject=subject, body=body, kind=kind,
+                dedupe_key=f"{dedupe}:{r.channel}:{r.address}", ticket=ticket, payload=payload)
 
 
-def _policy_role_people(policy: Policy, role: str) -> list[tuple[str, str]]:
-    """Named people of a policy role (its contacts), or the agents and manager of a team of that key."""
-    people: list[tuple[str, str]] = []
+def _highest(policy: Policy, ticket: Ticket) -> bool:
+    """Whether the ticket has the policy's highest priority (priorities are listed highest first):
+    what reaches people on every channel they chose, through their quiet hours."""
+    return bool(policy.priorities) and ticket.priority == next(iter(policy.priorities))
+
+
+def _policy_role_people(policy: Policy, role: str, ticket: Ticket, at: dt.datetime, *, page: bool,
+                        highest: bool, channels: tuple[str, ...] = ()) -> list[Recipient]:
+    """Named people of a policy role (its contacts), or the agents and manager of a team of that key.
+    Pages reach a contact who is an agent here (same email address) on their paging channels, and a
+    team with an on-call rotation through the agent on call."""
+    people: list[Recipient] = []
     spec = policy.roles.get(role)
     if spec is not None:
         for key in spec.contacts:
             contact = policy.contacts.get(key)
             if contact is not None and contact.email:
-                people.append((contact.name, contact.email))
+                people += _contact_person(contact.name, contact.email, ticket, at, page=page, highest=highest,
+                                          phone=contact.phone or "", channels=channels)
         if people or not spec.team:
-            return people
+            return _unique(people)
         role = spec.team
     team = Team.objects.filter(key=role).first()
     if team is not None:
         agents = list(team.agents.select_related("user")) + ([team.manager] if team.manager_id else [])
-        people = [(agent.name, agent.user.email) for agent in agents if agent.user.email]
-    return list(dict.fromkeys(people))
+        if page and OnCallRotation.objects.filter(team=team).exists():
+            on_call = on_call_agent(team.key, at)
+            agents = [on_call] if on_call is not None else agents
+        for agent in agents:
+            people += for_agent(agent, ticket.priority, at, page=page, highest=highest, channels=channels)
+    return _unique(people)
+
+
+def _contact_person(name: str, email: str, ticket: Ticket, at: dt.datetime, *, page: bool,
+                    highest: bool, phone: str = "", channels: tuple[str, ...] = ()) -> list[Recipient]:
+    if channels and not page:
+        # A policy contact has no quiet hours of its own here; an agent with the same address does.
+        agent = Agent.objects.filter(user__email__iexact=email, user__is_active=True).select_related("user").first()
+        if agent is not None:
+            return for_agent(agent, ticket.priority, at, highest=highest, channels=channels)
+        return chosen_channels(name, {"email": email, "sms": phone, "phone": phone}, channels, quiet=False)
+    if page:
+        agent = Agent.objects.filter(user__email__iexact=email, user__is_active=True).select_related("user").first()
+        if agent is not None:
+            return for_agent(agent, ticket.priority, at, page=True, highest=highest)
+        return [Recipient(name, "email", email, f"{name} is not an agent here, so has no paging details; "
+                                                "paged by email")]
+    return [Recipient(name, "email", email)]
+
+
+def _unique(people: list[Recipient]) -> list[Recipient]:
+    """One recipient per channel and address, first kept."""
+    seen: dict[tuple[str, str], Recipient] = {}
+    for r in people:
+        seen.setdefault((r.channel, r.address), r)
+    return list(seen.values())
 
 
 def _open_problem(ticket: Ticket, a: act.OpenProblem) -> None:

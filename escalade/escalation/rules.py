@@ -10,7 +10,9 @@ reference time (timezone-aware). Business-time shares come from the clocks' own 
 clock and are measured between the ticket's datetimes. A condition that holds fires once per
 cycle (see `escalade.escalation.actions`); for recurring conditions (update due, no progress)
 only the latest due cycle fires, back-dated to its instant: missed reminders are not replayed.
-Resolved and closed tickets get nothing.
+Resolved and closed tickets get only the `ticket_resolved` rules, once per resolution; their
+follow-up tasks (`follow_ups`) are escalated when overdue by `deadlines.decide_follow_ups`. The
+management chain's steps are decided in `deadlines.py`, the rules in English in `explain.py`.
 """
 
 from __future__ import annotations
@@ -22,20 +24,18 @@ from dataclasses import dataclass
 from typing import Any
 
 from escalade.policy import NotInPolicy, Policy
-from escalade.policy.calendars import business_day_minutes
 from escalade.policy.durations import parse_duration
-from escalade.policy.schema_escalation import BUILT_IN_ROLES, Trigger
+from escalade.policy.schema_escalation import Trigger
 
 from . import actions as act
 from .state import ClockView, TicketState
 
-__all__ = ["CountingWindows", "counting_windows", "decide", "explain", "next_check_at",
-           "next_management_step", "working_days_between"]
+__all__ = ["CountingWindows", "check_now", "counting_windows", "decide", "next_check_at", "one_of"]
 
 #: Which policy target drives which clock.
 TARGET_OF = {"first_response": "first_response", "next_update": "update_every",
              "resolution_target": "resolution_target", "resolution_maximum": "resolution_maximum"}
-_EPS = 1e-9  # shares and cycle counts computed from floats land a hair short of whole numbers
+EPS = 1e-9  # shares and cycle counts computed from floats land a hair short of whole numbers
 
 
 @dataclass(frozen=True)
@@ -48,22 +48,23 @@ class _Firing:
 
 def decide(state: TicketState, policy: Policy, now: dt.datetime) -> list[act.Action]:
     """The actions due for this ticket at `now` (UTC-aware), in rule order, leaving out firings
-    whose key is in `state.fired`. Calling it again with the same state gives the same list."""
-    _check_now(now)
-    if state.done:
-        return []
+    whose key is in `state.fired`. Calling it again with the same state gives the same list.
+    A resolved or closed ticket gets only its `ticket_resolved` rules."""
+    check_now(now)
     out: list[act.Action] = []
     for name, trigger in policy.escalation.triggers.items():
         if not _passes_filters(trigger, state, policy):
             continue
         kind, cond = _condition(trigger)
+        if state.done != (kind == "ticket_resolved"):
+            continue
         firing = _FIRES[kind](cond, state, policy, now)
         if firing is None:
             continue
         key = f"{state.ticket_id}:{name}:{firing.cycle}"
         if key not in state.fired:
             out.extend(_actions(trigger, name, key, firing.at, state, policy))
-    billable = _after_hours(state, policy)
+    billable = _after_hours(state, policy) if not state.done else None
     if billable is not None and billable.key not in state.fired:
         out.append(billable)
     return out
@@ -75,7 +76,7 @@ def next_check_at(state: TicketState, policy: Policy, now: dt.datetime) -> dt.da
     next update interval ends), or None. Events (a reply, a status or priority change, an
     escalation request) call for a fresh `decide` anyway. Where a calendar is needed and the
     policy cannot give one, the instant returned is early, never late."""
-    _check_now(now)
+    check_now(now)
     if state.done:
         return None
     found: list[dt.datetime] = []
@@ -131,12 +132,12 @@ def _clock_elapsed(cond: Any, s: TicketState, p: Policy, now: dt.datetime) -> _F
     if c is None:
         return None
     if c.state != "stopped":
-        return _Firing(_run(c), now) if c.share + _EPS >= cond.share else None
+        return _Firing(_run(c), now) if c.share + EPS >= cond.share else None
     if cond.until != "resolved":
         return None
     cal = _calendar(p, s, c.kind)  # window counted from opening once the clock has stopped
     needed = cond.share * c.target_minutes
-    if cal is None or cal.between(s.opened_at, now) + _EPS < needed:
+    if cal is None or cal.between(s.opened_at, now) + EPS < needed:
         return None
     return _Firing(_run(c), cal.add(s.opened_at, needed))
 
@@ -161,7 +162,7 @@ def _update_due(cond: Any, s: TicketState, p: Policy, now: dt.datetime) -> _Firi
     if c is not None:
         if c.state != "running":
             return None
-        n = math.floor(c.share + _EPS)
+        n = math.floor(c.share + EPS)
         if n < 1:
             return None
         at = (c.breached_at or c.due_at or now) if n == 1 else now
@@ -170,7 +171,7 @@ def _update_due(cond: Any, s: TicketState, p: Policy, now: dt.datetime) -> _Firi
     target, cal = _target(p, s, "next_update"), _calendar(p, s, "next_update")
     if target is None or cal is None:
         return None
-    n = math.floor(cal.between(s.opened_at, now) / target.minutes + _EPS)
+    n = math.floor(cal.between(s.opened_at, now) / target.minutes + EPS)
     return _Firing(f"opened#{n}", cal.add(s.opened_at, n * target.minutes)) if n >= 1 else None
 
 
@@ -179,7 +180,7 @@ def _no_progress_within(cond: Any, s: TicketState, p: Policy, now: dt.datetime) 
         return None
     since = _progress_since(s)
     period = _wall_minutes(cond.duration)
-    n = math.floor((now - since).total_seconds() / 60 / period + _EPS)
+    n = math.floor((now - since).total_seconds() / 60 / period + EPS)
     if n < 1:
         return None
     return _Firing(f"{_iso(since)}#{n}", since + dt.timedelta(minutes=n * period))
@@ -204,12 +205,21 @@ def _customer_breaches(cond: Any, s: TicketState, p: Policy, now: dt.datetime) -
     return _Firing("once", now) if s.customer_breaches_recent >= cond.count else None
 
 
+def _ticket_resolved(cond: Any, s: TicketState, p: Policy, now: dt.datetime) -> _Firing | None:
+    if not s.done or s.resolved_at is None:
+        return None
+    if (cond.priorities and s.priority not in cond.priorities) or (cond.emergency_only and not s.emergency):
+        return None
+    return _Firing(_iso(s.resolved_at), s.resolved_at)  # once per resolution
+
+
 _FIRES: dict[str, Callable[[Any, TicketState, Policy, dt.datetime], _Firing | None]] = {
     "clock_breached": _clock_breached, "clock_elapsed": _clock_elapsed,
     "ticket_opened": _ticket_opened, "not_worked_within": _not_worked_within,
     "update_due": _update_due, "no_progress_within": _no_progress_within,
     "escalation_requested": _escalation_requested, "category_in": _category_in,
     "related_tickets": _related_tickets, "customer_breaches": _customer_breaches,
+    "ticket_resolved": _ticket_resolved,
 }
 
 
@@ -248,14 +258,14 @@ def _next_update_due(cond: Any, s: TicketState, p: Policy, now: dt.datetime) -> 
     if c is not None:
         if c.state != "running":
             return None
-        n = math.floor(c.share + _EPS)
+        n = math.floor(c.share + EPS)
         if n == 0 and c.due_at is not None:
             return c.due_at
         return _after(p, s, c.kind, now, (n + 1) * c.target_minutes - c.elapsed_minutes)
     target, cal = _target(p, s, "next_update"), _calendar(p, s, "next_update")
     if target is None or cal is None:
         return None
-    n = math.floor(cal.between(s.opened_at, now) / target.minutes + _EPS)
+    n = math.floor(cal.between(s.opened_at, now) / target.minutes + EPS)
     return cal.add(s.opened_at, (n + 1) * target.minutes)
 
 
@@ -264,7 +274,7 @@ def _next_no_progress_within(cond: Any, s: TicketState, p: Policy, now: dt.datet
         return None
     since = _progress_since(s)
     period = _wall_minutes(cond.duration)
-    n = math.floor((now - since).total_seconds() / 60 / period + _EPS)
+    n = math.floor((now - since).total_seconds() / 60 / period + EPS)
     return since + dt.timedelta(minutes=(n + 1) * period)
 
 
@@ -282,7 +292,7 @@ def _actions(trigger: Trigger, rule: str, key: str, at: dt.datetime, s: TicketSt
     out: list[act.Action] = []
     common = {"rule": rule, "key": key, "at": at, "visible_to_customer": trigger.visible_to_customer}
     for index, spec in enumerate(trigger.then):
-        kind, value = _one_of(spec)
+        kind, value = one_of(spec)
         base = {**common, "index": index}
         if kind == "escalate":
             move = _escalation(p, s, value.to)
@@ -308,6 +318,20 @@ def _actions(trigger: Trigger, rule: str, key: str, at: dt.datetime, s: TicketSt
             out.append(act.RecordBillable(**base, reason=value.reason))
         elif kind == "notify_partner":
             out.append(act.NotifyPartner(**base, template=value.template))
+        elif kind == "management_escalation":
+            steps = p.escalation.management_chain.steps if p.escalation.management_chain else []
+            roles = [step.role for step in steps]
+            if not roles:
+                continue  # the validator refuses this; nothing to raise a concern with
+            step = roles.index(value.start) if value.start in roles else 0
+            out.append(act.RaiseManagementConcern(**base, step=step, role=roles[step]))
+        elif kind == "resolution_message":
+            out.append(act.ResolutionMessage(**base, template=value.template))
+        elif kind == "follow_ups":
+            since = s.resolved_at or at  # due times count from the resolution
+            tasks = tuple((item.task, since + dt.timedelta(minutes=_wall_minutes(item.within)))
+                          for item in value.tasks)
+            out.append(act.CreateFollowUps(**base, role=value.role, overdue_to=value.overdue_to, tasks=tasks))
     return out
 
 
@@ -355,119 +379,14 @@ def _after_hours(s: TicketState, p: Policy) -> act.Action | None:
                               visible_to_customer=True, reason=reason)
 
 
-# -- management chain ---------------------------------------------------------------------------
-
-def working_days_between(policy: Policy, plan: str, start: dt.datetime, end: dt.datetime,
-                         customer_tz: str | None = None) -> float:
-    """Working days from `start` to `end` on the management chain's calendar (else the plan's
-    coverage): business minutes divided by the calendar's business-day length."""
-    chain = policy.escalation.management_chain
-    key = (chain.calendar if chain and chain.calendar else None) or policy.plan(plan).coverage
-    minutes = policy.calendar(key, customer_tz).between(start, end)
-    return minutes / business_day_minutes(policy.calendar_spec(key))
-
-
-def next_management_step(policy: Policy, step: int, *, working_days_waited: float,
-                         unanswered_attempts: int) -> int | None:
-    """Index of the management-chain step a concern raised at `step` may move on to: the next
-    one once the step's `timeout_working_days` have passed without progress or its `attempts`
-    went unanswered; None to stay (or at the end of the chain)."""
-    chain = policy.escalation.management_chain
-    if chain is None or not 0 <= step < len(chain.steps) - 1:
-        return None
-    here = chain.steps[step]
-    waited = here.timeout_working_days is not None and working_days_waited >= here.timeout_working_days
-    tried = here.attempts is not None and unanswered_attempts >= here.attempts
-    return step + 1 if waited or tried else None
-
-
-# -- the policy in words ------------------------------------------------------------------------
-
-def explain(policy: Policy) -> list[str]:
-    """The escalation rules in English, one line per rule, for the published policy page."""
-    lines = []
-    for name, trigger in policy.escalation.triggers.items():
-        kind, cond = _condition(trigger)
-        scope = _scope(trigger, policy)
-        steps = "; ".join(_say_action(*_one_of(a), policy) for a in trigger.then)
-        shown = " Shown to the customer." if trigger.visible_to_customer else ""
-        lines.append(f"{name}: when {_say_condition(kind, cond)}{scope}: {steps}.{shown}")
-    for plan, rule in policy.escalation.after_hours.items():
-        which = ", ".join(rule.priorities) if rule.priorities else "every priority"
-        extra = f", response {rule.response}" if rule.response else ""
-        fee = " (billable)" if rule.billable else ""
-        lines.append(f"after hours on {policy.plans[plan].name}: {which}{extra}{fee}.")
-    return lines
-
-
-def _say_condition(kind: str, c: Any) -> str:
-    prios = f" at {', '.join(c.priorities)}" if getattr(c, "priorities", None) else ""
-    return {
-        "clock_breached": lambda: f"the {_words(c.clock)} is missed",
-        "clock_elapsed": lambda: f"{c.share:.0%} of the time to the {_words(c.clock)} has passed"
-                                 + (" and the ticket is unresolved" if c.until == "resolved" else ""),
-        "ticket_opened": lambda: f"a ticket is opened{prios}",
-        "not_worked_within": lambda: f"a ticket{prios} is not worked within {c.duration}",
-        "update_due": lambda: f"an update is due{prios}",
-        "no_progress_within": lambda: ("an emergency" if c.emergency_only else "a ticket")
-                                      + f" makes no progress for {c.duration}",
-        "escalation_requested": lambda: "the customer requests escalation"
-                                        + (" explaining the business impact"
-                                           if c.business_impact_required else ""),
-        "category_in": lambda: f"the ticket is in {' or '.join(c.categories)}",
-        "related_tickets": lambda: f"{c.count} tickets of the same {c.same} open within {c.within}",
-        "customer_breaches": lambda: f"the customer has {c.count} SLA breaches within {c.within}",
-    }[kind]()
-
-
-def _say_action(kind: str, a: Any, p: Policy) -> str:
-    return {
-        "escalate": lambda: "escalate to the next level" if a.to == "next" else f"escalate to {a.to}",
-        "notify": lambda: f"notify {_who(a.role, p)} ({a.template})",
-        "page": lambda: f"page {_who(a.role, p)}",
-        "call": lambda: f"call {_who(a.role, p)}",
-        "status_update_to_customer": lambda: f"send the customer a status update ({a.template})",
-        "review_task": lambda: f"ask {_who(a.role, p)} to review",
-        "open_problem": lambda: "open a problem record linking the tickets",
-        "record_billable": lambda: f"record as billable ({a.reason})",
-        "notify_partner": lambda: "inform the partner",
-    }[kind]()
-
-
-def _scope(t: Trigger, p: Policy) -> str:
-    parts = [f"{label} {', '.join(keys)}" for label, keys in (
-        ("plans", t.plans), ("priorities", t.priorities), ("categories", t.categories),
-        ("levels", t.levels)) if keys]
-    return f" ({'; '.join(parts)})" if parts else ""
-
-
-def _who(role: str, p: Policy) -> str:
-    if role.startswith("on_call:"):
-        team = role.removeprefix("on_call:")
-        return f"the on-call agent of {p.teams[team].name if team in p.teams else team}"
-    if role in p.roles:
-        return f"the {p.roles[role].name}"
-    if role in p.teams:
-        return f"the {p.teams[role].name} team"
-    return BUILT_IN_ROLES.get(role, role)
-
-
-_CLOCK_WORDS = {"first_response": "first-response target", "next_update": "update interval",
-                "resolution_target": "resolution target", "resolution_maximum": "maximum resolution time"}
-
-
-def _words(clock: str) -> str:
-    return _CLOCK_WORDS.get(clock, clock)
-
-
 # -- helpers ------------------------------------------------------------------------------------
 
-def _check_now(now: dt.datetime) -> None:
+def check_now(now: dt.datetime) -> None:
     if not isinstance(now, dt.datetime) or now.utcoffset() is None:
         raise ValueError(f"now must be a timezone-aware datetime, got {now!r}")
 
 
-def _one_of(obj: Any) -> tuple[str, Any]:
+def one_of(obj: Any) -> tuple[str, Any]:
     """The (kind, settings) of a condition or action: its one field that is set."""
     for name, value in vars(obj).items():
         if value is not None:
@@ -476,7 +395,7 @@ def _one_of(obj: Any) -> tuple[str, Any]:
 
 
 def _condition(trigger: Trigger) -> tuple[str, Any]:
-    return _one_of(trigger.when)
+    return one_of(trigger.when)
 
 
 def _passes_filters(t: Trigger, s: TicketState, p: Policy) -> bool:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.db.models import Max, Min
+
 from escalade.audit.models import Event
 from escalade.escalation.models import Firing
 from escalade.escalation.rules import counting_windows
@@ -26,13 +28,14 @@ def _last(qs, field: str):
 
 def ticket_state(ticket: Ticket, policy: Policy, now: dt.datetime) -> TicketState:
     """The ticket as the rules see it at `now`."""
-    agent_replies = Message.objects.filter(ticket=ticket, from_customer=False, is_internal=False)
+    replies = Message.objects.filter(ticket=ticket, from_customer=False, is_internal=False).aggregate(
+        first=Min("created_at"), last=Max("created_at"))
     worked = Event.objects.filter(ticket_id=ticket.pk, action="ticket.status_changed",
                                   after__status="in_progress")
-    first_worked = [t for t in (_first(agent_replies, "created_at"), _first(worked, "at")) if t]
+    first_worked = [t for t in (replies["first"], _first(worked, "at")) if t]
     progress = Event.objects.filter(ticket_id=ticket.pk, action__in=PROGRESS_ACTIONS).exclude(
         actor__startswith="system:")
-    last_progress = [t for t in (_last(agent_replies, "created_at"), _last(progress, "at")) if t]
+    last_progress = [t for t in (replies["last"], _last(progress, "at")) if t]
     request = Event.objects.filter(ticket_id=ticket.pk, action="ticket.escalation_requested").order_by("-at").first()
     windows = counting_windows(policy)
     breaches = related = 0
@@ -66,6 +69,7 @@ def ticket_state(ticket: Ticket, policy: Policy, now: dt.datetime) -> TicketStat
         related_open_tickets=related,
         fired=frozenset(Firing.objects.filter(ticket=ticket).values_list("key", flat=True)),
         customer_tz=ticket.organisation.timezone,
+        resolved_at=ticket.resolved_at,
     )
 
 

@@ -11,7 +11,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-#: Ticket statuses (as in escalade.tickets); the rules leave resolved and closed tickets alone.
+#: Ticket statuses (as in escalade.tickets); on resolved and closed tickets only `ticket_resolved`
+#: rules act.
 STATUSES = ("open", "in_progress", "pending_customer", "resolved", "closed")
 DONE_STATUSES = frozenset({"resolved", "closed"})
 #: Clock kinds (as in escalade.sla).
@@ -73,6 +74,8 @@ class TicketState:
       (`rules.counting_windows`); `related_open_tickets` includes this ticket.
     - `fired`: idempotency keys already recorded for this ticket (`Action.key`).
     - `customer_tz`: the customer's time zone, for calendars with `tz: customer`.
+    - `resolved_at`: when the ticket was last resolved (kept once closed; None while open or
+      after a reopen).
     """
 
     ticket_id: int | str
@@ -93,11 +96,13 @@ class TicketState:
     related_open_tickets: int = 0
     fired: frozenset[str] = field(default_factory=frozenset)
     customer_tz: str | None = None
+    resolved_at: dt.datetime | None = None
 
     def __post_init__(self) -> None:
         if self.status not in STATUSES:
             raise ValueError(f"TicketState.status must be one of {', '.join(STATUSES)}, got {self.status!r}")
-        for name in ("opened_at", "first_worked_at", "last_progress_at", "escalation_requested_at"):
+        for name in ("opened_at", "first_worked_at", "last_progress_at", "escalation_requested_at",
+                     "resolved_at"):
             _aware("TicketState", name, getattr(self, name))
         if self.opened_at is None:
             raise ValueError("TicketState.opened_at is required")
@@ -109,9 +114,47 @@ class TicketState:
 
     @property
     def done(self) -> bool:
-        """Resolved or closed: no rule fires."""
+        """Resolved or closed: only `ticket_resolved` rules fire."""
         return self.status in DONE_STATUSES
 
     def clock(self, kind: str) -> ClockView | None:
         """The clock of this kind, if the ticket has one."""
         return next((c for c in self.clocks if c.kind == kind), None)
+
+
+@dataclass(frozen=True, kw_only=True)
+class ConcernView:
+    """A ticket's open management concern (`escalation.management_chain`) as the rules see it.
+
+    `step` is the index of the chain step it has reached, at `step_reached_at`; `attempts` the
+    unanswered attempts to reach that step (the notification when it was reached counts as the
+    first; each further escalation request adds one), the latest at `last_attempt_at`."""
+
+    concern_id: int | str
+    ticket_id: int | str
+    step: int
+    step_reached_at: dt.datetime
+    attempts: int
+    last_attempt_at: dt.datetime
+
+    def __post_init__(self) -> None:
+        for name in ("step_reached_at", "last_attempt_at"):
+            _aware("ConcernView", name, getattr(self, name))
+        if self.step < 0 or self.attempts < 0:
+            raise ValueError(f"ConcernView.step and .attempts must not be negative, got {self.step}, "
+                             f"{self.attempts}")
+
+
+@dataclass(frozen=True, kw_only=True)
+class FollowUpView:
+    """An open follow-up task of a ticket (`follow_ups`) as the rules see it: `title`, due at
+    `due_at`; once overdue it is escalated to `overdue_to` (a role)."""
+
+    task_id: int | str
+    ticket_id: int | str
+    title: str
+    due_at: dt.datetime
+    overdue_to: str
+
+    def __post_init__(self) -> None:
+        _aware("FollowUpView", "due_at", self.due_at)

@@ -4,15 +4,19 @@ of workers share the work (PostgreSQL: SKIP LOCKED) and none acts twice."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import logging
 
 from django.db import connection, transaction
 
+from escalade.escalation import followups, management
 from escalade.escalation.fire import fire
-from escalade.escalation.models import EscalationCheck
+from escalade.escalation.models import EscalationCheck, Firing
 from escalade.escalation.rules import decide, next_check_at
 from escalade.escalation.snapshot import ticket_state
+from escalade.escalation.state import TicketState
+from escalade.policy import Policy
 from escalade.policy.publish import policy_of
 from escalade.tickets.models import Ticket
 
@@ -26,15 +30,21 @@ def schedule_check(ticket: Ticket, at: dt.datetime) -> None:
         EscalationCheck.objects.filter(pk=check.pk).update(next_check_at=at)
 
 
+def due_checks(now: dt.datetime):
+    """The claim: checks due at `now`, earliest first, locked (PostgreSQL: rows another worker holds
+    are skipped). Uses the partial index escalation_check_due; evaluate it inside a transaction."""
+    due = EscalationCheck.objects.filter(next_check_at__lte=now).order_by("next_check_at")
+    if connection.features.has_select_for_update_skip_locked:
+        due = due.select_for_update(skip_locked=True, of=("self",))
+    return due.select_related("ticket__organisation", "ticket__level", "ticket__policy_version")
+
+
 def check_due(now: dt.datetime, batch: int = 50) -> int:
     """Handle up to `batch` tickets whose check is due; returns how many firings were new."""
     fired = 0
     for _ in range(batch):
         with transaction.atomic():
-            due = EscalationCheck.objects.filter(next_check_at__lte=now).order_by("next_check_at")
-            if connection.features.has_select_for_update_skip_locked:
-                due = due.select_for_update(skip_locked=True, of=("self",))
-            check = due.select_related("ticket__organisation", "ticket__level", "ticket__policy_version").first()
+            check = due_checks(now).first()
             if check is None:
                 return fired
             fired += check_ticket(check, now)
@@ -52,10 +62,28 @@ def check_ticket(check: EscalationCheck, now: dt.datetime) -> int:
     policy = policy_of(ticket.policy_version)
     state = ticket_state(ticket, policy, now)
     new = fire(ticket, policy, decide(state, policy, now), now)
+    new += fire(ticket, policy, management.due(ticket, policy, now), now)  # moves up the management chain
+    new += fire(ticket, policy, followups.due(ticket, now, state.fired), now)  # overdue follow-up tasks
     if new:
-        ticket.refresh_from_db()
-        state = ticket_state(ticket, policy, now)
-    check.next_check_at = next_check_at(state, policy, now)
+        state = _after_firing(ticket, state, policy, now)
+    wake = [t for t in (next_check_at(state, policy, now), management.next_check(ticket, policy),
+                        followups.next_check(ticket, now, state.fired)) if t]
+    check.next_check_at = min(wake, default=None)
     EscalationCheck.objects.filter(pk=check.pk).update(next_check_at=check.next_check_at,
                                                        last_checked_at=now)
     return new
+
+
+# What the rules read from the ticket row; if a firing changed none of it, only its keys are new.
+_STATE_FIELDS = ("priority", "category", "level_id", "team_id", "assignee_id", "status", "resolved_at", "updated_at")
+
+
+def _after_firing(ticket: Ticket, state: TicketState, policy: Policy, now: dt.datetime) -> TicketState:
+    """The rules' view after new firings: rebuilt when an action changed the ticket (an escalation to
+    another level, say), else the same view with the new firing keys (saves rebuilding it)."""
+    before = [getattr(ticket, f) for f in _STATE_FIELDS]
+    ticket.refresh_from_db()
+    if [getattr(ticket, f) for f in _STATE_FIELDS] != before:
+        return ticket_state(ticket, policy, now)
+    return dataclasses.replace(state, fired=frozenset(Firing.objects.filter(ticket=ticket).values_list("key",
+                                                                                                       flat=True)))

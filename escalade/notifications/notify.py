@@ -5,7 +5,8 @@ templates/notifications/<kind>.txt (first line: the subject; the rest: the body)
 VIOE 8.3 communication standards: an acknowledgement confirms receipt and understanding, sets
 expectations and asks for what is missing; an update gives progress, next steps, blockers and any
 revised timeline; a resolution describes it, gives instructions, asks for confirmation and offers
-follow-up.
+follow-up (it does not mention the satisfaction survey, which the surveys app sends separately, once
+per ticket); a follow-up overdue tells a manager which post-resolution task missed its due time.
 """
 
 from __future__ import annotations
@@ -25,7 +26,9 @@ from escalade.notifications.recipients import resolve
 
 logger = logging.getLogger("escalade.notifications")
 
-KINDS = ("ack", "status_update", "escalation", "page", "resolution")
+KINDS = ("ack", "status_update", "escalation", "page", "resolution", "management", "follow_up_overdue")
+#: Kinds that reach agents on their paging channels (`Agent.paging_preferences`).
+PAGE_KINDS = ("page",)
 TEMPLATE_DIR = Path(__file__).resolve().parent / "templates"
 # Plain text for email, SMS and chat: nothing is HTML-escaped.
 _engine = Engine(dirs=[str(TEMPLATE_DIR)], autoescape=False)
@@ -73,12 +76,15 @@ def default_text(kind: str, context: dict) -> tuple[str, str]:
 
 def notify(ticket, role: str, *, kind: str, subject: str, body: str, dedupe_key: str, at: dt.datetime,
            is_highest_priority: bool | None = None, headers: dict | None = None,
-           payload: dict | None = None) -> list[OutboxMessage]:
+           payload: dict | None = None, channels: tuple[str, ...] = ()) -> list[OutboxMessage]:
     """Queue `subject`/`body` for everyone `role` resolves to on `ticket` at `at` (aware; the time
     that decides who is on call and whose quiet hours apply), one row per recipient and channel,
-    keyed f"{dedupe_key}:{channel}:{address}" so repeating the call adds nothing. Runs inside the
-    caller's transaction. Returns the rows (existing ones for repeated keys)."""
-    recipients = resolve(role, ticket, at, is_highest_priority=is_highest_priority)
+    keyed f"{dedupe_key}:{channel}:{address}" so repeating the call adds nothing. `channels` (a
+    rule's `notify.channels`) replaces the people's own channel preferences; quiet hours still
+    apply (see `recipients`). Runs inside the caller's transaction. Returns the rows (existing
+    ones for repeated keys)."""
+    recipients = resolve(role, ticket, at, is_highest_priority=is_highest_priority, page=kind in PAGE_KINDS,
+                         channels=channels)
     if not recipients:
         logger.warning("%s on %s: nobody to notify for role %s", kind, ticket.number, role)
     extra = {"role": role, **(payload or {})}
@@ -87,7 +93,7 @@ def notify(ticket, role: str, *, kind: str, subject: str, body: str, dedupe_key:
             enqueue(
                 channel=r.channel, recipient=r.address, recipient_name=r.name, subject=subject, body=body,
                 kind=kind, dedupe_key=f"{dedupe_key}:{r.channel}:{r.address}", ticket=ticket,
-                headers=headers, payload=extra,
+                headers=headers, payload={**extra, "fallback": r.note} if r.note else extra,
             )
             for r in recipients
         ]

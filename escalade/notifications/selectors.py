@@ -4,15 +4,19 @@ from __future__ import annotations
 
 from django.db.models import Count, QuerySet
 
+from escalade.errors import PermissionDenied
 from escalade.notifications.models import OutboxMessage
+from escalade.orgs.access import Viewer
 
 
-def deliveries_for(ticket) -> QuerySet[OutboxMessage]:
+def deliveries_for(viewer: Viewer, ticket) -> QuerySet[OutboxMessage]:
     """Every message queued about `ticket`, oldest first, with its delivery state (status,
     attempts, last_error, next_attempt_at, sent_at).
 
-    For staff: it includes pages and escalations to agents. The caller has already checked that
+    Agents only: it includes pages and escalations to agents. The caller has already checked that
     the viewer may see the ticket (tickets.selectors.get_ticket)."""
+    if not viewer.is_staff_side:
+        raise PermissionDenied("Only agents see the notifications sent about a ticket")
     return (
         OutboxMessage.objects.filter(ticket=ticket)
         .only("id", "ticket_id", "channel", "kind", "recipient", "recipient_name", "subject", "status",

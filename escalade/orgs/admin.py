@@ -65,6 +65,13 @@ class AgentAdmin(AuditedAdmin, admin.ModelAdmin):
     list_select_related = ["user", "partner"]
     filter_horizontal = ["levels", "teams"]
     raw_id_fields = ["user"]
+    fieldsets = [
+        (None, {"fields": ["user", "name", "partner", "is_manager", "levels", "teams"]}),
+        ("Paging", {
+            "fields": ["phone", "pager", "paging_preferences", "timezone", "quiet_hours_start", "quiet_hours_end"],
+            "description": "How pages and calls reach this agent; everything else is emailed.",
+        }),
+    ]
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("levels")

@@ -3,6 +3,7 @@ with their support levels and teams. This app owns these tables."""
 
 from __future__ import annotations
 
+import re
 import zoneinfo
 
 from django.conf import settings
@@ -45,6 +46,11 @@ class Organisation(models.Model):
     email_domains = models.CharField(
         max_length=500, blank=True, help_text="Comma-separated mail domains of this customer."
     )
+    monthly_fee = models.DecimalField(
+        max_digits=12, decimal_places=2, null=True, blank=True,
+        help_text="The contract's monthly fee; service-credit statements show credits as amounts of it.",
+    )
+    currency = models.CharField(max_length=3, blank=True, help_text="ISO 4217 code of the fee, e.g. EUR.")
 
     def __str__(self) -> str:
         return self.name
@@ -144,8 +150,19 @@ class Team(models.Model):
         return self.name
 
 
+_PHONE = re.compile(r"^\+[0-9][0-9 ()./-]{5,}$")
+
+
+def validate_phone(value: str) -> None:
+    if value and not _PHONE.match(value):
+        raise ValidationError(f"{value!r} is not an international phone number (e.g. +44 7700 900123)")
+
+
 class Agent(models.Model):
-    """Staff of the vendor (partner is empty) or of a partner."""
+    """Staff of the vendor (partner is empty) or of a partner. Messages reach agents by email;
+    pages (and calls) on the channels of `paging_preferences` for the ticket's priority."""
+
+    PAGE_CHANNELS = ("pager", "sms", "phone", "email")
 
     user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="agent")
     name = models.CharField(max_length=200)
@@ -157,6 +174,25 @@ class Agent(models.Model):
     is_manager = models.BooleanField(
         default=False, help_text="Managers see every ticket their side may see, at every level."
     )
+    phone = models.CharField(
+        max_length=40, blank=True, validators=[validate_phone],
+        help_text="Mobile number for SMS and voice-call pages, international format (+44 7700 900123).",
+    )
+    pager = models.CharField(
+        max_length=100, blank=True,
+        help_text="Pager address the pager gateway knows (e.g. the provider's user or device key).",
+    )
+    paging_preferences = models.JSONField(
+        default=dict, blank=True,
+        help_text='How pages reach this agent, per priority: {"P1": ["pager", "phone"], "*": ["sms"]}. '
+                  "Channels: pager, sms, phone, email. Empty: pages are emailed. Other messages are emailed.",
+    )
+    timezone = models.CharField(max_length=64, default="UTC", validators=[validate_timezone],
+                                help_text="The agent's time zone, for quiet hours.")
+    quiet_hours_start = models.TimeField(
+        null=True, blank=True, help_text="Local time; pages then go by email unless the ticket has the "
+                                         "policy's highest priority.")
+    quiet_hours_end = models.TimeField(null=True, blank=True)
 
     def __str__(self) -> str:
         return self.name
@@ -164,3 +200,30 @@ class Agent(models.Model):
     @property
     def is_vendor(self) -> bool:
         return self.partner_id is None
+
+    def clean(self) -> None:
+        prefs = self.paging_preferences or {}
+        if not isinstance(prefs, dict):
+            raise ValidationError({"paging_preferences": 'must be an object of priority → list of channels, '
+                                                         'e.g. {"P1": ["pager", "sms"], "*": ["email"]}'})
+        needs = {"pager": "pager", "sms": "phone", "phone": "phone"}
+        for priority, channels in prefs.items():
+            if not isinstance(channels, list) or not channels:
+                raise ValidationError({"paging_preferences": f"{priority}: give a list of channels, e.g. "
+                                                             f'["pager", "sms"]'})
+            unknown = [c for c in channels if c not in self.PAGE_CHANNELS]
+            if unknown:
+                raise ValidationError({"paging_preferences": f"{priority}: unknown channel {unknown[0]!r}; use "
+                                                             f"{', '.join(self.PAGE_CHANNELS)}"})
+            for channel in channels:
+                field = needs.get(channel)
+                if field and not getattr(self, field):
+                    raise ValidationError({field: f"needed: paging_preferences pages {priority} by {channel}"})
+        if (self.quiet_hours_start is None) != (self.quiet_hours_end is None):
+            missing = "quiet_hours_end" if self.quiet_hours_end is None else "quiet_hours_start"
+            raise ValidationError({missing: "give both the start and the end of the quiet hours"})
+
+    def paging_channels_for(self, priority: str) -> list[str]:
+        """The channels this agent wants pages on for tickets of `priority`; [] when not set."""
+        prefs = self.paging_preferences or {}
+        return list(prefs.get(priority) or prefs.get("*") or [])

@@ -38,8 +38,10 @@ ClockName = Literal["first_response", "next_update", "resolution_target", "resol
 CLOCKS: tuple[str, ...] = get_args(ClockName)
 #: What `related_tickets` compares.
 RelatedBy = Literal["organisation", "category", "asset"]
-#: How a notification may be delivered (the transports of `escalade.notifications`).
-NotifyChannel = Literal["email", "sms", "phone", "webhook", "portal"]
+#: How a notification may reach a person (`notify.channels`): email to their address, sms and
+#: phone to their phone number; `portal` sends nothing (the firing is on the ticket's page).
+NotifyChannel = Literal["email", "sms", "phone", "portal"]
+NOTIFY_CHANNELS: tuple[str, ...] = get_args(NotifyChannel)
 #: Who a template is written for.
 Audience = Literal["agents", "customer", "partner"]
 
@@ -155,6 +157,18 @@ class History:
 
 
 @dataclass(kw_only=True)
+class Resolution:
+    """The ticket became resolved. Fires once per resolution: resolved, reopened and resolved
+    again fires again; a ticket closed before the worker looked still counts. The trigger's
+    filters (`plans`, `priorities`, `categories`, `levels`) apply to the ticket as resolved."""
+    priorities: list[PriorityKey] = doc("Priorities; empty means every priority.", factory=list,
+                                        example="priorities: [P1]")
+    emergency_only: bool = doc("Only for tickets handled as emergencies (the policy's emergency "
+                               "coverage, or opened on the emergency line).", False,
+                               example="emergency_only: true")
+
+
+@dataclass(kw_only=True)
 class Condition:
     """When a trigger fires: exactly one of these keys."""
     clock_breached: Breach | None = doc("An SLA clock passed its target.", None,
@@ -171,6 +185,8 @@ class Condition:
     category_in: Topic | None = doc("The ticket is in one of some categories.", None)
     related_tickets: Trend | None = doc("Several related tickets within a window.", None)
     customer_breaches: History | None = doc("Repeated SLA breaches for the customer.", None)
+    ticket_resolved: Resolution | None = doc("The ticket became resolved (once per resolution).",
+                                             None, example="ticket_resolved: {emergency_only: true}")
 
 
 # -- actions ------------------------------------------------------------------------------------
@@ -187,8 +203,12 @@ class Notify:
     """Send a message to a role."""
     role: str = doc(_ROLE, example="role: level_manager")
     template: Key = doc("Key of the message in `escalation.templates`.")
-    channels: list[NotifyChannel] = doc("`email`, `sms`, `phone`, `webhook`, `portal`; empty: the "
-                                        "person's own preferences.", factory=list)
+    channels: list[NotifyChannel] = doc(
+        "The channels to use instead of each person's own preferences: `email` (their email "
+        "address), `sms` and `phone` (their phone number), `portal` (no message). Quiet hours "
+        "still apply: below the highest priority only email goes out then. Someone with no "
+        "address for any of them gets email. Empty: the person's own preferences.",
+        factory=list, example="channels: [sms, email]")
 
 
 @dataclass(kw_only=True)
@@ -237,6 +257,45 @@ class Briefing:
 
 
 @dataclass(kw_only=True)
+class ResolutionMessage:
+    """Send the requester the resolution message (VIOE 8.3: what was done, instructions, a
+    request to confirm, an offer of follow-up). Write `resolution_message: {}`."""
+    template: Key | None = doc("Key of a template (`audience: customer`) to send instead of the "
+                               "standard resolution message.", None, example="template: resolved")
+
+
+@dataclass(kw_only=True)
+class FollowUpTask:
+    """One follow-up task and how long after the resolution it is due."""
+    task: str = doc("What is to be done, e.g. `Root cause analysis`.",
+                    example="task: Root cause analysis")
+    within: Duration = doc("Due this long after the resolution, wall-clock, e.g. `72 hours` or "
+                           "`7 days, 24x7`.", example="within: 72 hours")
+
+
+@dataclass(kw_only=True)
+class FollowUps:
+    """Create follow-up tasks with due times, counted from the resolution (VIOE 6.5: root cause
+    analysis within 72 hours, …). Each task is created once per ticket; a support manager marks
+    it done on the console; one that is overdue is escalated once to `overdue_to`."""
+    tasks: list[FollowUpTask] = doc("The tasks, each with its due time.", min=1)
+    role: str = doc("Who does them. " + _ROLE, "level_manager", example="role: level_manager")
+    overdue_to: str = doc("Who is told, once, when a task is overdue. " + _ROLE, "level_manager",
+                          example="overdue_to: level_manager")
+
+
+@dataclass(kw_only=True)
+class Concern:
+    """Raise a concern with the management chain (`escalation.management_chain`): the person of
+    the starting step is notified and, without an answer, the concern moves up the chain (each
+    step's `timeout_working_days` and `attempts`). Raised again while the ticket's concern is
+    open, it counts as one more attempt to reach the current step. Plain text is short for
+    `{start: TEXT}`."""
+    start: str | None = doc("Role of the chain step to start at, e.g. `head_of_support`; none: the "
+                            "first step.", None, example="start: head_of_support")
+
+
+@dataclass(kw_only=True)
 class Action:
     """One action of a trigger: exactly one of these keys."""
     escalate: Escalate | None = doc("Move up the support levels.", None, example="escalate: next")
@@ -253,6 +312,12 @@ class Action:
     record_billable: Charge | None = doc("Record the handling as billable.", None)
     notify_partner: Briefing | None = doc("Inform the partner (write `notify_partner: {}`).",
                                                None)
+    management_escalation: Concern | None = doc(
+        "Raise a concern with the management chain.", None,
+        example="management_escalation: head_of_support")
+    resolution_message: ResolutionMessage | None = doc(
+        "Send the requester the resolution message (write `resolution_message: {}`).", None)
+    follow_ups: FollowUps | None = doc("Create follow-up tasks due after the resolution.", None)
 
 
 # -- triggers and templates ---------------------------------------------------------------------
@@ -279,9 +344,9 @@ class Trigger:
 
 @dataclass(kw_only=True)
 class Template:
-    """A message used by `notify`, `status_update_to_customer` and `notify_partner`. Subject and
-    body may use placeholders: {number} {subject} {priority} {plan} {level} {status}
-    {organisation} {rule} {url}."""
+    """A message used by `notify`, `status_update_to_customer`, `notify_partner` and
+    `resolution_message`. Subject and body may use placeholders: {number} {subject} {priority}
+    {plan} {level} {status} {organisation} {rule} {url}."""
     key: str = mapping_key("template")
     audience: Audience = doc("Who it is written for: `agents`, `customer` or `partner`.", "agents")
     subject: str = doc("Subject line, e.g. `Ticket {number} escalated to {level}`.")
@@ -361,4 +426,5 @@ SHORTHAND: dict[type, str] = {
     Update: "template",
     Review: "role",
     Charge: "reason",
+    Concern: "start",
 }

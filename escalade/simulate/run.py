@@ -11,13 +11,17 @@ from django.db.models import Min
 
 from escalade.audit.models import Event
 from escalade.clock import FakeClock, use_clock
+from escalade.escalation import management
 from escalade.escalation.models import EscalationCheck
+from escalade.escalation.review import complete_review_task
 from escalade.escalation.sweep import check_due
+from escalade.monitoring.models import MonitoredAsset
 from escalade.notifications.models import OutboxMessage
 from escalade.orgs.access import Viewer
 from escalade.orgs.models import Agent, Contact, Level, Organisation, Partner, Team
 from escalade.policy import Policy
 from escalade.policy.publish import apply_policy
+from escalade.simulate import monitoring
 from escalade.simulate.scenario import Scenario, ScenarioError
 from escalade.sla.breaches import record_breaches
 from escalade.sla.models import ClockStatus, SlaClock
@@ -30,7 +34,9 @@ from escalade.worker.sweeps import close_resolved_tickets
 SIMULATED_SWEEPS = [record_breaches, check_due, close_resolved_tickets]
 SHOWN_ACTIONS = ("ticket.opened", "ticket.status_changed", "ticket.updated", "ticket.replied",
                  "ticket.escalation_requested", "sla.clocks_started", "sla.clocks_retargeted", "sla.breached",
-                 "escalation.fired")
+                 "escalation.fired", "escalation.management_raised", "escalation.management_attempt",
+                 "escalation.management_step", "escalation.management_answered",
+                 "escalation.follow_ups_created", "escalation.follow_up_overdue", "review_task.done")
 
 
 @dataclass
@@ -48,14 +54,20 @@ def run(policy_text: str, policy_name: str, scenario: Scenario) -> list[Line]:
         from escalade.policy.publish import policy_of
 
         world = _build_world(policy_of(version), scenario)
-        worker = Worker(sweeps=SIMULATED_SWEEPS)
         tickets: dict[str, Ticket] = {}
+        world["monitoring"] = monitored = monitoring.SimulatedMonitoring(scenario.start, tickets)
+        monitored.add_assets(world["orgs"], scenario.organisations)
+        monitored.script(scenario.events)
+        # Monitoring checks first, as in production (worker/sweeps.py): they may open incident tickets.
+        worker = Worker(sweeps=[monitored.sweep, *SIMULATED_SWEEPS])
         for event in scenario.events:
             _run_until(clock, worker, event.at)
             _apply(event, world, tickets)
             worker.run_round()
         _run_until(clock, worker, scenario.until)
-    return timeline()
+        monitored.availability(scenario.until)
+    return timeline([Line(f"{at:%Y-%m-%d %H:%M}Z", ticket, what, detail)
+                     for at, ticket, what, detail in monitored.lines])
 
 
 def _next_due(limit: dt.datetime) -> dt.datetime | None:
@@ -63,6 +75,7 @@ def _next_due(limit: dt.datetime) -> dt.datetime | None:
         EscalationCheck.objects.filter(next_check_at__lte=limit).aggregate(t=Min("next_check_at"))["t"],
         SlaClock.objects.filter(status=ClockStatus.RUNNING, breached_at__isnull=True, due_at__lte=limit)
         .aggregate(t=Min("due_at"))["t"],
+        MonitoredAsset.objects.filter(is_active=True, next_check_at__lte=limit).aggregate(t=Min("next_check_at"))["t"],
     ]
     return min((c for c in candidates if c is not None), default=None)
 
@@ -105,11 +118,15 @@ def _build_world(policy: Policy, scenario: Scenario) -> dict:
                                phone="+15555550100", is_primary=True, is_technical=True,
                                user=users.create_user(f"contact-{slug}"))
         orgs[spec["name"]] = org
-    return {"orgs": orgs, "agent": Viewer.of(agent.user), "admin": Viewer.system("simulate")}
+    return {"orgs": orgs, "agent": Viewer.of(agent.user), "manager": Viewer.of(manager.user),
+            "admin": Viewer.system("simulate")}
 
 
 def _apply(event, world: dict, tickets: dict[str, Ticket]) -> None:
     d, where = event.data, event.where
+    if event.kind in monitoring.EVENT_KINDS:
+        world["monitoring"].apply(event, world["orgs"])
+        return
     if event.kind == "open":
         org = world["orgs"].get(d.get("org"))
         if org is None:
@@ -140,12 +157,20 @@ def _apply(event, world: dict, tickets: dict[str, Ticket]) -> None:
         services.update_ticket(world["agent"], ticket, level=Level.objects.get(key=d["to"]), at=event.at)
     elif event.kind == "escalation_request":
         services.request_escalation(customer, ticket, business_impact=d.get("business_impact", ""), at=event.at)
+    elif event.kind == "management_answer":
+        management.answer_concern(world["manager"], ticket, answer=d.get("answer", ""), at=event.at)
+    elif event.kind == "complete_task":  # a manager marks a review or follow-up task done
+        task = ticket.review_tasks.filter(title=d.get("task", "")).first()
+        if task is None:
+            raise ScenarioError(f"{where}.complete_task.task: {ticket.number} has no task {d.get('task')!r}")
+        complete_review_task(world["manager"], task.pk, at=event.at)
 
 
-def timeline() -> list[Line]:
-    """What happened, in time order: ticket events, clocks, breaches, firings and queued messages."""
+def timeline(extra: list[Line] | None = None) -> list[Line]:
+    """What happened, in time order: ticket events, clocks, breaches, firings and queued messages,
+    and `extra` lines (monitoring) first among those of the same minute."""
     numbers = dict(Ticket.objects.values_list("pk", "pk"))
-    lines = []
+    lines = list(extra or [])
     for e in Event.objects.filter(action__in=SHOWN_ACTIONS).order_by("at", "seq"):
         number = f"ESC-{numbers.get(e.ticket_id, 0):06d}" if e.ticket_id else ""
         lines.append(Line(f"{e.at:%Y-%m-%d %H:%M}Z", number, e.action, _detail(e)))
@@ -167,6 +192,10 @@ def _detail(e: Event) -> str:
         return ", ".join(f"{k} {e.before.get(k)} → {v}" for k, v in e.after.items())
     if e.action == "ticket.status_changed":
         return f"{e.before.get('status')} → {e.after.get('status')}"
+    if e.action == "escalation.follow_ups_created":
+        return "; ".join(f"{t['title']} due {t['due_at'][:16].replace('T', ' ')}Z" for t in e.after.get("tasks", []))
+    if e.action == "escalation.follow_up_overdue":
+        return f"{e.after.get('task')} due {str(e.after.get('due_at'))[:16].replace('T', ' ')}Z → {e.after.get('role')}"
     return ", ".join(f"{k}={v}" for k, v in e.after.items())[:200]
 
 

@@ -24,7 +24,8 @@ from escalade.errors import DomainError
 
 DEFAULT_START = dt.datetime(2026, 11, 23, 9, 0, tzinfo=dt.UTC)
 EVENT_KINDS = ("open", "agent_reply", "customer_reply", "note", "status", "priority", "escalation_request",
-               "assign_level")
+               "assign_level", "management_answer", "complete_task",
+               "outage", "recovery", "maintenance")  # the last three: simulate/monitoring.py
 _OFFSET = re.compile(r"^\+(\d+(?:\.\d+)?)\s*([mhd])$")
 _UNITS = {"m": "minutes", "h": "hours", "d": "days"}
 
@@ -78,6 +79,9 @@ def parse(text: str) -> Scenario:
     for i, org in enumerate(orgs):
         if not isinstance(org, dict) or not org.get("name") or not org.get("plan"):
             raise ScenarioError(f"organisations[{i}]: needs at least a name and a plan", field=f"organisations[{i}]")
+    from escalade.simulate.monitoring import check_assets  # it imports this module
+
+    check_assets(orgs)
     events = []
     for i, item in enumerate(raw.get("events") or []):
         where = f"events[{i}]"

@@ -64,5 +64,7 @@ def summary(a: Any) -> tuple[Any, ...]:
     main = {"escalate": lambda: (a.from_level, a.to_level), "notify": lambda: (a.role, a.template),
             "page": lambda: a.role, "call": lambda: a.role, "review_task": lambda: a.role,
             "status_update_to_customer": lambda: a.template, "open_problem": lambda: a.same,
-            "record_billable": lambda: a.rule, "notify_partner": lambda: a.template}[a.kind]()
+            "record_billable": lambda: a.rule, "notify_partner": lambda: a.template,
+            "resolution_message": lambda: a.template, "follow_ups": lambda: [t for t, _ in a.tasks],
+            "follow_up_overdue": lambda: a.title}[a.kind]()
     return (a.kind, main)

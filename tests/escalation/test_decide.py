@@ -11,7 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from escalade.escalation.rules import counting_windows, decide, explain
+from escalade.escalation.explain import explain
+from escalade.escalation.rules import counting_windows, decide
 from escalade.escalation.state import ClockView
 from escalade.policy import load_policy_text
 

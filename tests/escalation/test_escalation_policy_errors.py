@@ -53,3 +53,45 @@ def test_the_unknown_key_in_a_condition_names_the_kinds() -> None:
     assert (err.line, err.column) == (10, 21)
     assert err.message.startswith("unknown key 'ticket_open'; did you mean 'ticket_opened'? Allowed here: "
                                   "clock_breached, clock_elapsed, ticket_opened")
+
+
+RESOLVED = HEAD + """escalation:
+  triggers:
+    resolved:
+      when: {ticket_resolved: {priorities: [P1]}}
+      then:
+        - resolution_message: {template: note}
+        - follow_ups:
+            overdue_to: head_of_suport
+            tasks:
+              - {task: Root cause analysis, within: 3 business days}
+              - {task: root cause analysis, within: 72 hours}
+              - {task: Report, within: 1 week}
+  templates:
+    note: {subject: "Resolved {number}"}
+"""
+
+
+def test_follow_up_and_resolution_message_mistakes_are_named_with_file_and_line() -> None:
+    with pytest.raises(PolicyInvalid) as info:
+        load_policy_text(RESOLVED, "p.yaml")
+    errors = [str(e) for e in info.value.errors]
+    assert any(e.startswith("p.yaml:19:") and "unknown unit 'week'" in e for e in errors), errors
+    assert any(e.startswith("p.yaml:13:") and "'resolution_message' sends template 'note', which is written for "
+               "agents; use a template with 'audience: customer'" in e for e in errors), errors
+    assert any(e.startswith("p.yaml:15:") and "unknown role 'head_of_suport'; did you mean 'head_of_support'?" in e
+               for e in errors), errors
+    assert any(e.startswith("p.yaml:17:") and "'3 business days': follow-up tasks are due after wall-clock time"
+               in e for e in errors), errors
+    assert any(e.startswith("p.yaml:18:") and "task 'root cause analysis' is already listed (tasks[0])" in e
+               for e in errors), errors
+
+
+def test_follow_ups_need_at_least_one_task() -> None:
+    with pytest.raises(PolicyInvalid) as info:
+        load_policy_text(HEAD + """escalation:
+  triggers:
+    resolved: {when: {ticket_resolved: {}}, then: [{follow_ups: {tasks: []}}]}
+""", "p.yaml")
+    [err] = info.value.errors
+    assert str(err).startswith("p.yaml:10:") and "'tasks' needs at least 1 entry" in err.message

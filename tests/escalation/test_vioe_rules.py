@@ -53,12 +53,22 @@ def test_vioe_resolution_target_breach_notifies_the_manager_and_escalates() -> N
         ("notify", ("level_manager", "resolution_breached")), ("escalate", ("L2", "L3"))]
 
 
-def test_vioe_resolution_maximum_breach_takes_a_security_issue_to_the_ciso_at_tier_4() -> None:
-    state = ticket(plan="premium", priority="P2", level="L2", category="security",
+def test_vioe_resolution_maximum_breach_takes_a_critical_security_issue_to_the_ciso_at_tier_4() -> None:
+    state = ticket(plan="premium", priority="P1", level="L2", category="security",
                    clocks=(clock("resolution_maximum", 1440, 1441),))
     escalate, notify = _of("resolution_maximum_breach", state, at(1441))
     assert (escalate.to_level, escalate.handled_by, escalate.assign_to) == ("L4", "executive", "ciso")
     assert (notify.role, notify.template) == ("executive_sponsor", "resolution_breached")
+
+
+@pytest.mark.parametrize("priority", ["P2", "P3", "P4"])
+def test_vioe_unresolved_non_critical_issue_past_its_maximum_does_not_go_to_tier_4(priority: str) -> None:
+    # 2.4: Tier 4 takes "Unresolved critical issues"; a P4 still open after 15 days stays below it.
+    state = ticket(plan="premium", priority=priority, level="L2", category="functionality",
+                   clocks=(clock("resolution_maximum", 15 * 1440, 15 * 1440 + 1),))
+    now = at(15 * 1440 + 1)
+    assert _of("resolution_maximum_breach", state, now) == []
+    assert not [a for a in decide(state, policy("vioe"), now) if a.kind == "escalate" and a.to_level == "L4"]
 
 
 @pytest.mark.parametrize(("category", "owner"), [
@@ -154,3 +164,66 @@ def test_vioe_emergencies_after_hours_are_covered_without_a_fee() -> None:
     saturday = dt.datetime(2026, 3, 7, 15, 0, tzinfo=dt.UTC)
     state = ticket(plan="standard", emergency=True, opened_at=saturday, customer_tz="America/New_York")
     assert [a for a in decide(state, policy("vioe"), saturday) if a.kind == "record_billable"] == []
+
+
+# -- on resolution: 6.5 "Issue resolved communication — Immediate", 8.3, 6.3 step 4 and 6.5 follow-ups
+
+def _resolved(**fields):
+    return ticket(plan="premium", status="resolved", resolved_at=at(120), first_worked_at=at(5), **fields)
+
+
+def test_vioe_resolved_ticket_gets_the_resolution_message_once_per_resolution() -> None:
+    state = _resolved(priority="P3")
+    [message] = _of("issue_resolved_communication", state, at(121))
+    assert (message.kind, message.template, message.at) == ("resolution_message", None, at(120))
+    assert message.key == "42:issue_resolved_communication:2026-03-03T17:00:00Z"
+    assert message.visible_to_customer
+    assert _of("issue_resolved_communication", dataclasses.replace(state, fired=frozenset({message.key})),
+               at(200)) == []
+    again = dataclasses.replace(state, resolved_at=at(300), fired=frozenset({message.key}))  # reopened, resolved
+    [second] = _of("issue_resolved_communication", again, at(301))
+    assert second.key != message.key
+
+
+def test_vioe_open_ticket_gets_no_resolution_rule_and_a_resolved_one_no_open_ticket_rule() -> None:
+    assert rules_fired(ticket(plan="premium", priority="P3"), "vioe", at(1)) == []
+    # a resolved P1 whose update is overdue and whose first response was missed: only resolution rules
+    state = _resolved(emergency=True, clocks=(clock("first_response", 15, 16, state="stopped"),
+                                              clock("next_update", 30, 90, state="stopped", started_at=at(5))))
+    assert rules_fired(state, "vioe", at(121)) == ["issue_resolved_communication", "post_emergency_activities"]
+
+
+def test_vioe_resolved_p1_emergency_offers_a_review_and_creates_three_follow_ups_due_after_the_resolution() -> None:
+    review, follow_ups = _of("post_emergency_activities", _resolved(emergency=True), at(121))
+    assert (review.kind, review.template) == ("status_update_to_customer", "post_incident_review_offer")
+    assert (follow_ups.kind, follow_ups.role, follow_ups.overdue_to) == ("follow_ups", "level_manager",
+                                                                        "level_manager")
+    assert follow_ups.tasks == (
+        ("Root cause analysis", at(120) + dt.timedelta(hours=72)),
+        ("Post-incident report", at(120) + dt.timedelta(days=7)),
+        ("Preventive measures", at(120) + dt.timedelta(days=14)))
+
+
+@pytest.mark.parametrize(("priority", "emergency"), [("P1", False), ("P2", True)])
+def test_vioe_post_emergency_activities_only_follow_a_p1_emergency(priority: str, emergency: bool) -> None:
+    state = _resolved(priority=priority, emergency=emergency)
+    assert _of("post_emergency_activities", state, at(121)) == []
+    assert rules_fired(state, "vioe", at(121)) == ["issue_resolved_communication"]
+
+
+def test_vioe_overdue_follow_ups_are_escalated_once_each_at_their_due_time() -> None:
+    from escalade.escalation.deadlines import decide_follow_ups, next_follow_up_check_at
+    from escalade.escalation.state import FollowUpView
+
+    rca = FollowUpView(task_id=7, ticket_id=42, title="Root cause analysis", due_at=at(72 * 60),
+                       overdue_to="level_manager")
+    report = dataclasses.replace(rca, task_id=8, title="Post-incident report", due_at=at(7 * 1440))
+    assert decide_follow_ups([rca, report], at(72 * 60 - 1)) == []
+    assert next_follow_up_check_at([rca, report], at(0)) == at(72 * 60)
+    [overdue] = decide_follow_ups([rca, report], at(72 * 60 + 30))
+    assert (overdue.kind, overdue.role, overdue.title, overdue.at) == (
+        "follow_up_overdue", "level_manager", "Root cause analysis", at(72 * 60))
+    assert overdue.key == "42:follow_up_overdue:7"
+    fired = frozenset({overdue.key})
+    assert decide_follow_ups([rca, report], at(72 * 60 + 60), fired) == []
+    assert next_follow_up_check_at([rca, report], at(72 * 60 + 60), fired) == at(7 * 1440)

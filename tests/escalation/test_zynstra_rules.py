@@ -7,7 +7,8 @@ import datetime as dt
 
 import pytest
 
-from escalade.escalation.rules import decide, next_management_step, working_days_between
+from escalade.escalation.deadlines import next_management_step, working_days_between
+from escalade.escalation.rules import decide
 
 from .build import at, clock, fired, policy, ticket
 
@@ -28,6 +29,24 @@ def test_zynstra_does_not_report_to_itself_while_the_service_provider_has_the_ti
     assert fired(state, "zynstra", at(245)) == []
 
 
+def test_zynstra_reports_to_the_service_provider_when_the_resolution_is_complete() -> None:
+    state = cms(priority="P2", level="L3", status="resolved", resolved_at=at(300))
+    assert fired(state, "zynstra", at(301)) == [("notify_partner", "resolution_complete")]
+    [report] = decide(state, policy("zynstra"), at(301))
+    assert (report.rule, report.at, report.key) == ("resolution_complete", at(300),
+                                                    "42:resolution_complete:2026-03-03T20:00:00Z")
+
+
+def test_zynstra_reports_back_once_an_admin_request_only_it_can_action_is_complete() -> None:
+    state = cms(priority="P4", level="L3", category="admin_request", status="closed", resolved_at=at(30))
+    assert fired(state, "zynstra", at(600)) == [("notify_partner", "resolution_complete")]
+    assert decide(state, policy("zynstra"), at(600))[0].at == at(30)  # closed before the worker looked
+
+
+def test_zynstra_does_not_report_a_resolution_the_service_provider_made_itself() -> None:
+    assert fired(cms(priority="P2", level="L2", status="resolved", resolved_at=at(300)), "zynstra", at(301)) == []
+
+
 def test_zynstra_missed_commitment_tells_the_head_of_support_and_the_service_provider() -> None:
     state = cms(priority="P1", level="L3", clocks=(clock("first_response", 60, 61),))
     notify, partner = decide(state, policy("zynstra"), at(61))
@@ -36,9 +55,11 @@ def test_zynstra_missed_commitment_tells_the_head_of_support_and_the_service_pro
     assert partner.visible_to_customer
 
 
-def test_zynstra_concern_raised_is_reviewed_by_the_head_of_support() -> None:
-    assert fired(cms(priority="P3", escalation_requested_at=at(1)), "zynstra", at(1)) == [
-        ("review_task", "head_of_support")]
+def test_zynstra_concern_raised_goes_to_the_head_of_support_step_of_the_management_chain() -> None:
+    [raised] = decide(cms(priority="P3", escalation_requested_at=at(1)), policy("zynstra"), at(1))
+    assert (raised.kind, raised.rule, raised.step, raised.role) == (
+        "management_escalation", "concern_raised", 1, "head_of_support")
+    assert raised.visible_to_customer
 
 
 @pytest.mark.parametrize(("step", "waited", "unanswered", "moves_to"), [
