@@ -1,9 +1,20 @@
 """Agents add systems, maintenance windows and exclusions here until they have their own pages."""
 
-from django.contrib import admin
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
 
 from escalade import clock
-from escalade.monitoring.models import CheckResult, Exclusion, MaintenanceWindow, MonitoredAsset
+from escalade.errors import DomainError
+from escalade.monitoring.models import (
+    CheckResult,
+    CheckSummary,
+    Exclusion,
+    MaintenanceNotice,
+    MaintenanceWindow,
+    MonitoredAsset,
+)
+from escalade.monitoring.services import cancel_maintenance, reschedule_maintenance, schedule_maintenance
 
 
 @admin.register(MonitoredAsset)
@@ -27,9 +38,76 @@ class CheckResultAdmin(admin.ModelAdmin):
     date_hierarchy = "at"
 
 
+class MaintenanceNoticeInline(admin.TabularInline):
+    model = MaintenanceNotice
+    extra = 0
+    can_delete = False
+    fields = readonly_fields = ("kind", "sequence", "due_at", "status", "sent_at", "messages")
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+class MaintenanceWindowForm(forms.ModelForm):
+    """Saves through schedule_maintenance / reschedule_maintenance in clean(), the one place the
+    admin turns a DomainError into a form error (the whole admin view is one transaction)."""
+
+    actor = "admin"
+
+    class Meta:
+        model = MaintenanceWindow
+        fields = ("organisation", "asset", "starts_at", "ends_at", "reason")
+
+    def clean(self):
+        data = super().clean()
+        if self.errors:
+            return data
+        try:
+            if self.instance.pk is None:
+                self.saved = schedule_maintenance(
+                    starts_at=data["starts_at"], ends_at=data["ends_at"], reason=data["reason"],
+                    organisation=data.get("organisation"), asset=data.get("asset"), actor=self.actor)
+            else:
+                self.saved = reschedule_maintenance(
+                    MaintenanceWindow.objects.get(pk=self.instance.pk), starts_at=data["starts_at"],
+                    ends_at=data["ends_at"], reason=data["reason"], actor=self.actor)
+        except DomainError as exc:
+            raise ValidationError(str(exc)) from exc
+        return data
+
+
 @admin.register(MaintenanceWindow)
 class MaintenanceWindowAdmin(admin.ModelAdmin):
-    list_display = ("reason", "organisation", "asset", "starts_at", "ends_at", "announced_at")
+    """Adding a window plans its notices; changing its times or reason reschedules it (a new
+    revision and an update notice); the action cancels. All through monitoring.services."""
+
+    list_display = ("reason", "organisation", "asset", "starts_at", "ends_at", "announced_at", "sequence",
+                    "cancelled_at")
+    readonly_fields = ("announced_at", "sequence", "revised_at", "cancelled_at")
+    inlines = [MaintenanceNoticeInline]
+    actions = ["cancel_windows"]
+
+    def get_readonly_fields(self, request, obj=None):
+        # The scope of a window is fixed once it exists: notices already went to its organisations.
+        return self.readonly_fields + (("organisation", "asset") if obj else ())
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, form=MaintenanceWindowForm, **kwargs)
+        form.actor = request.user.get_username()
+        return form
+
+    def save_model(self, request, obj, form, change):
+        # The form's clean() already saved through the service (so domain errors show on the form).
+        obj.pk = form.saved.pk
+        obj.refresh_from_db()
+
+    @admin.action(description="Cancel the selected maintenance (sends a cancellation notice)")
+    def cancel_windows(self, request, queryset):
+        for window in queryset:
+            try:
+                cancel_maintenance(window, actor=request.user.get_username())
+            except DomainError as exc:
+                self.message_user(request, f"{window}: {exc}", level=messages.ERROR)
 
 
 @admin.register(Exclusion)
@@ -43,3 +121,9 @@ class ExclusionAdmin(admin.ModelAdmin):
             obj.recorded_by = request.user.get_username()
             obj.recorded_at = clock.now()
         super().save_model(request, obj, form, change)
+
+
+@admin.register(CheckSummary)
+class CheckSummaryAdmin(admin.ModelAdmin):
+    list_display = ("asset", "hour", "up_count", "down_count", "excluded_count", "down_seconds")
+    date_hierarchy = "hour"

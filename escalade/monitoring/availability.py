@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 
 from escalade.monitoring.credits import credit_percent, exact
-from escalade.monitoring.models import CheckResult, MonitoredAsset
+from escalade.monitoring.models import CheckResult, CheckSummary, MonitoredAsset
 from escalade.monitoring.windows import excluded_periods
 from escalade.orgs.models import Organisation
 from escalade.policy.schema_monitoring import Monitoring
@@ -48,25 +48,66 @@ def _inside(at: dt.datetime, periods: list[tuple[dt.datetime, dt.datetime]]) -> 
     return any(start <= at < end for start, end in periods)
 
 
+@dataclass(frozen=True)
+class Tally:
+    """Seconds one system was measured, down and excluded in a period, and its last counted failure."""
+    measured_seconds: int = 0
+    down_seconds: int = 0
+    excluded_seconds: int = 0
+    last_failure: dt.datetime | None = None
+
+    @property
+    def availability(self) -> Fraction | None:
+        """Percent up of the measured time; None without any counted check."""
+        if not self.measured_seconds:
+            return None
+        return Fraction(100 * (self.measured_seconds - self.down_seconds), self.measured_seconds)
+
+    def __add__(self, other: Tally) -> Tally:
+        failures = [t for t in (self.last_failure, other.last_failure) if t is not None]
+        return Tally(self.measured_seconds + other.measured_seconds, self.down_seconds + other.down_seconds,
+                     self.excluded_seconds + other.excluded_seconds, max(failures, default=None))
+
+
+def tally(asset: MonitoredAsset, start: dt.datetime, end: dt.datetime, section: Monitoring) -> Tally:
+    """Count `asset`'s checks in [start, end) (UTC): each counts for the interval it stands for; a
+    check inside an excluded period counts for neither side. The one place results are counted
+    (monthly reports, statements and the portal's health page all use it)."""
+    notice = dt.timedelta(days=section.maintenance_notice_days)
+    measured = down = excluded = 0
+    last_failure: dt.datetime | None = None
+    periods = excluded_periods(asset, start, end, notice)
+    rows = CheckResult.objects.filter(asset=asset, at__gte=start, at__lt=end).values_list(
+        "at", "ok", "interval_seconds")
+    for at, ok, seconds in rows.iterator():
+        if _inside(at, periods):
+            excluded += seconds
+            continue
+        measured += seconds
+        if not ok:
+            down += seconds
+            last_failure = at if last_failure is None or at > last_failure else last_failure
+    # Hours already compacted (monitoring.compaction) count as they were classified then; a
+    # summary counts when its hour starts in [start, end), exact for hour-aligned periods.
+    summaries = CheckSummary.objects.filter(asset=asset, hour__gte=start, hour__lt=end).values_list(
+        "up_seconds", "down_seconds", "excluded_seconds", "last_down_at")
+    for up_seconds, down_seconds, excluded_seconds, last_down_at in summaries.iterator():
+        measured += up_seconds + down_seconds
+        down += down_seconds
+        excluded += excluded_seconds
+        if last_down_at is not None and (last_failure is None or last_down_at > last_failure):
+            last_failure = last_down_at
+    return Tally(measured, down, excluded, last_failure)
+
+
 def monthly_availability(organisation: Organisation, month: dt.date, section: Monitoring) -> MonthReport:
     """Availability of `organisation`'s systems in `month`: each check counts for the interval it
     stands for; a check inside an excluded period counts for neither side."""
     start, end = month_bounds(month)
-    notice = dt.timedelta(days=section.maintenance_notice_days)
-    measured = down = excluded = 0
-    last_failure: dt.datetime | None = None
-    for asset in MonitoredAsset.objects.filter(organisation=organisation):
-        periods = excluded_periods(asset, start, end, notice)
-        rows = CheckResult.objects.filter(asset=asset, at__gte=start, at__lt=end).values_list(
-            "at", "ok", "interval_seconds")
-        for at, ok, seconds in rows.iterator():
-            if _inside(at, periods):
-                excluded += seconds
-                continue
-            measured += seconds
-            if not ok:
-                down += seconds
-                last_failure = at if last_failure is None or at > last_failure else last_failure
+    total = sum((tally(asset, start, end, section)
+                 for asset in MonitoredAsset.objects.filter(organisation=organisation)), Tally())
+    measured, down, excluded, last_failure = (total.measured_seconds, total.down_seconds, total.excluded_seconds,
+                                              total.last_failure)
     availability = Fraction(100 * (measured - down), measured) if measured else None
     target = exact(section.availability_target)
     credit = credit_percent(availability, section.credits or [])

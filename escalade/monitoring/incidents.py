@@ -20,6 +20,7 @@ from escalade.monitoring.models import CheckResult, MonitoredAsset
 from escalade.monitoring.windows import in_maintenance
 from escalade.notifications.notify import notify
 from escalade.orgs.access import Viewer
+from escalade.orgs.models import Level
 from escalade.policy.schema_monitoring import Monitoring
 from escalade.tickets.models import Channel, ResolutionType, Status
 from escalade.tickets.services import add_message, change_status, open_ticket
@@ -86,8 +87,10 @@ def _open_incident(asset: MonitoredAsset, outcome: Outcome, now: dt.datetime, se
     body = (f"Escalade monitoring found {asset.name} ({asset.get_kind_display()} {asset.target or 'heartbeat'}) "
             f"down: {asset.consecutive_failures} failed checks in sequence since "
             f"{asset.down_since:%Y-%m-%d %H:%M} UTC. Last result: {outcome.detail}.")
+    level = Level.objects.filter(key=section.incident_level).first() if section.incident_level else None
     ticket = open_ticket(viewer, organisation=asset.organisation, subject=subject, description=body,
-                         priority=priority, channel=Channel.MONITORING, at=now)
+                         priority=priority, category=section.incident_category or "", level=level,
+                         channel=Channel.MONITORING, at=now)
     asset.incident = ticket
     asset.last_note_at = now
     notify(ticket, section.notify_role, kind="page", subject=f"{ticket.number}: {subject}",

@@ -68,8 +68,8 @@ class MonitoredAsset(models.Model):
 
 class CheckResult(models.Model):
     """One check of one system. Each result stands for the `interval_seconds` before it, which
-    weights it in availability. All results are kept (compaction after a retention period is a
-    later step)."""
+    weights it in availability. Results older than the policy's `keep_raw_results_days` are
+    compacted into `CheckSummary` rows (monitoring.compaction)."""
 
     asset = models.ForeignKey(MonitoredAsset, on_delete=models.CASCADE, related_name="results")
     at = models.DateTimeField()
@@ -96,8 +96,14 @@ class MaintenanceWindow(models.Model):
                               related_name="maintenance_windows")
     starts_at = models.DateTimeField()
     ends_at = models.DateTimeField()
-    announced_at = models.DateTimeField()
+    announced_at = models.DateTimeField(
+        help_text="When customers were told of the times now in force (a reschedule that adds time re-announces).")
     reason = models.CharField(max_length=300)
+    sequence = models.PositiveIntegerField(
+        default=0, help_text="Revision: bumped by every reschedule or cancellation (iCalendar SEQUENCE).")
+    revised_at = models.DateTimeField(null=True, blank=True, help_text="Last reschedule or cancellation.")
+    cancelled_at = models.DateTimeField(null=True, blank=True,
+                                        help_text="Cancelled windows stop no incident and exclude nothing.")
 
     class Meta:
         constraints = [models.CheckConstraint(condition=models.Q(ends_at__gt=models.F("starts_at")),
@@ -105,6 +111,82 @@ class MaintenanceWindow(models.Model):
 
     def __str__(self) -> str:
         return f"{self.reason} {self.starts_at:%Y-%m-%d %H:%M}–{self.ends_at:%H:%M}"
+
+
+class MaintenanceNotice(models.Model):
+    """One notice about one revision of a maintenance window to the affected customers' contacts,
+    due at `due_at`. The unique (window, kind, sequence) makes it exist once; the sweep sends it
+    once (pending → sent in the transaction that queues its messages). A reschedule or
+    cancellation supersedes the pending notices of the old revision."""
+
+    class Kind(models.TextChoices):
+        SCHEDULED = "scheduled", "Scheduled"
+        UPDATED = "updated", "Rescheduled"
+        REMINDER = "reminder", "Reminder before the start"
+        ENDED = "ended", "Ended"
+        CANCELLED = "cancelled", "Cancelled"
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Pending"
+        SENT = "sent", "Sent"
+        SUPERSEDED = "superseded", "Superseded (not sent)"
+
+    window = models.ForeignKey(MaintenanceWindow, on_delete=models.CASCADE, related_name="notices")
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    sequence = models.PositiveIntegerField(help_text="The window's revision this notice is about.")
+    due_at = models.DateTimeField()
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    messages = models.PositiveIntegerField(default=0, help_text="Outbox messages queued (recipient × channel).")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["window", "kind", "sequence"], name="maintenance_notice_once")]
+        indexes = [
+            # monitoring.notices.send_due_notices: filter(status="pending", due_at__lte=now).order_by("due_at")
+            models.Index(fields=["due_at"], name="maintenance_notice_due", condition=models.Q(status="pending")),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} notice #{self.sequence} of {self.window} ({self.status})"
+
+
+def new_calendar_token() -> str:
+    return secrets.token_urlsafe(24)
+
+
+class CalendarFeed(models.Model):
+    """The secret of an organisation's maintenance calendar URL (`/monitoring/calendar/<token>.ics`)."""
+
+    organisation = models.OneToOneField(Organisation, on_delete=models.CASCADE, related_name="maintenance_calendar")
+    token = models.CharField(max_length=64, unique=True, default=new_calendar_token)
+    created_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"Maintenance calendar of {self.organisation}"
+
+
+class CheckSummary(models.Model):
+    """One system's check results of one UTC hour, compacted after the policy's
+    `keep_raw_results_days`: how many checks counted up, down or excluded (in maintenance
+    announced early enough, or an agent's exclusion, as they stood when compacted), and the
+    seconds each stands for, so availability comes out exactly as from the raw results."""
+
+    asset = models.ForeignKey(MonitoredAsset, on_delete=models.CASCADE, related_name="summaries")
+    hour = models.DateTimeField(help_text="Start of the UTC hour; covers results at [hour, hour + 1 h).")
+    up_count = models.PositiveIntegerField(default=0)
+    down_count = models.PositiveIntegerField(default=0)
+    excluded_count = models.PositiveIntegerField(default=0)
+    failed_count = models.PositiveIntegerField(default=0, help_text="Failed checks, excluded ones included.")
+    up_seconds = models.PositiveBigIntegerField(default=0)
+    down_seconds = models.PositiveBigIntegerField(default=0)
+    excluded_seconds = models.PositiveBigIntegerField(default=0)
+    last_down_at = models.DateTimeField(null=True, blank=True, help_text="Last counted failed check (claim window).")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["asset", "hour"], name="monitoring_summary_once_per_hour")]
+
+    def __str__(self) -> str:
+        return f"{self.asset.name} {self.hour:%Y-%m-%d %H:00}"
 
 
 class Exclusion(models.Model):

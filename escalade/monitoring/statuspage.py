@@ -7,10 +7,10 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Q
+from django.db.models import Count, F, Q, Sum
 from django.db.models.functions import TruncDate
 
-from escalade.monitoring.models import CheckResult, MaintenanceWindow, MonitoredAsset
+from escalade.monitoring.models import CheckResult, CheckSummary, MaintenanceWindow, MonitoredAsset
 from escalade.tickets.models import Status
 
 HISTORY_DAYS = 90
@@ -65,6 +65,15 @@ def status_page(now: dt.datetime) -> StatusPage:
     by_asset: dict[int, dict[dt.date, Day]] = {}
     for row in counts:
         by_asset.setdefault(row["asset_id"], {})[row["day"]] = Day(row["day"], row["checks"], row["failed"])
+    # Older days come from the hourly summaries compaction left (UTC hours nest in UTC days).
+    summaries = (CheckSummary.objects.filter(asset__in=assets, hour__gte=since, hour__lte=now)
+                 .annotate(day=TruncDate("hour", tzinfo=dt.UTC)).values("asset_id", "day")
+                 .annotate(checks=Sum(F("up_count") + F("down_count") + F("excluded_count")),
+                           failed=Sum("failed_count")))
+    for row in summaries:
+        day = by_asset.setdefault(row["asset_id"], {}).setdefault(row["day"], Day(row["day"]))
+        day.checks += row["checks"]
+        day.failed += row["failed"]
     services = []
     for asset in assets:
         history = by_asset.get(asset.pk, {})
@@ -73,7 +82,7 @@ def status_page(now: dt.datetime) -> StatusPage:
         incident_open = asset.incident is not None and asset.incident.status not in (Status.RESOLVED, Status.CLOSED)
         services.append(Service(asset.name, asset.state, incident_open, asset.down_since, days))
     maintenance = list(
-        MaintenanceWindow.objects.filter(ends_at__gt=now)
+        MaintenanceWindow.objects.filter(ends_at__gt=now, cancelled_at__isnull=True)
         .filter(Q(asset__isnull=True, organisation__isnull=True) | Q(asset__in=assets))
         .order_by("starts_at")[:20]
     )

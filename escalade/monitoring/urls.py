@@ -9,4 +9,6 @@ app_name = "monitoring"
 urlpatterns = [
     path("monitoring/heartbeat/<str:token>", views.heartbeat, name="heartbeat"),
     path("status/", views.status, name="status"),
+    path("status/maintenance.ics", views.maintenance_calendar, name="maintenance_calendar"),
+    path("monitoring/calendar/<str:token>.ics", views.organisation_calendar, name="calendar"),
 ]

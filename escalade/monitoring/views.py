@@ -10,6 +10,8 @@ from django.views.decorators.http import require_http_methods
 
 from escalade import clock
 from escalade.errors import NotFound
+from escalade.monitoring.feeds import organisation_calendar as organisation_calendar_text
+from escalade.monitoring.feeds import public_calendar
 from escalade.monitoring.services import receive_heartbeat
 from escalade.monitoring.statuspage import status_page
 
@@ -28,3 +30,26 @@ def heartbeat(request, token: str) -> HttpResponse:
 def status(request) -> HttpResponse:
     """The public status page: published systems, their state, open incidents, maintenance, history."""
     return render(request, "monitoring/status.html", {"page": status_page(clock.now())})
+
+
+ICS = "text/calendar; charset=utf-8"
+
+
+@require_http_methods(["GET", "HEAD"])
+def maintenance_calendar(request) -> HttpResponse:
+    """iCalendar feed of maintenance of the whole service (public)."""
+    response = HttpResponse(public_calendar(clock.now()), content_type=ICS)
+    response["Content-Disposition"] = 'inline; filename="maintenance.ics"'
+    return response
+
+
+@require_http_methods(["GET", "HEAD"])
+def organisation_calendar(request, token: str) -> HttpResponse:
+    """iCalendar feed of everything that affects one organisation; the token is the secret."""
+    try:
+        text = organisation_calendar_text(token, clock.now())
+    except NotFound:
+        raise Http404("No such calendar") from None
+    response = HttpResponse(text, content_type=ICS)
+    response["Content-Disposition"] = 'inline; filename="maintenance.ics"'
+    return response

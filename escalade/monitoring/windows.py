@@ -10,10 +10,20 @@ from escalade.monitoring.models import Exclusion, MaintenanceWindow, MonitoredAs
 
 
 def windows_for(asset: MonitoredAsset) -> QuerySet[MaintenanceWindow]:
-    """Maintenance of this system, of its organisation, or of the whole service."""
+    """Maintenance of this system, of its organisation, or of the whole service (not cancelled)."""
     return MaintenanceWindow.objects.filter(
         Q(asset=asset) | Q(asset__isnull=True, organisation_id=asset.organisation_id)
-        | Q(asset__isnull=True, organisation__isnull=True)
+        | Q(asset__isnull=True, organisation__isnull=True),
+        cancelled_at__isnull=True,
+    )
+
+
+def windows_of_organisation(organisation) -> QuerySet[MaintenanceWindow]:
+    """Every window that affects `organisation`: of the whole service, of the organisation, or of
+    one of its systems — cancelled ones included (a calendar shows them as cancelled)."""
+    return MaintenanceWindow.objects.filter(
+        Q(asset__isnull=True, organisation__isnull=True) | Q(organisation=organisation)
+        | Q(asset__organisation=organisation)
     )
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .schema import PriorityKey, doc
+from .schema import CategoryKey, LevelKey, PriorityKey, doc
 
 
 @dataclass(kw_only=True)
@@ -34,6 +34,12 @@ class Monitoring:
                                         example="failures_before_incident: 10")
     incident_priority: PriorityKey | None = doc("Priority of the incident ticket; the highest priority "
                                                 "when left out.", None, example="incident_priority: SEV1")
+    incident_category: CategoryKey | None = doc("Category of the incident ticket, so rules scoped to "
+                                                "categories apply (MyCorp: a customer server).", None,
+                                                example="incident_category: server")
+    incident_level: LevelKey | None = doc("Support level the incident ticket starts at (Zynstra: the Monitoring "
+                                          "Console's software failures go straight to Third Level); the "
+                                          "first level when left out.", None, example="incident_level: L3")
     notify_role: str = doc("Who is told when an incident opens and while it lasts, e.g. "
                            "`customer_technical`.", "customer_technical")
     note_every_minutes: int = doc("While the system stays down, at most one note on the incident per "
@@ -47,8 +53,15 @@ class Monitoring:
                                  1.5, example="heartbeat_grace: 1.5")
     maintenance_notice_days: int = doc("Scheduled maintenance announced at least this many days ahead is "
                                        "excluded from availability.", 7, min=0)
+    maintenance_reminder_hours: int = doc("Hours before a maintenance window starts that the affected customers' "
+                                          "contacts are reminded of it; `0` sends no reminder.", 24, min=0,
+                                          example="maintenance_reminder_hours: 24")
     availability_target: float = doc("Monthly availability target in percent, e.g. `99.9`.", 99.9,
                                      example="availability_target: 99.9")
     credits: list[CreditBand] = doc("Service credits by monthly availability.", factory=list,
                                     example="credits: [{below: 99.9, credit_percent: 5}]")
     claim_window_days: int = doc("Days after an incident within which a credit must be requested.", 30, min=0)
+    keep_raw_results_days: int = doc("Days every check result is kept as it is; older results are compacted "
+                                     "into hourly summaries (availability stays the same). At least "
+                                     "`claim_window_days` + 31, so an outage can be excluded until its claim "
+                                     "expires.", 90, min=1, example="keep_raw_results_days: 90")

@@ -11,6 +11,8 @@ from django.conf import settings
 
 from escalade.escalation.sweep import check_due
 from escalade.mail.intake import process_received
+from escalade.monitoring.compaction import compact_results
+from escalade.monitoring.notices import send_due_notices
 from escalade.monitoring.sweep import check_due_assets
 from escalade.notifications.outbox import deliver_due
 from escalade.policy.models import PolicyVersion
@@ -45,5 +47,8 @@ def process_waiting_email(now: dt.datetime) -> int:
 # incident tickets, breaches are recorded before the rules look, and the messages all of them queue
 # are delivered last.
 SWEEPS: list[Callable[[dt.datetime], int]] = [
-    process_waiting_email, check_due_assets, record_breaches, check_due, close_resolved_tickets, deliver_due,
+    process_waiting_email, check_due_assets, record_breaches, check_due, close_resolved_tickets,
+    send_due_notices,  # maintenance notices queue their messages before delivery
+    deliver_due,
+    compact_results,  # old check results into hourly summaries; after the urgent work
 ]

@@ -48,3 +48,24 @@ def test_an_unknown_incident_priority_is_refused():
 def test_a_target_above_100_percent_is_refused():
     with pytest.raises(PolicyInvalid, match="between 0 and 100"):
         load_policy_text(_with_monitoring("  availability_target: 199.9\n"))
+
+
+def test_vioe_reminds_a_day_ahead_and_keeps_raw_results_90_days():
+    mon = load_policy(EXAMPLES / "vioe.yaml").monitoring
+    assert (mon.maintenance_reminder_hours, mon.keep_raw_results_days) == (24, 90)
+
+
+def test_raw_results_kept_shorter_than_the_claim_window_and_a_month_is_a_located_error():
+    text = _with_monitoring("  claim_window_days: 30\n  keep_raw_results_days: 60\n")
+    line = text.splitlines().index("  keep_raw_results_days: 60") + 1
+    with pytest.raises(PolicyInvalid, match=rf":{line}:\d+: 'keep_raw_results_days' must be at least "
+                                            r"claim_window_days \+ 31 \(61\), got 60"):
+        load_policy_text(text)
+    assert load_policy_text(text.replace("keep_raw_results_days: 60", "keep_raw_results_days: 61"))
+
+
+def test_a_negative_reminder_lead_is_a_located_error():
+    text = _with_monitoring("  maintenance_reminder_hours: -1\n")
+    line = text.splitlines().index("  maintenance_reminder_hours: -1") + 1
+    with pytest.raises(PolicyInvalid, match=rf":{line}:\d+: .*maintenance_reminder_hours"):
+        load_policy_text(text)
