@@ -1,0 +1,102 @@
+"""Knowledge base: categories and articles (how-tos and known issues) written by the vendor's agents.
+
+Who may read an article is decided in `selectors.py` from its visibility, its optional list of
+organisations and whether it is published; nothing here is scoped.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.safestring import SafeString
+
+from escalade.kb.markup import plain_excerpt, render_body
+from escalade.orgs.models import Agent, Organisation
+
+
+class Category(models.Model):
+    name = models.CharField(max_length=100, unique=True)
+    slug = models.SlugField(max_length=100, unique=True)
+    order = models.PositiveIntegerField(default=0, help_text="Lower numbers come first in the help centre.")
+
+    class Meta:
+        ordering = ["order", "name"]
+        verbose_name_plural = "categories"
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Kind(models.TextChoices):
+    ARTICLE = "article", "Article"
+    KNOWN_ISSUE = "known_issue", "Known issue"
+
+
+class IssueStatus(models.TextChoices):
+    """Where a known issue stands; articles have none."""
+
+    NONE = "", "—"
+    INVESTIGATING = "investigating", "Investigating"
+    WORKAROUND = "workaround", "Workaround available"
+    FIXED = "fixed", "Fixed"
+
+
+class Visibility(models.TextChoices):
+    PUBLIC = "public", "Public: anyone, without signing in"
+    CUSTOMERS = "customers", "Customers: signed-in customers and partners"
+    INTERNAL = "internal", "Internal: agents only"
+
+
+class State(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    PUBLISHED = "published", "Published"
+
+
+class Article(models.Model):
+    title = models.CharField(max_length=200)
+    slug = models.SlugField(
+        max_length=200, unique=True, help_text="The address: /kb/<slug>/. Kept when the title changes."
+    )
+    body = models.TextField(
+        blank=True,
+        help_text="Plain text. A blank line starts a paragraph, '- ' a list item, '## ' a heading; "
+                  "**bold**, `code` and http(s) links are recognised. No HTML.",
+    )
+    category = models.ForeignKey(Category, null=True, blank=True, on_delete=models.PROTECT, related_name="articles")
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.ARTICLE)
+    issue_status = models.CharField(
+        max_length=20, choices=IssueStatus.choices, blank=True, default=IssueStatus.NONE,
+        help_text="For known issues only.",
+    )
+    visibility = models.CharField(max_length=20, choices=Visibility.choices, default=Visibility.CUSTOMERS)
+    organisations = models.ManyToManyField(
+        Organisation, blank=True, related_name="kb_articles",
+        help_text="Only these customers (and the partners serving them) see the article. Empty: every customer.",
+    )
+    state = models.CharField(max_length=20, choices=State.choices, default=State.DRAFT)
+    author = models.ForeignKey(Agent, null=True, blank=True, on_delete=models.SET_NULL, related_name="kb_articles")
+    created_at = models.DateTimeField()
+    updated_at = models.DateTimeField()
+    published_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["title"]
+        indexes = [models.Index(fields=["state", "visibility"], name="kb_article_state_visibility")]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def is_published(self) -> bool:
+        return self.state == State.PUBLISHED
+
+    @property
+    def is_known_issue(self) -> bool:
+        return self.kind == Kind.KNOWN_ISSUE
+
+    @property
+    def body_html(self) -> SafeString:
+        return render_body(self.body)
+
+    @property
+    def excerpt(self) -> str:
+        return plain_excerpt(self.body)
