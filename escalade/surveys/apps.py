@@ -5,3 +5,10 @@ class SurveysConfig(AppConfig):
     name = "escalade.surveys"
     label = "surveys"
     verbose_name = "Satisfaction surveys"
+
+    def ready(self) -> None:
+        from escalade.surveys import invitations
+        from escalade.tickets.lifecycle import ticket_changed
+
+        # A ticket that becomes resolved invites its requester to rate the support.
+        ticket_changed.connect(invitations.on_ticket_changed, dispatch_uid="escalade.surveys.invitations")
