@@ -1,7 +1,8 @@
-"""Mail we send, through the notifications outbox: the acknowledgement of a ticket opened by
-email, the reply with instructions to a sender we cannot take tickets from, and every public
-agent reply (a receiver of `ticket_changed`). Each carries the ticket number in the subject and
-In-Reply-To/References headers, so the customer's answer threads back to its ticket.
+"""Mail we send, through the notifications outbox: the acknowledgement of every new ticket
+(opened by email, on the portal, through the API or by phone), the reply with instructions to a
+sender we cannot take tickets from, and every public agent reply (a receiver of
+`ticket_changed`). Each carries the ticket number in the subject and In-Reply-To/References
+headers, so the customer's answer threads back to its ticket.
 
 Automatic replies (acknowledgement, instructions) follow RFC 3834: `Auto-Submitted:
 auto-replied`, never to automated mail (see loops.py), at most N per address per hour.
@@ -70,36 +71,79 @@ def auto_reply_allowed(address: str, *, automated: loops.Automation | None, per_
 
 def send_acknowledgement(ticket: Ticket, p: ParsedEmail, inbound: InboundEmail, rules: Email,
                          policy: Policy | None, *, to: str, name: str, now: dt.datetime) -> str:
-    """Enqueue the acknowledgement of a ticket opened by email (MyCorp steps 2 and 5). Called in
-    the transaction that opened the ticket. Returns what was done, in words."""
-    body = acknowledgement_text(ticket, rules, policy, name=name)
-    _enqueue(recipient=to, recipient_name=name, subject=tagged_subject(ticket), body=body,
-             kind="ack", dedupe_key=f"mail.acknowledgement:{ticket.pk}", ticket=ticket,
-             headers={**_reply_headers(p), **AUTO_HEADERS})
+    """Enqueue the acknowledgement of a ticket opened by email (MyCorp steps 2 and 5), as a reply
+    to the customer's message. Called in the transaction that opened the ticket. Returns what was
+    done, in words."""
+    _enqueue_acknowledgement(ticket, policy, to=to, name=name, headers=_reply_headers(p))
     loops.note_auto_reply(to, now, "acknowledgement", inbound)
     return f"acknowledged to {to}"
 
 
-def acknowledgement_text(ticket: Ticket, rules: Email, policy: Policy | None, *, name: str = "") -> str:
+def acknowledge_new_ticket(ticket: Ticket) -> str:
+    """Enqueue the acknowledgement of a ticket opened on the portal, through the API or by an agent
+    (a phone call) to its requester, unless the policy sends none. Returns what was done, in words."""
+    policy = _policy(ticket)
+    rules = policy.email if policy is not None else Email()
+    if not rules.acknowledgement.send:
+        return "no acknowledgement (the policy sends none)"
+    to, name = recipient_of(ticket)
+    if not to:
+        logger.info("%s: not acknowledged: the requester has no email address", ticket.number)
+        return "no acknowledgement: no requester address"
+    _enqueue_acknowledgement(ticket, policy, to=to, name=name, headers={})
+    return f"acknowledged to {to}"
+
+
+def _enqueue_acknowledgement(ticket: Ticket, policy: Policy | None, *, to: str, name: str,
+                             headers: dict[str, str]):
+    # One key per ticket, whichever way it came in: a ticket is acknowledged once.
+    body = acknowledgement_text(ticket, policy, name=name)
+    return _enqueue(recipient=to, recipient_name=name, subject=tagged_subject(ticket), body=body, kind="ack",
+                    dedupe_key=f"mail.acknowledgement:{ticket.pk}", ticket=ticket,
+                    headers={**headers, **AUTO_HEADERS})
+
+
+def _policy(ticket: Ticket) -> Policy | None:
+    from escalade.policy.publish import policy_of
+
+    return policy_of(ticket.policy_version) if ticket.policy_version_id else None
+
+
+def acknowledgement_text(ticket: Ticket, policy: Policy | None, *, name: str = "") -> str:
+    """The one text of an acknowledgement, whatever the channel (templates/notifications/ack.txt,
+    VIOE 8.3 "Initial response"): it confirms receipt and what we understand, sets expectations
+    (priority, the response time the customer's plan promises, how often we update), asks for the
+    information the policy requires that the ticket lacks (`intake.required`), and adds the
+    policy's `email.acknowledgement` text, links and note and `email.emergency`."""
+    from escalade.notifications.notify import default_text, ticket_context
+    from escalade.tickets.services import missing_information
+
+    rules = policy.email if policy is not None else Email()
     ack = rules.acknowledgement
-    lines = [REPLY_ABOVE, "", _greeting(name), "",
-             ack.text.strip() or "Thank you for your email; we have opened a ticket for it.", "",
-             f"Ticket number: {ticket.number}", f"Subject: {ticket.subject}",
-             f"Priority: {_priority_name(ticket, policy)}"]
-    promise = response_promise(ticket)
-    if promise:
-        lines.append(f"Response time: {promise}")
-    url = ticket_url(ticket)
-    if url:
-        lines.append(f"Follow it online: {url}")
-    if ack.links:
-        lines += ["", "Helpful links:"] + [f"- {link.title}: {link.url}" for link in ack.links]
-    if rules.emergency.strip():
-        lines += ["", "Emergencies: " + " ".join(rules.emergency.split())]
-    if ack.note.strip():
-        lines += ["", " ".join(ack.note.split())]
-    lines += ["", f"To add information, reply to this email and keep [{ticket.number}] in the subject."]
-    return "\n".join(lines) + "\n"
+    context = ticket_context(
+        ticket, reply_above=REPLY_ABOVE, first_name=name.split()[0] if name.strip() else "",
+        opening=_one_line(ack.text), priority_name=_priority_name(ticket, policy),
+        response_time=response_promise(ticket), update_frequency=_update_frequency(ticket, policy),
+        missing=missing_information(ticket), links=ack.links, emergency=_one_line(rules.emergency),
+        note=_one_line(ack.note), ticket_url=ticket_url(ticket),
+    )
+    _subject, body = default_text("ack", context)
+    return body
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.split())
+
+
+def _update_frequency(ticket: Ticket, policy: Policy | None) -> str:
+    """"at least every 30 minutes around the clock (24x7)", from the policy's `update_every` target."""
+    if policy is None:
+        return ""
+    try:
+        target = policy.targets_for(ticket.organisation.plan, ticket.priority, ticket.category or None).update_every
+    except (NotInPolicy, KeyError):
+        return ""
+    return f"at least every {target.describe()}" if target else ""
 
 
 def response_promise(ticket: Ticket) -> str:
@@ -146,7 +190,12 @@ def send_instructions(p: ParsedEmail, inbound: InboundEmail, rules: Email, *, wh
 # -- agent replies -------------------------------------------------------------------------------
 
 def on_ticket_changed(sender, ticket: Ticket, change: str, after: dict, **kwargs) -> None:
-    """Every public agent reply goes to the requester by email (connected in MailConfig.ready)."""
+    """Every public agent reply goes to the requester by email, and a ticket opened with
+    `intake=True` (portal, API, phone) is acknowledged (connected in MailConfig.ready, after the
+    SLA receiver, so the first-response clock the acknowledgement promises exists)."""
+    if change == "opened" and after.get("acknowledge"):
+        acknowledge_new_ticket(ticket)
+        return
     if change != "agent_reply":
         return
     message = Message.objects.filter(pk=after.get("message_id"), is_internal=False).first()

@@ -276,6 +276,27 @@ class Lifecycle:
                                          "(null: until closed).", None, min=1)
 
 
+#: What a customer can tell us about an issue: the ticket's information fields (VIOE 8.4).
+IntakeField = Literal["description", "steps_to_reproduce", "expected_behaviour", "actual_behaviour",
+                      "error_messages", "affected_users", "business_impact"]
+
+
+@dataclass(kw_only=True)
+class Intake:
+    """What a new ticket must tell us. The portal marks the `required` fields and the portal and
+    API refuse a ticket without them; a ticket by email cannot be refused, so its acknowledgement
+    asks for what is missing, as it asks for `ask_for`."""
+    required: list[IntakeField] = doc(
+        "Information every new ticket must give (the issue description always is).",
+        factory=list, example="required: [description, affected_users]")
+    by_category: dict[CategoryKey, list[IntakeField]] = doc(
+        "A different `required` list for some categories, e.g. less for questions.",
+        factory=dict, example="by_category: {question: [description]}")
+    ask_for: list[IntakeField] = doc(
+        "Information the acknowledgement asks for when the ticket lacks it, without refusing the "
+        "ticket.", factory=list, example="ask_for: [error_messages, steps_to_reproduce]")
+
+
 # -- people and channels ------------------------------------------------------------------------
 
 @dataclass(kw_only=True)
@@ -286,6 +307,10 @@ class Level:
     description: str = doc("The level's role.", "")
     handles: list[str] = doc("What this level handles.", factory=list)
     team: TeamKey | None = doc("Team that staffs this level.", None)
+    resolved_within_percent: float | None = doc(
+        "Target share (percent) of resolved tickets resolved at this level or a level before it; "
+        "the report of resolutions by level compares against it.", None,
+        example="resolved_within_percent: 60   # VIOE: 60% at Tier 1, 90% at Tier 1+2")
 
 
 @dataclass(kw_only=True)
@@ -372,6 +397,7 @@ class PolicySpec:
         example="targets: {basic: {P1: {first_response: 4 business hours}}}")
     clocks: Clocks = doc("Clock behaviour.", factory=Clocks)
     lifecycle: Lifecycle = doc("Resolved and closed tickets.", factory=Lifecycle)
+    intake: Intake = doc("Information required from the customer on a new ticket.", factory=Intake)
     levels: dict[Key, Level] = doc("Support levels, L1 first.", factory=dict)
     teams: dict[Key, Team] = doc("Teams.", factory=dict)
     roles: dict[Key, Role] = doc("Named roles.", factory=dict)

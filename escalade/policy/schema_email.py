@@ -24,9 +24,10 @@ class Link:
 
 @dataclass(kw_only=True)
 class Acknowledgement:
-    """The automatic reply to an email that opened a ticket: ticket number, priority, the response
-    time the customer's plan promises, links, and who to contact in an emergency."""
-    send: bool = doc("Send an acknowledgement for every ticket opened by email.", True)
+    """The automatic reply to a new ticket, whatever the channel (email, portal, API, phone): ticket
+    number, priority, the response time the customer's plan promises, what is still missing
+    (`intake`), links, and who to contact in an emergency."""
+    send: bool = doc("Send an acknowledgement for every new ticket (by email, portal, API or phone).", True)
     text: str = doc("Opening paragraph; the ticket number, priority and promised response time follow.",
                     "", example="text: We have received your email and opened a case.")
     links: list[Link] = doc("Helpful links (knowledge base, troubleshooting).", factory=list)

@@ -43,6 +43,8 @@ def validate(policy: schema.PolicySpec, locs: Locations) -> list[PolicyError]:
     _check_matrix(policy, err)
     _check_escalation(policy, err, locs)
     _check_monitoring(policy, err)
+    _check_level_targets(policy, err)
+    _check_intake(policy, err)
     for key, channel in (policy.channels or {}).items():
         if channel and channel.kind == "email" and channel.address and "@" not in channel.address:
             err(("channels", key, "address"), f"email channel '{key}' needs an email address, "
@@ -172,6 +174,17 @@ def _check_targets(policy: schema.PolicySpec, err: Any) -> None:
             for cat, override in (spec.by_category or {}).items():
                 if override is not None:
                     _check_order(override, ("targets", plan, prio, "by_category", cat), err)
+
+
+def _check_intake(policy: schema.PolicySpec, err: Any) -> None:
+    """A piece of information named twice in one `intake` list is a slip worth pointing at."""
+    intake = policy.intake
+    lists = [(("intake", "required"), intake.required), (("intake", "ask_for"), intake.ask_for)]
+    lists += [(("intake", "by_category", key), fields) for key, fields in intake.by_category.items()]
+    for where, fields in lists:
+        for i, name in enumerate(fields or []):
+            if name in fields[:i]:
+                err(where + (i,), f"'{name}' is listed twice")
 
 
 def _check_order(spec: Any, where: Path, err: Any) -> None:
@@ -357,7 +370,8 @@ def _check_action(policy: schema.PolicySpec, kind: str, action: Any, where: Path
     if role is not None and (problem := _role_problem(policy, role)):
         err(where + ("role",), problem)
     template = getattr(action, "template", None)
-    wanted = {"status_update_to_customer": "customer", "notify_partner": "partner"}.get(kind)
+    wanted = {"status_update_to_customer": "customer", "notify_partner": "partner",
+              "resolution_message": "customer"}.get(kind)
     if template is not None:
         defined = list(esc.templates or {})
         tpl = (esc.templates or {}).get(template)
@@ -378,8 +392,46 @@ def _check_action(policy: schema.PolicySpec, kind: str, action: Any, where: Path
             hint = f"; did you mean '{close[0]}'?" if close else "."
             err(where + ("to",), f"unknown support level '{action.to}'{hint} Write 'next' or one of: "
                 f"{', '.join(levels)}")
+    if kind == "follow_ups":
+        _check_follow_ups(policy, action, where, err)
     if kind == "notify_partner" and not policy.partners:
         err(where, "'notify_partner' needs a partner; add a 'partners' section", key=True)
+    if kind == "management_escalation":
+        chain = esc.management_chain
+        roles = [s.role for s in (chain.steps or []) if s is not None and s.role] if chain else []
+        if not roles:
+            err(where, "'management_escalation' needs a management chain; add "
+                "'escalation: management_chain: steps:'", key=True)
+        elif action.start is not None and action.start not in roles:
+            close = difflib.get_close_matches(action.start, roles, n=1, cutoff=0.6)
+            hint = f"; did you mean '{close[0]}'?" if close else "."
+            err(where + ("start",), f"'{action.start}' is not a step of the management chain{hint} "
+                f"Steps: {', '.join(roles)}")
+
+
+def _check_follow_ups(policy: schema.PolicySpec, action: Any, where: Path, err: Any) -> None:
+    """Who is told about an overdue task is a role; due times are wall-clock; task names differ."""
+    if action.overdue_to is not None and (problem := _role_problem(policy, action.overdue_to)):
+        err(where + ("overdue_to",), problem)
+    seen: dict[str, int] = {}
+    for i, item in enumerate(action.tasks or []):
+        if item is None:
+            continue
+        at = where + ("tasks", i)
+        if item.within:
+            try:
+                d = parse_duration(item.within)
+            except DurationError:
+                d = None  # reported by the loader
+            if d is not None and d.business:
+                n = f"{d.amount:g}"
+                err(at + ("within",), f"{item.within!r}: follow-up tasks are due after wall-clock time from "
+                    f"the resolution; write e.g. '{n} {d.unit}' or '{n} {d.unit}, 24x7'")
+        if item.task:
+            first = seen.setdefault(item.task.strip().lower(), i)
+            if first != i:
+                err(at + ("task",), f"task '{item.task}' is already listed (tasks[{first}]); each "
+                    "follow-up task is created once per ticket, so give each a different name")
 
 
 def _check_placeholders(tpl: Any, where: Path, err: Any) -> None:
@@ -430,6 +482,22 @@ def _check_escalation_matrix(policy: schema.PolicySpec, esc: Any, base: Path, er
                 err(where + ("path", level), problem)
 
 
+def _check_level_targets(policy: schema.PolicySpec, err: Any) -> None:
+    """Resolution-share targets are percentages that do not fall from one level to the next."""
+    previous: tuple[str, float] | None = None
+    for key, level in (policy.levels or {}).items():
+        target = level.resolved_within_percent if level else None
+        if target is None:
+            continue
+        where: Path = ("levels", key, "resolved_within_percent")
+        if not 0 < target <= 100:
+            err(where, f"'resolved_within_percent' is a percentage between 0 and 100, got {target:g}")
+        elif previous and target < previous[1]:
+            err(where, f"'resolved_within_percent' counts this level and the ones before it, so it cannot be "
+                f"lower than {previous[0]}'s {previous[1]:g}; got {target:g}")
+        previous = (key, target)
+
+
 def _check_monitoring(policy: schema.PolicySpec, err: Any) -> None:
     """The monitoring section: a known notify role, sensible percentages, credit bands in order."""
     mon = getattr(policy, "monitoring", None)
@@ -443,6 +511,11 @@ def _check_monitoring(policy: schema.PolicySpec, err: Any) -> None:
     if mon.availability_target is not None and not 0 < mon.availability_target <= 100:
         err(base + ("availability_target",), "'availability_target' is a percentage between 0 and 100, got "
             f"{mon.availability_target:g}")
+    if mon.keep_raw_results_days is not None and mon.claim_window_days is not None \
+            and mon.keep_raw_results_days < mon.claim_window_days + 31:
+        err(base + ("keep_raw_results_days",), f"'keep_raw_results_days' must be at least claim_window_days + 31 "
+            f"({mon.claim_window_days + 31}), got {mon.keep_raw_results_days}: compacted results can no longer "
+            "be excluded, and an outage must stay excludable until its credit claim expires")
     previous = None
     for i, band in enumerate(mon.credits or []):
         if band is None:

@@ -3,8 +3,9 @@ transaction and records the change in the audit trail. Views, API and tasks call
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
@@ -19,7 +20,7 @@ from escalade.orgs.models import Agent, Contact, Level, Organisation, Team
 from escalade.policy import NotInPolicy
 from escalade.policy.models import PolicyVersion
 from escalade.policy.publish import active_version, policy_of
-from escalade.tickets import lifecycle
+from escalade.tickets import lifecycle, priority_matrix
 from escalade.tickets.models import Attachment, Channel, Kind, Message, Status, Ticket, TicketLink
 
 INFO_FIELDS = (
@@ -30,6 +31,37 @@ INFO_FIELDS = (
     "affected_users",
     "business_impact",
 )
+
+#: How the acknowledgement and the errors name each piece of information (VIOE 8.4).
+INFO_LABELS = {
+    "description": "a description of the issue",
+    "steps_to_reproduce": "the steps to reproduce the issue",
+    "expected_behaviour": "what you expected to happen",
+    "actual_behaviour": "what happened instead",
+    "error_messages": "any error messages, exactly as shown",
+    "affected_users": "who is affected (how many users, which sites or systems)",
+    "business_impact": "the impact on your business",
+}
+
+
+def required_information(version: PolicyVersion | None, category: str = "") -> tuple[str, ...]:
+    """The information fields a new ticket in `category` must give under the policy version
+    (`intake.required`, or `intake.by_category`), description first; just the description without
+    a policy."""
+    if version is None:
+        return ("description",)
+    intake = policy_of(version).intake
+    fields = intake.by_category.get(category, intake.required) if category else intake.required
+    return tuple(dict.fromkeys(["description", *fields]))
+
+
+def missing_information(ticket: Ticket) -> list[str]:
+    """What the policy requires or asks for (`intake.ask_for`) that the ticket does not give yet,
+    in words (for the acknowledgement's "please reply with")."""
+    wanted = list(required_information(ticket.policy_version, ticket.category))
+    if ticket.policy_version_id:
+        wanted += policy_of(ticket.policy_version).intake.ask_for
+    return [INFO_LABELS[f] for f in dict.fromkeys(wanted) if not str(getattr(ticket, f, "") or "").strip()]
 
 
 def _require_staff(viewer: Viewer, what: str) -> None:
@@ -70,9 +102,22 @@ def _policy_keys(version: PolicyVersion | None, priority: str | None, category: 
 def open_ticket(viewer: Viewer, *, organisation: Organisation, subject: str, description: str,
                 requester: Contact | None = None, priority: str | None = None, category: str = "",
                 kind: str = Kind.FAULT, channel: str = Channel.PORTAL, level: Level | None = None,
-                at: dt.datetime | None = None, **info: str) -> Ticket:
+                at: dt.datetime | None = None, intake: bool = False,
+                matrix_answers: Mapping[str, str | None] | None = None, **info: str) -> Ticket:
     """Open a ticket for `organisation`. A customer opens it for themselves; an agent may name
-    the requester. Unknown info fields are refused rather than dropped."""
+    the requester. Unknown info fields are refused rather than dropped.
+
+    `intake=True` from the edges where a person submits a ticket and can be answered at once (the
+    portal form, the API, an agent entering a phone call): the policy's `intake.required`
+    information must be given (else a DomainError naming the first missing field), and the
+    requester is sent one acknowledgement (mail.outbound, a receiver of `ticket_changed`). Email
+    intake leaves it False: a message cannot be refused, and it is acknowledged as a threaded reply
+    under the loop rules, asking for what is missing. Tickets made by the system (monitoring, demo
+    data, simulations) leave it False too.
+
+    `matrix_answers` (question key → answer) are the priority matrix's questions answered: without a
+    `priority`, the ticket gets the one they suggest (`priority_matrix.suggest`); the answers are kept
+    on the `ticket.opened` audit event so agents see why it got its priority."""
     viewer.may_open_ticket_for(organisation)
     unknown = set(info) - set(INFO_FIELDS)
     if unknown:
@@ -91,7 +136,18 @@ def open_ticket(viewer: Viewer, *, organisation: Organisation, subject: str, des
         raise DomainError(f"{requester.name} is not a contact of {organisation.name}", field="requester")
     at = at or clock.now()
     version = active_version()
+    answers: tuple = ()
+    if version is not None and any((matrix_answers or {}).values()):
+        suggestion = priority_matrix.suggest(policy_of(version), matrix_answers, category=category, chosen=priority)
+        priority, answers = suggestion.key, suggestion.answers
     priority, category = _policy_keys(version, priority, category)
+    if intake:
+        given = {**info, "description": description}
+        for field in required_information(version, category):
+            if not str(given.get(field) or "").strip():
+                what = INFO_LABELS[field]
+                raise DomainError(f"The support policy asks every new ticket for {what}; please add it",
+                                  field=field)
     if level is None:
         level = Level.objects.order_by("rank").first()
     ticket = Ticket.objects.create(
@@ -109,9 +165,13 @@ def open_ticket(viewer: Viewer, *, organisation: Organisation, subject: str, des
         updated_at=at,
         **info,
     )
+    opened = _snapshot(ticket, ("subject", "priority", "category", "kind", "channel", "status"))
+    if answers:
+        opened[priority_matrix.AUDIT_KEY] = [dataclasses.asdict(a) for a in answers]
     record(actor=viewer.label, actor_user=viewer.user, action="ticket.opened", obj=ticket, ticket_id=ticket.pk,
-           after=_snapshot(ticket, ("subject", "priority", "category", "kind", "channel", "status")), at=at)
-    lifecycle.ticket_changed.send(Ticket, ticket=ticket, change="opened", before={}, after={}, at=at)
+           after=opened, at=at)
+    lifecycle.ticket_changed.send(Ticket, ticket=ticket, change="opened", before={},
+                                  after={"acknowledge": True} if intake else {}, at=at)
     return ticket
 
 
@@ -232,8 +292,10 @@ def _plain(value):
 def request_escalation(viewer: Viewer, ticket: Ticket, *, business_impact: str, level: str = "",
                        at: dt.datetime | None = None) -> Ticket:
     """A customer (or an agent on their behalf) asks for an escalation, explaining the business
-    impact (VIOE 5.3). The escalation rules decide what follows (e.g. a review task for the tier
-    manager)."""
+    impact and optionally the support level they ask for (VIOE 5.3 steps 3 and 4; a level key above
+    the ticket's current one). The request, with the level, is the `ticket.escalation_requested`
+    audit event, shown on the ticket's timeline; the escalation rules decide what follows (e.g. a
+    review task for the tier manager)."""
     if viewer.kind == "nobody":
         raise PermissionDenied("Sign in to request an escalation.")
     _require_visible(viewer, ticket)
@@ -242,6 +304,16 @@ def request_escalation(viewer: Viewer, ticket: Ticket, *, business_impact: str, 
                           field="business_impact")
     if ticket.status in (Status.RESOLVED, Status.CLOSED):
         raise DomainError(f"{ticket.number} is {ticket.get_status_display()}; reopen it first", field="status")
+    level = (level or "").strip()
+    if level:
+        wanted = Level.objects.filter(key__iexact=level).first()
+        if wanted is None:
+            known = ", ".join(Level.objects.order_by("rank").values_list("key", flat=True))
+            raise DomainError(f"There is no support level {level!r}; use one of {known}", field="level")
+        if ticket.level_id and wanted.rank <= ticket.level.rank:
+            raise DomainError(f"{ticket.number} is already at {ticket.level.key}; ask for a higher level",
+                              field="level")
+        level = wanted.key
     at = at or clock.now()
     after = {"business_impact": business_impact.strip(), "requested_level": level}
     record(actor=viewer.label, actor_user=viewer.user, action="ticket.escalation_requested", obj=ticket,

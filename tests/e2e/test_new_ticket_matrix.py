@@ -1,0 +1,58 @@
+"""A customer answers the priority questions of the new-ticket page and sees the suggested priority
+update as they answer (htmx), then the ticket opens at that priority with its promised response."""
+
+from __future__ import annotations
+
+import re
+import shutil
+
+import pytest
+
+from escalade.tickets.models import Ticket
+from tests.e2e.conftest import PHONE, ROOT, shot
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+
+
+def test_customer_answers_the_matrix_and_the_ticket_gets_the_suggested_priority(site):
+    page = site.sign_in("alice")
+    page.goto("/tickets/new/")
+    page.get_by_label("Subject").fill("Order entry very slow for the sales teams")
+    page.get_by_label("Description").fill("Saving an order takes two minutes since this morning.")
+    page.get_by_label("Category").select_option(label="Performance")
+    suggestion = page.locator("#priority-suggestion")
+
+    impact = page.get_by_role("group", name="Impact")
+    impact.get_by_label("Major feature degraded").check()
+    page.wait_for_function("document.querySelector('#priority-suggestion').innerText.includes('Suggested')")
+    assert "P2 · High" in suggestion.inner_text()
+
+    page.get_by_role("group", name="Users affected").get_by_label("All or most users").check()
+    page.get_by_role("group", name="Business impact").get_by_label("Operations stopped").check()
+    page.wait_for_function("document.querySelector('#priority-suggestion').innerText.includes('P1')")
+    assert "Suggested priority: P1 · Critical" in suggestion.inner_text()
+
+    page.get_by_role("group", name="Workaround").get_by_label("Difficult or partial").check()
+    # Three answers point to P2, one to P1: the priority most answers point to (VIOE `combine: majority`).
+    page.get_by_role("group", name="Users affected").get_by_label("Multiple users or teams").check()
+    page.wait_for_function("document.querySelector('#priority-suggestion').innerText.includes('P2')")
+    assert "Suggested priority: P2 · High" in suggestion.inner_text()
+    page.evaluate("document.querySelector('#priority-suggestion').scrollIntoView({block: 'end'})")
+    shot(page, "portal-new-ticket-matrix")
+    shutil.copyfile(ROOT / "test-artifacts" / "portal-new-ticket-matrix.png",
+                    ROOT / "docs" / "screenshots" / "portal-new-ticket-matrix.png")
+
+    page.get_by_role("button", name="Open ticket").click()
+    page.wait_for_url(re.compile(r"/tickets/[^/]+/$"))
+    ticket = Ticket.objects.get(subject="Order entry very slow for the sales teams")
+    assert ticket.priority == "P2"
+    fields = page.locator("dl.fields").inner_text()
+    assert "P2" in fields
+    promise = page.get_by_role("region", name="Service level").inner_text().lower()
+    assert "respond" in promise
+
+    phone = site.sign_in("alice", viewport=PHONE)
+    phone.goto("/tickets/new/")
+    phone.get_by_role("group", name="Impact").get_by_label("Minor issue or enhancement").check()
+    phone.wait_for_function("document.querySelector('#priority-suggestion').innerText.includes('P4')")
+    assert phone.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
