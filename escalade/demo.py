@@ -70,10 +70,11 @@ def load(now: dt.datetime) -> Logins:
     northwind, _ = Partner.objects.get_or_create(slug="northwind-it", defaults={"name": "Northwind IT"})
     acme, _ = Organisation.objects.get_or_create(
         slug="acme", defaults={"name": "Acme Corp", "plan": "standard", "timezone": "Europe/London",
-                               "partner": northwind, "email_domains": "acme.example.com"})
+                               "partner": northwind, "email_domains": "acme.example.com",
+                               "monthly_fee": 2500, "currency": "GBP"})
     globex, _ = Organisation.objects.get_or_create(
         slug="globex", defaults={"name": "Globex", "plan": "premium", "timezone": "America/New_York",
-                                 "email_domains": "globex.example.com"})
+                                 "email_domains": "globex.example.com", "monthly_fee": 12000, "currency": "USD"})
     Organisation.objects.get_or_create(
         slug="initech", defaults={"name": "Initech", "plan": "extended", "timezone": "Australia/Sydney",
                                   "email_domains": "initech.example.com"})
@@ -109,6 +110,7 @@ def load(now: dt.datetime) -> Logins:
 
     if not Ticket.objects.exists():
         _tickets(now, alice, gina, vera, leo, levels)
+    _knowledge_base(now, vera, globex)
     return Logins()
 
 
@@ -142,3 +144,42 @@ def _tickets(now, alice, gina, vera, leo, levels) -> None:
     services.open_ticket(as_gina, organisation=gina.organisation, subject="Invoice shows wrong seat count",
                          description="November invoice lists 120 seats; we have 95.", priority="P3",
                          category="business", kind="billing", at=now - 5 * h)
+
+
+def _knowledge_base(now, author, globex) -> None:
+    """Help-centre categories and articles for every audience, including a known issue."""
+    from escalade.kb import services as kb
+    from escalade.kb.models import Article, Kind, Visibility
+
+    if Article.objects.exists():
+        return
+    writer = Viewer.of(author.user)
+    start = kb.create_category(writer, name="Getting started", order=1)
+    network = kb.create_category(writer, name="Network and VPN", order=2)
+    accounts = kb.create_category(writer, name="Accounts and access", order=3)
+    billing = kb.create_category(writer, name="Billing", order=4)
+    articles = [
+        dict(title="How to open a ticket and what the priorities mean", category=start, visibility=Visibility.PUBLIC,
+             body="Open a ticket from **New ticket** in the portal, or write to support.\n\n"
+                  "## Priorities\n- P1: the service is down for everyone\n- P2: a main function fails\n"
+                  "- P3: a problem with a workaround\n- P4: a question or a request"),
+        dict(title="VPN disconnects every 10 minutes", category=network, kind=Kind.KNOWN_ISSUE,
+             issue_status="workaround",
+             body="Since VPN client 4.1 some offices lose the tunnel every 10 minutes.\n\n"
+                  "## Workaround\n- Install VPN client 4.0 from the downloads page\n"
+                  "- Or set `keepalive = 30` in the client settings\n\nA fixed client is in testing."),
+        dict(title="Reset multi-factor authentication (MFA) for a colleague", category=accounts,
+             body="Your primary contact can ask us to reset MFA. Open a ticket of kind **Administration** "
+                  "with the user's email address; we reset it within one business day."),
+        dict(title="Forgotten password", category=accounts, visibility=Visibility.PUBLIC,
+             body="Use **Forgot password** on the sign-in page. The link in the email works for one hour."),
+        dict(title="How seats are counted on your invoice", category=billing, organisations=[globex],
+             body="Globex is billed per named user active in the month, counted on the last business day."),
+        dict(title="Load balancer health checks: runbook", category=network, visibility=Visibility.INTERNAL,
+             body="When every request returns HTTP 503, check the health-check path after a config push.\n\n"
+                  "- Roll back the last config push\n- Page L3 engineering if it persists for 15 minutes"),
+    ]
+    for fields in articles:
+        kb.publish_article(writer, kb.create_article(writer, at=now, **fields), at=now)
+    kb.create_article(writer, title="VPN client 5.0: what changes", category=network, at=now,
+                      body="Draft: release notes for the next VPN client.")

@@ -337,9 +337,57 @@ class TimelineEntryOut(Schema):
         return cls(at=utc(entry.at), kind=entry.kind, actor=entry.actor, text=entry.text, data=entry.data)
 
 
+class DeliveryOut(Schema):
+    """One message Escalade queued about a ticket, and how its delivery went."""
+    id: int
+    kind: str = Field(description="ack, reply, status_update, escalation, page, resolution, …")
+    channel: str
+    recipient: str
+    recipient_name: str
+    subject: str
+    status: str = Field(description="pending, sending, sent or failed.")
+    attempts: int
+    last_error: str
+    created_at: dt.datetime
+    next_attempt_at: dt.datetime | None = Field(description="When a pending message is tried next.")
+    sent_at: dt.datetime | None
+
+    @classmethod
+    def of(cls, m) -> DeliveryOut:
+        return cls(id=m.pk, kind=m.kind, channel=m.channel, recipient=m.recipient, recipient_name=m.recipient_name,
+                   subject=m.subject, status=m.status, attempts=m.attempts, last_error=m.last_error,
+                   created_at=utc(m.created_at), next_attempt_at=utc(m.next_attempt_at), sent_at=utc(m.sent_at))
+
+
 class EscalationRequestIn(InputSchema):
     business_impact: str = Field(min_length=1, max_length=5000, description="Why this needs escalating now.")
-    level: str | None = Field(None, max_length=10, description="The level asked for, e.g. L3 (optional).")
+    level: str | None = Field(None, max_length=10, description="The support level asked for, e.g. L3 (optional; "
+                              "above the ticket's current level). Shown with the request on the timeline.")
+
+
+class ManagementAnswerIn(InputSchema):
+    answer: str = Field("", max_length=5000, description="What the manager says (optional): an acknowledgement "
+                                                          "or the answer to the concern.")
+
+
+class ManagementConcernOut(Schema):
+    """A concern raised with the management chain (policy `escalation.management_chain`)."""
+
+    step: int = Field(description="The chain step reached, 1 = the first.")
+    role: str = Field(description="The role of that step, e.g. head_of_support.")
+    step_reached_at: dt.datetime
+    attempts: int = Field(description="Unanswered attempts to reach that step.")
+    status: str = Field(description="open or answered.")
+    raised_at: dt.datetime
+    answered_at: dt.datetime | None = None
+    answered_by: str = ""
+    answer: str = ""
+
+    @classmethod
+    def of(cls, concern) -> ManagementConcernOut:
+        return cls(step=concern.step + 1, role=concern.role, step_reached_at=utc(concern.step_reached_at),
+                   attempts=concern.attempts, status=concern.status, raised_at=utc(concern.raised_at),
+                   answered_at=utc(concern.answered_at), answered_by=concern.answered_by, answer=concern.answer)
 
 
 class LinkIn(InputSchema):

@@ -10,9 +10,12 @@ from escalade.api.auth import viewer
 from escalade.api.errors import LIST_ERRORS, READ_ERRORS, WRITE_ERRORS, ErrorOut, fields_renamed
 from escalade.api.pagination import paginate
 from escalade.api.schemas import (
+    DeliveryOut,
     EscalationRequestIn,
     LinkIn,
     LinkOut,
+    ManagementAnswerIn,
+    ManagementConcernOut,
     MessageForm,
     MessageIn,
     MessageOut,
@@ -25,6 +28,8 @@ from escalade.api.schemas import (
     TimelineEntryOut,
     TransitionIn,
 )
+from escalade.escalation import management
+from escalade.notifications.selectors import deliveries_for
 from escalade.tickets import selectors, services
 from escalade.tickets.models import Channel
 
@@ -46,12 +51,14 @@ def list_tickets(request, filters: Query[TicketFilters], paging: Query[PageParam
 @router.post("", response={201: TicketOut, WRITE_ERRORS: ErrorOut})
 def open_ticket(request, payload: TicketIn):
     """Open a ticket. Agents name the organisation (and may name the requester, a contact there);
-    a customer opens tickets for their own organisation, as themselves."""
+    a customer opens tickets for their own organisation, as themselves. The information the policy
+    requires (`intake.required`) must be given: 400 naming the first missing field. The requester
+    is sent an acknowledgement by email."""
     who = viewer(request)
     data = payload.model_dump(mode="json")
     organisation = lookups.organisation_for_new_ticket(who, data.pop("organisation"))
     requester = lookups.requester(organisation, data.pop("requester"))
-    ticket = services.open_ticket(who, organisation=organisation, requester=requester, **data)
+    ticket = services.open_ticket(who, organisation=organisation, requester=requester, intake=True, **data)
     return 201, TicketOut.of(ticket, who)
 
 
@@ -98,6 +105,15 @@ def request_escalation(request, number: Number, payload: EscalationRequestIn):
     return TicketOut.of(ticket, who)
 
 
+@router.post("/{number}/management-escalation/answer", response={200: ManagementConcernOut, WRITE_ERRORS: ErrorOut})
+def answer_management_escalation(request, number: Number, payload: ManagementAnswerIn):
+    """A support manager acknowledges or answers the ticket's open management escalation: it stops moving up
+    the policy's management chain. 409 when the ticket has none open; 403 for anyone but a support manager."""
+    who = viewer(request)
+    ticket = selectors.get_ticket(who, number)
+    return ManagementConcernOut.of(management.answer_concern(who, ticket, answer=payload.answer))
+
+
 @router.get("/{number}/messages", response={200: list[MessageOut], READ_ERRORS: ErrorOut})
 def list_messages(request, number: Number):
     """Replies and, for agents, internal notes; oldest first."""
@@ -135,6 +151,15 @@ def ticket_timeline(request, number: Number):
     who = viewer(request)
     ticket = selectors.get_ticket(who, number)
     return [TimelineEntryOut.of(e) for e in selectors.timeline(who, ticket)]
+
+
+@router.get("/{number}/notifications", response={200: list[DeliveryOut], READ_ERRORS | {403}: ErrorOut})
+def ticket_notifications(request, number: Number):
+    """Agents: every message queued about the ticket (acknowledgements, replies, escalations, pages,
+    status updates), oldest first, with its delivery state — attempts, last error, next try."""
+    who = viewer(request)
+    ticket = selectors.get_ticket(who, number)
+    return [DeliveryOut.of(m) for m in deliveries_for(who, ticket)]
 
 
 @router.post("/{number}/links", response={201: LinkOut, WRITE_ERRORS: ErrorOut})

@@ -55,9 +55,11 @@ def manager(request):
     try:
         overview = console.risk_overview(viewer, clock.now())
         tasks = list(console.open_review_tasks(viewer))
+        csat = console.csat_overview(viewer, clock.now())
     except PermissionDenied as exc:
         return _forbidden(request, viewer, exc)
-    context = {"viewer": viewer, "overview": overview, "tasks": tasks, "refresh": REFRESH, "is_manager": True}
+    context = {"viewer": viewer, "overview": overview, "tasks": tasks, "csat": csat, "refresh": REFRESH,
+               "is_manager": True}
     return TemplateResponse(request, "portal/console_manager.html", context)
 
 

@@ -9,7 +9,10 @@ from django.db.models import Q
 from escalade.errors import DomainError
 from escalade.orgs.access import Viewer
 from escalade.orgs.models import Agent, Level, Organisation
-from escalade.tickets.models import Kind, ResolutionType, Status
+from escalade.surveys.models import Rating
+from escalade.surveys.services import MAX_COMMENT
+from escalade.tickets import priority_matrix
+from escalade.tickets.models import Channel, Kind, LinkKind, ResolutionType, Status
 from escalade.tickets.services import INFO_FIELDS
 
 
@@ -69,18 +72,94 @@ class NewTicketForm(forms.Form):
     error_messages = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
     affected_users = forms.CharField(required=False, max_length=300, help_text="Who and how many?")
     business_impact = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    channel = forms.ChoiceField(label="Received by", initial=Channel.PHONE, required=False, choices=[
+        (c, Channel(c).label) for c in (Channel.PHONE, Channel.EMERGENCY_LINE, Channel.CHAT, Channel.PORTAL)])
 
-    def __init__(self, *args, viewer: Viewer, **kwargs):
+    required_css_class = "required"
+
+    def __init__(self, *args, viewer: Viewer, required: tuple[str, ...] = ("description",), policy=None,
+                 **kwargs):
+        """`required`: the information the policy requires (services.required_information); the
+        service refuses a ticket without it, the form marks it required. `policy`: the active
+        policy, for the category and the priority matrix's questions (one radio group each,
+        `matrix_<question>`); agents may also choose the priority directly, customers never."""
         super().__init__(*args, **kwargs)
         if viewer.kind == "customer":
             del self.fields["organisation"]
+            del self.fields["channel"]  # a customer's own ticket arrives on the portal
         else:
             self.fields["organisation"].queryset = viewer.organisations().order_by("name")
+        for name in required:
+            if name in INFO_FIELDS:
+                field = self.fields[name]
+                field.required = True
+                field.help_text = " ".join(filter(None, [str(field.help_text), "Required by the support policy."]))
+        self._add_policy_fields(policy, staff=viewer.is_staff_side)
+
+    def _add_policy_fields(self, policy, *, staff: bool) -> None:
+        extra: dict[str, forms.Field] = {}
+        if policy is not None and policy.categories:
+            extra["category"] = forms.ChoiceField(required=False, choices=[
+                ("", "— choose a category —"), *((c.key, c.name) for c in policy.categories.values())])
+        matrix = policy.priority_matrix if policy is not None else None
+        if staff and policy is not None:
+            choices = _priority_choices(policy)
+            if matrix is not None:
+                extra["priority"] = forms.ChoiceField(
+                    required=False, choices=[("", "— suggested by the answers below —"), *choices],
+                    help_text="Choose it, or answer the questions and keep the suggestion.")
+            else:
+                extra["priority"] = forms.ChoiceField(choices=choices, initial=policy.priority_keys[-1])
+        for qkey, question in (matrix.dimensions.items() if matrix is not None else ()):
+            extra[priority_matrix.FIELD_PREFIX + qkey] = forms.ChoiceField(
+                label=question.name, required=False, widget=forms.RadioSelect,
+                choices=[(lv.key, lv.label) for lv in question.levels.values()])
+        # After the kind, before the details: what it is about and how urgent it is.
+        names = list(self.fields)
+        at = names.index("kind") + 1
+        self.fields.update(extra)
+        self.order_fields([*names[:at], *extra, *names[at:]])
+
+    def _bound(self, names) -> list:
+        return [self[name] for name in names]
+
+    @property
+    def head_fields(self) -> list:
+        """Organisation, subject, description, kind."""
+        names = list(self.fields)
+        return self._bound(names[:names.index("kind") + 1])
+
+    @property
+    def triage_fields(self) -> list:
+        """Category and (agents) priority."""
+        return self._bound(n for n in ("category", "priority") if n in self.fields)
+
+    @property
+    def matrix_fields(self) -> list:
+        return self._bound(n for n in self.fields if n.startswith(priority_matrix.FIELD_PREFIX))
+
+    @property
+    def detail_fields(self) -> list:
+        """The information fields and the channel."""
+        names = list(self.fields)
+        return self._bound(n for n in names[names.index("kind") + 1:]
+                           if n not in ("category", "priority") and not n.startswith(priority_matrix.FIELD_PREFIX))
+
+    def matrix_answers(self) -> dict[str, str]:
+        data = self.cleaned_data
+        prefix = priority_matrix.FIELD_PREFIX
+        return {name.removeprefix(prefix): data[name] for name in self.fields
+                if name.startswith(prefix) and data.get(name)}
 
     def ticket_fields(self) -> dict:
         """The keyword arguments of services.open_ticket, organisation excepted."""
         data = self.cleaned_data
         fields = {"subject": data["subject"], "description": data["description"], "kind": data["kind"]}
+        for name in ("channel", "category", "priority"):
+            if data.get(name):
+                fields[name] = data[name]
+        if answers := self.matrix_answers():
+            fields["matrix_answers"] = answers
         fields.update({name: data[name] for name in INFO_FIELDS if data.get(name)})
         return fields
 
@@ -90,6 +169,17 @@ class EscalationRequestForm(forms.Form):
         label="Business impact", widget=forms.Textarea(attrs={"rows": 3}),
         help_text="What is stopped or at risk, and for how many people? A manager reviews the request.",
     )
+    level = forms.ChoiceField(label="Escalate to (optional)", required=False,
+                              help_text="The support level you ask for (VIOE 5.3); the manager decides.")
+
+    def __init__(self, *args, ticket=None, **kwargs):
+        """Offers the levels above the ticket's current one (all levels when it has none)."""
+        super().__init__(*args, **kwargs)
+        levels = Level.objects.order_by("rank")
+        if ticket is not None and ticket.level_id:
+            levels = levels.filter(rank__gt=ticket.level.rank)
+        self.fields["level"].choices = [("", "— let the manager decide —"),
+                                        *((lvl.key, f"{lvl.key} · {lvl.name}") for lvl in levels)]
 
 
 def _priority_choices(policy) -> list[tuple[str, str]]:
@@ -138,6 +228,32 @@ class TicketUpdateForm(forms.Form):
         return changes
 
 
+class ManagementAnswerForm(forms.Form):
+    """A support manager answers the ticket's open management escalation (it stops moving up)."""
+
+    answer = forms.CharField(label="Answer (optional)", required=False, max_length=2000,
+                             widget=forms.Textarea(attrs={"rows": 2}),
+                             help_text="What you told the customer or decided; kept on the ticket's timeline.")
+
+
 class DecidePriorityForm(forms.Form):
     accept = forms.TypedChoiceField(choices=[("1", "Accept"), ("0", "Decline")], coerce=lambda v: v == "1")
     note = forms.CharField(required=False, max_length=500)
+
+
+class SurveyForm(forms.Form):
+    """The customer's rating of a resolved ticket (the rules are in surveys.services)."""
+
+    rating = forms.TypedChoiceField(label="How did we do?", choices=Rating.choices, coerce=int,
+                                    widget=forms.RadioSelect)
+    comment = forms.CharField(required=False, max_length=MAX_COMMENT, label="Comment (optional)",
+                              widget=forms.Textarea(attrs={"rows": 3}),
+                              help_text="What went well, what could be better?")
+
+
+class LinkForm(forms.Form):
+    """Agents: link this ticket to another one by its number."""
+
+    kind = forms.ChoiceField(label="This ticket is", choices=LinkKind.choices, initial=LinkKind.RELATED)
+    number = forms.CharField(label="Ticket number", max_length=20,
+                             widget=forms.TextInput(attrs={"placeholder": "ESC-000123", "autocomplete": "off"}))

@@ -1,21 +1,40 @@
 from django.urls import path
 
-from escalade.portal import console_views, views
+from escalade.portal import console_views, health_views, kb_views, report_views, ticket_actions, views
 
 app_name = "portal"
 urlpatterns = [
     path("", views.home, name="home"),
     path("contact/", views.contact_us, name="contact"),
+    path("health/", health_views.health, name="health"),
+    path("statements/", health_views.statements, name="statements"),
+    path("statements/<str:organisation>/<str:month>/", health_views.statement, name="statement"),
+    path("statements/<str:organisation>/<str:month>/csv/", health_views.statement_csv, name="statement_csv"),
     path("tickets/new/", views.new_ticket, name="new_ticket"),
+    path("tickets/new/priority/", views.new_ticket_priority, name="new_ticket_priority"),
     path("tickets/<str:number>/", views.ticket_detail, name="ticket"),
-    path("tickets/<str:number>/reply/", views.reply, name="reply"),
-    path("tickets/<str:number>/status/", views.change_status, name="status"),
-    path("tickets/<str:number>/escalate/", views.request_escalation, name="escalate"),
-    path("tickets/<str:number>/priority-request/", views.request_priority, name="priority_request"),
-    path("tickets/<str:number>/update/", views.update_ticket, name="update"),
-    path("tickets/<str:number>/priority-request/<int:request_id>/decide/", views.decide_priority,
+    path("tickets/<str:number>/reply/", ticket_actions.reply, name="reply"),
+    path("tickets/<str:number>/status/", ticket_actions.change_status, name="status"),
+    path("tickets/<str:number>/escalate/", ticket_actions.request_escalation, name="escalate"),
+    path("tickets/<str:number>/priority-request/", ticket_actions.request_priority, name="priority_request"),
+    path("tickets/<str:number>/update/", ticket_actions.update_ticket, name="update"),
+    path("tickets/<str:number>/priority-request/<int:request_id>/decide/", ticket_actions.decide_priority,
          name="decide_priority"),
+    path("tickets/<str:number>/survey/", ticket_actions.rate_support, name="survey"),
+    path("tickets/<str:number>/links/", ticket_actions.link_ticket, name="link"),
+    path("tickets/<str:number>/assign-to-me/", ticket_actions.assign_to_me, name="assign_to_me"),
+    path("tickets/<str:number>/management-escalation/answer/", ticket_actions.answer_management_escalation,
+         name="answer_management"),
+    path("tickets/<str:number>/attachments/<int:attachment_id>/", views.download_attachment, name="attachment"),
+    path("kb/", kb_views.help_centre, name="kb"),
+    path("kb/suggest/", kb_views.suggest, name="kb_suggest"),
+    path("kb/<slug:slug>/", kb_views.article, name="kb_article"),
+    path("console/kb/", kb_views.console_articles, name="kb_console"),
+    path("console/kb/new/", kb_views.console_article_form, name="kb_new"),
+    path("console/kb/<int:pk>/edit/", kb_views.console_article_form, name="kb_edit"),
+    path("console/kb/<int:pk>/publish/", kb_views.console_publish, name="kb_publish"),
     path("console/", console_views.queues, name="queues"),
     path("console/manager/", console_views.manager, name="manager"),
+    path("console/reports/levels/", report_views.levels, name="report_levels"),
     path("console/review-tasks/<int:task_id>/done/", console_views.review_task_done, name="review_done"),
 ]

@@ -1,8 +1,5 @@
-"""The demo pages: the viewer's tickets, one ticket, a new ticket.
-
-Each view parses a form, calls one function of `escalade.tickets.services` and redirects. A
-DomainError goes back on the form; a ticket the viewer may not see is a 404.
-"""
+"""The customer and agent pages around tickets: the list, one ticket, a new ticket, attachment
+downloads and "who to contact". The forms on a ticket page are handled in ticket_actions.py."""
 
 from __future__ import annotations
 
@@ -12,29 +9,37 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404
+from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_POST
 
 from escalade import clock
 from escalade.errors import DomainError, NotFound
+from escalade.notifications.selectors import deliveries_for
 from escalade.orgs.access import AccessDenied, Viewer
 from escalade.policy.publish import active_version, policy_of
+from escalade.policy.schema import CUSTOMER_TZ
+from escalade.portal.console import open_management_concern, ticket_links
 from escalade.portal.forms import (
     DecidePriorityForm,
     EscalationRequestForm,
+    LinkForm,
+    ManagementAnswerForm,
     NewTicketForm,
     PriorityRequestForm,
     ReplyForm,
     StatusForm,
+    SurveyForm,
     TicketFilterForm,
     TicketUpdateForm,
     add_domain_error,
 )
+from escalade.portal.htmx import render_block
 from escalade.sla.selectors import clocks_for
-from escalade.tickets import lifecycle, priority_requests, selectors, services
-from escalade.tickets.models import PriorityChangeRequest, Status, Ticket
+from escalade.surveys import selectors as survey_selectors
+from escalade.surveys import services as surveys
+from escalade.tickets import lifecycle, priority_matrix, selectors, services
+from escalade.tickets.models import Attachment, PriorityChangeRequest, Status, Ticket
 
 PAGE_SIZE = 50
 
@@ -46,7 +51,7 @@ def _render(request, viewer: Viewer, template: str, context: dict, status: int =
         return render(request, template, {"viewer": viewer, **context}, status=status)
 
 
-def _ticket_or_404(viewer: Viewer, number: str) -> Ticket:
+def ticket_or_404(viewer: Viewer, number: str) -> Ticket:
     try:
         return selectors.get_ticket(viewer, number)
     except NotFound as exc:
@@ -71,85 +76,70 @@ def home(request):
 @login_required
 def ticket_detail(request, number: str):
     viewer = Viewer.of(request.user)
-    ticket = _ticket_or_404(viewer, number)
+    ticket = ticket_or_404(viewer, number)
     if number != ticket.number:
         return redirect("portal:ticket", number=ticket.number)
-    return _render_ticket(request, viewer, ticket)
+    return render_ticket(request, viewer, ticket)
 
 
-def _ticket_policy(ticket: Ticket):
+def ticket_policy(ticket: Ticket):
     return policy_of(ticket.policy_version) if ticket.policy_version_id else None
 
 
-def _render_ticket(request, viewer: Viewer, ticket: Ticket, *, reply_form=None, status_form=None,
-                   escalation_form=None, priority_form=None, update_form=None, status: int = 200):
+def _timeline(viewer: Viewer, ticket: Ticket) -> list:
+    """The ticket's timeline, each message with its attachments (for the download links)."""
+    files = {m.pk: list(m.attachments.all()) for m in selectors.visible_messages(viewer, ticket)}
+    entries = selectors.timeline(viewer, ticket)
+    for entry in entries:
+        if entry.kind != "event":
+            entry.data["files"] = files.get(entry.data.get("id"), [])
+    return entries
+
+
+def render_ticket(request, viewer: Viewer, ticket: Ticket, *, reply_form=None, status_form=None,
+                   escalation_form=None, priority_form=None, update_form=None, survey_form=None,
+                   link_form=None, management_form=None, status: int = 200):
     by_customer = viewer.kind == "customer"
     targets = lifecycle.allowed_targets(ticket.status, by_customer=by_customer)
     if status_form is None and targets:
         status_form = StatusForm(targets=targets, by_customer=by_customer)
-    policy = _ticket_policy(ticket)
+    policy = ticket_policy(ticket)
     is_open = ticket.status not in (Status.RESOLVED, Status.CLOSED)
     may_ask_priority = viewer.is_staff_side or bool(policy and policy.priority_change.customer_may_request)
     if update_form is None and viewer.is_staff_side:
         update_form = TicketUpdateForm(policy=policy, viewer=viewer, initial={
             "priority": ticket.priority, "level": ticket.level_id, "assignee": ticket.assignee_id})
+    deliveries = list(deliveries_for(viewer, ticket)) if viewer.is_staff_side else None
+    survey_response = survey_selectors.response_for(viewer, ticket)
+    if survey_form is None and surveys.may_answer(viewer, ticket):
+        survey_form = SurveyForm(initial={"rating": survey_response.rating, "comment": survey_response.comment}
+                                 if survey_response else None)
     context = {
         "policy": policy,
-        "escalation_form": (escalation_form or EscalationRequestForm()) if is_open else None,
+        "escalation_form": (escalation_form or EscalationRequestForm(ticket=ticket)) if is_open else None,
         "priority_form": ((priority_form or PriorityRequestForm(policy=policy))
                           if is_open and may_ask_priority and not viewer.is_staff_side else None),
         "update_form": update_form,
         "pending_priority": ticket.priority_requests.filter(status=PriorityChangeRequest.Status.PENDING).first(),
         "decide_form": DecidePriorityForm() if viewer.is_staff_side else None,
         "ticket": ticket,
-        "timeline": selectors.timeline(viewer, ticket),
+        "timeline": _timeline(viewer, ticket),
+        "deliveries": deliveries,
+        "failed_deliveries": sum(1 for m in deliveries or [] if m.status == "failed"),
+        "links": ticket_links(viewer, ticket),
+        "link_form": (link_form or LinkForm()) if viewer.is_staff_side else None,
+        "may_assign_to_me": bool(viewer.is_staff_side and viewer.agent and ticket.assignee_id != viewer.agent.pk
+                                 and ticket.status != Status.CLOSED),
+        "matrix_answers": priority_matrix.answers_on(viewer, ticket),
+        "concern": (concern := open_management_concern(viewer, ticket)),
+        "management_form": (management_form or ManagementAnswerForm()) if concern else None,
+        "survey_response": survey_response,
+        "survey_form": survey_form,
         "clocks": clocks_for(ticket, staff=viewer.is_staff_side, now=clock.now()),
         "reply_form": reply_form or ReplyForm(viewer=viewer),
         "status_form": status_form,
     }
     return _render(request, viewer, "portal/ticket_detail.html", context, status=status)
-
-
-@login_required
-@require_POST
-def reply(request, number: str):
-    viewer = Viewer.of(request.user)
-    ticket = _ticket_or_404(viewer, number)
-    form = ReplyForm(request.POST, request.FILES, viewer=viewer)
-    if not form.is_valid():
-        return _render_ticket(request, viewer, ticket, reply_form=form, status=400)
-    internal = form.cleaned_data.get("internal", False)
-    attachment = form.cleaned_data["attachment"]
-    try:
-        services.add_message(viewer, ticket, body=form.cleaned_data["body"], internal=internal,
-                             attachments=[attachment] if attachment else [])
-    except DomainError as exc:
-        add_domain_error(form, exc)
-        ticket.refresh_from_db()
-        return _render_ticket(request, viewer, ticket, reply_form=form, status=exc.http_status)
-    messages.success(request, "Internal note added." if internal else "Reply sent.")
-    return redirect("portal:ticket", number=ticket.number)
-
-
-@login_required
-@require_POST
-def change_status(request, number: str):
-    viewer = Viewer.of(request.user)
-    ticket = _ticket_or_404(viewer, number)
-    by_customer = viewer.kind == "customer"
-    targets = lifecycle.allowed_targets(ticket.status, by_customer=by_customer)
-    form = StatusForm(request.POST, targets=targets, by_customer=by_customer)
-    if not form.is_valid():
-        return _render_ticket(request, viewer, ticket, status_form=form, status=400)
-    try:
-        services.change_status(viewer, ticket, form.cleaned_data["to"],
-                               resolution_type=form.cleaned_data.get("resolution_type", ""))
-    except DomainError as exc:
-        add_domain_error(form, exc)
-        ticket.refresh_from_db()
-        return _render_ticket(request, viewer, ticket, status_form=form, status=exc.http_status)
-    messages.success(request, f"{ticket.number} is now {lifecycle.label(ticket.status)}.")
-    return redirect("portal:ticket", number=ticket.number)
 
 
 @login_required
@@ -162,101 +152,85 @@ def new_ticket(request):
             viewer.may_open_ticket_for(viewer.contact.organisation if viewer.contact else None)
         except AccessDenied as exc:
             return _render(request, viewer, "portal/new_ticket.html", {"denied": exc.message}, status=403)
-    form = NewTicketForm(request.POST or None, viewer=viewer)
+    version = active_version()
+    policy = policy_of(version) if version else None
+    # The information required may depend on the category (intake.by_category).
+    category = request.POST.get("category", "")
+    category = category if policy is not None and category in policy.categories else ""
+    form = NewTicketForm(request.POST or None, viewer=viewer, policy=policy,
+                         required=services.required_information(version, category))
+    context = {"form": form, **_priority_context(viewer, policy, request.POST)}
     if request.method == "POST" and form.is_valid():
         organisation = form.cleaned_data.get("organisation") or viewer.contact.organisation
         try:
-            ticket = services.open_ticket(viewer, organisation=organisation, **form.ticket_fields())
+            ticket = services.open_ticket(viewer, organisation=organisation, intake=True, **form.ticket_fields())
         except DomainError as exc:
             add_domain_error(form, exc)
-            return _render(request, viewer, "portal/new_ticket.html", {"form": form}, status=exc.http_status)
+            return _render(request, viewer, "portal/new_ticket.html", context, status=exc.http_status)
         messages.success(request, f"{ticket.number} opened. You can follow it here.")
         return redirect("portal:ticket", number=ticket.number)
     status = 400 if form.is_bound else 200
-    return _render(request, viewer, "portal/new_ticket.html", {"form": form}, status=status)
+    return _render(request, viewer, "portal/new_ticket.html", context, status=status)
 
 
-def _domain_error_page(request, viewer: Viewer, ticket: Ticket, exc: DomainError, **forms):
-    ticket.refresh_from_db()
-    return _render_ticket(request, viewer, ticket, status=exc.http_status, **forms)
-
-
-@login_required
-@require_POST
-def request_escalation(request, number: str):
-    viewer = Viewer.of(request.user)
-    ticket = _ticket_or_404(viewer, number)
-    form = EscalationRequestForm(request.POST)
-    if not form.is_valid():
-        return _render_ticket(request, viewer, ticket, escalation_form=form, status=400)
+def _priority_context(viewer: Viewer, policy, data) -> dict:
+    """The priority a new ticket would get from what the form says so far (priority_matrix.suggest):
+    the answers to the matrix's questions, the category, and (agents only) a priority chosen."""
+    if policy is None:
+        return {}
+    prefix = priority_matrix.FIELD_PREFIX
+    answers = {key.removeprefix(prefix): value for key, value in data.items() if key.startswith(prefix)}
+    context = {"has_matrix": priority_matrix.has_matrix(policy),
+               "may_request_priority": policy.priority_change.customer_may_request}
     try:
-        services.request_escalation(viewer, ticket, business_impact=form.cleaned_data["business_impact"])
+        context["suggestion"] = priority_matrix.suggest(
+            policy, answers, category=data.get("category", ""),
+            chosen=data.get("priority") if viewer.is_staff_side else None)
     except DomainError as exc:
-        add_domain_error(form, exc)
-        return _domain_error_page(request, viewer, ticket, exc, escalation_form=form)
-    messages.success(request, "Escalation requested. A support manager will review it.")
-    return redirect("portal:ticket", number=ticket.number)
+        context["suggestion_error"] = exc.message
+    return context
 
 
 @login_required
-@require_POST
-def request_priority(request, number: str):
+def new_ticket_priority(request):
+    """The htmx fragment under the priority questions of the new-ticket page: "Suggested priority:
+    P2 · High — …" for the answers so far (GET, nothing is written)."""
     viewer = Viewer.of(request.user)
-    ticket = _ticket_or_404(viewer, number)
-    form = PriorityRequestForm(request.POST, policy=_ticket_policy(ticket))
-    if not form.is_valid():
-        return _render_ticket(request, viewer, ticket, priority_form=form, status=400)
-    try:
-        priority_requests.request_priority_change(viewer, ticket, form.cleaned_data["priority"],
-                                                  form.cleaned_data["justification"])
-    except DomainError as exc:
-        add_domain_error(form, exc)
-        return _domain_error_page(request, viewer, ticket, exc, priority_form=form)
-    messages.success(request, "Priority change requested. An agent will accept or decline it.")
-    return redirect("portal:ticket", number=ticket.number)
-
-
-@login_required
-@require_POST
-def update_ticket(request, number: str):
-    viewer = Viewer.of(request.user)
-    ticket = _ticket_or_404(viewer, number)
     if not viewer.is_staff_side:
-        raise PermissionDenied
-    form = TicketUpdateForm(request.POST, policy=_ticket_policy(ticket), viewer=viewer)
-    if not form.is_valid():
-        return _render_ticket(request, viewer, ticket, update_form=form, status=400)
-    try:
-        services.update_ticket(viewer, ticket, **form.changes())
-    except DomainError as exc:
-        add_domain_error(form, exc)
-        return _domain_error_page(request, viewer, ticket, exc, update_form=form)
-    messages.success(request, f"{ticket.number} updated.")
-    return redirect("portal:ticket", number=ticket.number)
+        try:
+            viewer.may_open_ticket_for(viewer.contact.organisation if viewer.contact else None)
+        except AccessDenied as exc:
+            raise PermissionDenied(exc.message) from None
+    version = active_version()
+    context = {"viewer": viewer, **_priority_context(viewer, policy_of(version) if version else None, request.GET)}
+    return render_block(request, "portal/new_ticket.html", "priority_suggestion", context)
+
+
+# Types a browser may be told; anything else (HTML, SVG, scripts) is sent as plain bytes.
+SAFE_CONTENT_TYPES = {"application/pdf", "image/png", "image/jpeg", "image/gif", "text/plain", "text/csv",
+                      "application/zip", "application/json"}
 
 
 @login_required
-@require_POST
-def decide_priority(request, number: str, request_id: int):
+def download_attachment(request, number: str, attachment_id: int):
+    """One attachment of a message the viewer may see (customers never reach internal notes'
+    files); always a download, never rendered by the browser. Anything else is a 404."""
     viewer = Viewer.of(request.user)
-    ticket = _ticket_or_404(viewer, number)
-    if not viewer.is_staff_side:
-        raise PermissionDenied
-    change = ticket.priority_requests.filter(pk=request_id).first()
-    form = DecidePriorityForm(request.POST)
-    if change is None:
-        raise Http404("No such priority change request")
-    if not form.is_valid():
-        return _render_ticket(request, viewer, ticket, status=400)
+    ticket = ticket_or_404(viewer, number)
+    attachment = (Attachment.objects.filter(pk=attachment_id, message__in=selectors.visible_messages(viewer, ticket))
+                  .first())
+    if attachment is None:
+        raise Http404("No such attachment on this ticket")
     try:
-        priority_requests.decide_priority_change(viewer, change, form.cleaned_data["accept"],
-                                                 form.cleaned_data["note"])
-    except DomainError as exc:
-        messages.error(request, exc.message)
-        return redirect("portal:ticket", number=ticket.number)
-    messages.success(request, "Priority change accepted." if form.cleaned_data["accept"]
-                     else "Priority change declined.")
-    return redirect("portal:ticket", number=ticket.number)
+        handle = attachment.file.open("rb")
+    except (FileNotFoundError, ValueError):
+        raise Http404("The attachment's file is missing") from None
+    content_type = attachment.content_type if attachment.content_type in SAFE_CONTENT_TYPES else \
+        "application/octet-stream"
+    response = FileResponse(handle, as_attachment=True, filename=attachment.filename, content_type=content_type)
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 @login_required
@@ -271,6 +245,9 @@ def contact_us(request):
         tz = viewer.contact.organisation.timezone if viewer.contact else None
 
         def hours(key: str) -> str:
+            if tz is None and policy.calendar_spec(key).tz == CUSTOMER_TZ:
+                # An agent reads hours that follow each customer's own clock.
+                return policy.calendar(key, "UTC").explain().replace(" UTC", " in each customer's time zone", 1)
             return policy.calendar(key, tz).explain()
 
         context.update(

@@ -81,10 +81,15 @@ def timeline(viewer: Viewer, ticket: Ticket) -> list[TimelineEntry]:
     if not viewer.is_staff_side:
         events = events.filter(Q(action__in=CUSTOMER_VISIBLE_ACTIONS)
                                | Q(action="escalation.fired", after__visible_to_customer=True))
+    events = list(events)
+    # A link names the other ticket: show it only to viewers who may see that ticket too.
+    linked = {parse_number(str(e.after.get("to", ""))) for e in events if e.action == "ticket.linked"} - {None}
+    seen = set(visible_tickets(viewer).filter(pk__in=linked).values_list("pk", flat=True)) if linked else set()
     entries += [
         TimelineEntry(e.at, "event", e.actor, describe_event(e), {"action": e.action, "before": e.before,
                                                                    "after": e.after})
         for e in events
+        if e.action != "ticket.linked" or parse_number(str(e.after.get("to", ""))) in seen
     ]
     entries.sort(key=lambda e: e.at)
     return entries
@@ -101,11 +106,25 @@ def describe_event(event: Event) -> str:
     if event.action == "ticket.updated":
         return "; ".join(f"{k}: {event.before.get(k) or '—'} → {v or '—'}" for k, v in event.after.items())
     if event.action == "ticket.escalation_requested":
-        return f"Escalation requested: {event.after.get('business_impact', '')}"
+        level = event.after.get("requested_level")
+        return f"Escalation requested{f' to {level}' if level else ''}: {event.after.get('business_impact', '')}"
     if event.action == "escalation.fired":
         return f"Escalation rule {event.after.get('rule')}: {', '.join(event.after.get('actions', []))}"
     if event.action == "sla.breached":
         return f"SLA breached: {event.after.get('target', event.after.get('clock'))}"
     if event.action == "ticket.linked":
         return f"Linked: {event.after.get('kind')} {event.after.get('to')}"
+    if event.action == "escalation.management_step":
+        return (f"Management escalation step {event.after.get('step')}: {event.after.get('role')}"
+                f" ({event.after.get('reason')})")
+    if event.action == "escalation.follow_ups_created":
+        tasks = event.after.get("tasks") or []
+        return "Follow-ups created: " + "; ".join(
+            f"{t.get('title')} due {str(t.get('due_at', ''))[:16].replace('T', ' ')} UTC" for t in tasks)
+    if event.action == "escalation.follow_up_overdue":
+        due = str(event.after.get("due_at") or "")[:16].replace("T", " ")
+        return (f"Follow-up overdue: {event.after.get('task')} (due {due} UTC), escalated to "
+                f"{event.after.get('role')}")
+    if event.action in ("survey.answered", "survey.changed"):
+        return f"Satisfaction rating: {event.after.get('rating')}/5"
     return event.action

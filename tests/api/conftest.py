@@ -66,6 +66,7 @@ def ticket_endpoints(ticket, other) -> list[tuple[str, str, str, dict | None]]:
         ("reply", "post", url(ticket, "/messages"), {"body": "Any news?"}),
         ("reply with files", "upload", url(ticket, "/messages/upload"), {"body": "Logs attached"}),
         ("timeline", "get", url(ticket, "/timeline"), None),
+        ("notifications", "get", url(ticket, "/notifications"), None),
         ("link", "post", url(ticket, "/links"), {"to": other.number, "kind": "related"}),
     ]
 

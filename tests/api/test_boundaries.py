@@ -166,6 +166,17 @@ def test_customer_never_sees_internal_notes_in_messages_or_timeline(world, as_):
     assert b"firewall" in vera.get(url(world.acme_ticket, "/timeline")).content
 
 
+def test_a_partner_agent_never_learns_the_number_of_a_linked_ticket_it_cannot_see(world, as_):
+    from escalade.orgs.access import Viewer
+    from escalade.tickets import services
+
+    services.link_tickets(Viewer.of(world.max.user), world.acme_ticket, world.initech_ticket, "related")
+    pat_timeline = as_(world.pat).get(url(world.acme_ticket, "/timeline"))  # Northwind serves Acme, not Initech
+    assert pat_timeline.status_code == 200
+    assert world.initech_ticket.number.encode() not in pat_timeline.content
+    assert world.initech_ticket.number.encode() in as_(world.max).get(url(world.acme_ticket, "/timeline")).content
+
+
 def test_customer_cannot_link_tickets(world, as_):
     second = f.ticket(world.acme, by=world.alice, subject="Acme VPN down again")
     response = as_(world.alice).post(url(second, "/links"), {"to": world.acme_ticket.number, "kind": "duplicate"})

@@ -21,8 +21,10 @@ ENDPOINTS = {
     "/api/tickets/{number}/messages": {"get", "post"},
     "/api/tickets/{number}/messages/upload": {"post"},
     "/api/tickets/{number}/timeline": {"get"},
+    "/api/tickets/{number}/notifications": {"get"},
     "/api/tickets/{number}/links": {"post"},
     "/api/tickets/{number}/escalation-request": {"post"},
+    "/api/tickets/{number}/management-escalation/answer": {"post"},
     "/api/organisations": {"get"},
     "/api/organisations/{organisation_id}": {"get"},
 }

@@ -180,4 +180,6 @@ def test_reply_with_an_attachment_lists_it_on_the_timeline(client_for, world):
     upload = SimpleUploadedFile("vpn.log", b"tunnel down", content_type="text/plain")
     response = client.post(ticket_url(world.acme_ticket, "reply"), {"body": "Log attached", "attachment": upload})
     assert response.status_code == 302
-    assert "Attachments: vpn.log" in client.get(ticket_url(world.acme_ticket)).content.decode()
+    attachment = world.acme_ticket.messages.get().attachments.get()
+    page = client.get(ticket_url(world.acme_ticket)).content.decode()
+    assert f'href="/tickets/{world.acme_ticket.number}/attachments/{attachment.pk}/" download>vpn.log</a>' in page

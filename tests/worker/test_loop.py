@@ -14,6 +14,7 @@ def test_worker_round_closes_resolved_tickets_that_came_due(world, settings):
     settings.ESCALADE_AUTO_CLOSE_DAYS = 3
     services.change_status(Viewer.of(world.vera.user), world.acme_ticket, Status.RESOLVED, resolution_type="fixed")
     worker = Worker(stop=threading.Event())
+    worker.run_until_idle()  # the satisfaction survey invitation goes out
     assert worker.run_round() == 0
     world.clock.advance(days=3)
     assert worker.run_round() == 1
