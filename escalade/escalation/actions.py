@@ -91,10 +91,12 @@ class StatusUpdateToCustomer(Action):
 
 @dataclass(frozen=True, kw_only=True)
 class ReviewTask(Action):
-    """Create a review task for `role` (e.g. the tier manager reviews an escalation request)."""
+    """Create a review task for `role` (e.g. the tier manager reviews an escalation request);
+    `reason` is what the reviewer reads first: the business impact the customer gave."""
 
     kind: ClassVar[str] = "review_task"
     role: str
+    reason: str = ""
 
 
 @dataclass(frozen=True, kw_only=True)

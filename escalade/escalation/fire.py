@@ -58,6 +58,12 @@ def _carry_out(ticket: Ticket, policy: Policy, a: act.Action) -> None:
         if level is None:
             logger.error("%s: rule %s escalates to %s, which is not a level here", ticket.number, a.rule, a.to_level)
             return
+        if ticket.level_id and ticket.level.rank >= level.rank:
+            # Decided from one snapshot, a second rule may aim lower than the first just moved it:
+            # escalation never moves a ticket down.
+            logger.info("%s: rule %s leaves the ticket at %s (not down to %s)", ticket.number, a.rule,
+                        ticket.level.key, level.key)
+            return
         changes = {"level": level}
         team = Team.objects.filter(key=a.assign_to).first() if a.assign_to else None
         if team is not None:
@@ -74,8 +80,9 @@ def _carry_out(ticket: Ticket, policy: Policy, a: act.Action) -> None:
     elif isinstance(a, act.StatusUpdateToCustomer):
         _send(ticket, policy, "requester", a.template, "status_update", a, dedupe)
     elif isinstance(a, act.ReviewTask):
+        reason = a.reason or ticket.business_impact or f"Review {ticket.number} (rule {a.rule})"
         ReviewTask.objects.create(ticket=ticket, kind="review", role=a.role, rule=a.rule, created_at=a.at,
-                                  reason=ticket.business_impact or f"Review {ticket.number} (rule {a.rule})")
+                                  reason=reason)
     elif isinstance(a, act.OpenProblem):
         _open_problem(ticket, a)
     elif isinstance(a, act.RecordBillable):

@@ -145,13 +145,14 @@ def _clock_elapsed(cond: Any, s: TicketState, p: Policy, now: dt.datetime) -> _F
 def _ticket_opened(cond: Any, s: TicketState, p: Policy, now: dt.datetime) -> _Firing | None:
     if cond.priorities and s.priority not in cond.priorities:
         return None
-    return _Firing(s.priority, s.opened_at)  # once per priority the ticket is marked with
+    # Once per priority the ticket is marked with; a ticket raised to it later counts from then.
+    return _Firing(s.priority, _since(cond, s))
 
 
 def _not_worked_within(cond: Any, s: TicketState, p: Policy, now: dt.datetime) -> _Firing | None:
     if (cond.priorities and s.priority not in cond.priorities) or s.first_worked_at is not None:
         return None
-    deadline = s.opened_at + dt.timedelta(minutes=_wall_minutes(cond.duration))
+    deadline = _since(cond, s) + dt.timedelta(minutes=_wall_minutes(cond.duration))
     return _Firing("once", deadline) if deadline <= now else None
 
 
@@ -248,7 +249,7 @@ def _next_clock_elapsed(cond: Any, s: TicketState, p: Policy, now: dt.datetime) 
 def _next_not_worked_within(cond: Any, s: TicketState, p: Policy, now: dt.datetime) -> dt.datetime | None:
     if (cond.priorities and s.priority not in cond.priorities) or s.first_worked_at is not None:
         return None
-    return s.opened_at + dt.timedelta(minutes=_wall_minutes(cond.duration))
+    return _since(cond, s) + dt.timedelta(minutes=_wall_minutes(cond.duration))
 
 
 def _next_update_due(cond: Any, s: TicketState, p: Policy, now: dt.datetime) -> dt.datetime | None:
@@ -304,9 +305,10 @@ def _actions(trigger: Trigger, rule: str, key: str, at: dt.datetime, s: TicketSt
         elif kind == "notify":
             out.append(act.Notify(**base, role=value.role, template=value.template,
                                   channels=tuple(value.channels)))
-        elif kind in ("page", "call", "review_task"):
-            cls = {"page": act.Page, "call": act.Call, "review_task": act.ReviewTask}[kind]
-            out.append(cls(**base, role=value.role))
+        elif kind in ("page", "call"):
+            out.append((act.Page if kind == "page" else act.Call)(**base, role=value.role))
+        elif kind == "review_task":
+            out.append(act.ReviewTask(**base, role=value.role, reason=s.business_impact))
         elif kind == "status_update_to_customer":
             out.append(act.StatusUpdateToCustomer(**base, template=value.template))
         elif kind == "open_problem":
@@ -410,6 +412,14 @@ def _level(s: TicketState, p: Policy) -> str:
     if s.level in p.levels:
         return s.level
     return next(iter(p.levels), s.level)
+
+
+def _since(cond: Any, s: TicketState) -> dt.datetime:
+    """When a condition scoped to priorities started to apply: when the ticket got its priority
+    (raised from Severity 2 to 1, say), else when it was opened."""
+    if cond.priorities and s.priority_since is not None:
+        return max(s.opened_at, s.priority_since)
+    return s.opened_at
 
 
 def _progress_since(s: TicketState) -> dt.datetime:

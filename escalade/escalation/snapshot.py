@@ -37,6 +37,8 @@ def ticket_state(ticket: Ticket, policy: Policy, now: dt.datetime) -> TicketStat
         actor__startswith="system:")
     last_progress = [t for t in (replies["last"], _last(progress, "at")) if t]
     request = Event.objects.filter(ticket_id=ticket.pk, action="ticket.escalation_requested").order_by("-at").first()
+    priority_since = _last(Event.objects.filter(ticket_id=ticket.pk, action="ticket.updated",
+                                                after__has_key="priority"), "at")
     windows = counting_windows(policy)
     breaches = related = 0
     if windows.breaches_within_minutes:
@@ -70,6 +72,7 @@ def ticket_state(ticket: Ticket, policy: Policy, now: dt.datetime) -> TicketStat
         fired=frozenset(Firing.objects.filter(ticket=ticket).values_list("key", flat=True)),
         customer_tz=ticket.organisation.timezone,
         resolved_at=ticket.resolved_at,
+        priority_since=priority_since,
     )
 
 

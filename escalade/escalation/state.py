@@ -76,6 +76,8 @@ class TicketState:
     - `customer_tz`: the customer's time zone, for calendars with `tz: customer`.
     - `resolved_at`: when the ticket was last resolved (kept once closed; None while open or
       after a reopen).
+    - `priority_since`: when the ticket got its current priority, if it changed after opening;
+      conditions scoped to priorities (`ticket_opened`, `not_worked_within`) count from then.
     """
 
     ticket_id: int | str
@@ -97,6 +99,7 @@ class TicketState:
     fired: frozenset[str] = field(default_factory=frozenset)
     customer_tz: str | None = None
     resolved_at: dt.datetime | None = None
+    priority_since: dt.datetime | None = None
 
     def __post_init__(self) -> None:
         if self.status not in STATUSES:

@@ -109,8 +109,12 @@ def _build_world(policy: Policy, scenario: Scenario) -> dict:
     for spec in scenario.organisations:
         partner = None
         if spec.get("partner"):
-            partner, _ = Partner.objects.get_or_create(slug=str(spec["partner"]).lower().replace(" ", "-"),
-                                                       defaults={"name": spec["partner"]})
+            partner, created = Partner.objects.get_or_create(slug=str(spec["partner"]).lower().replace(" ", "-"),
+                                                             defaults={"name": spec["partner"]})
+            if created:  # the partner's help desk, so messages to `partner_agents` reach someone
+                Agent.objects.create(user=users.create_user(f"partner-{partner.slug}",
+                                                            email=f"helpdesk@{partner.slug}.example.com"),
+                                     name=f"{partner.name} help desk", partner=partner)
         slug = str(spec["name"]).lower().replace(" ", "-")
         org = Organisation.objects.create(name=spec["name"], slug=slug, plan=spec["plan"],
                                           timezone=spec.get("timezone", "UTC"), partner=partner)

@@ -60,3 +60,12 @@ def test_mycorp_sev1_hourly_status_follows_the_update_clock_after_the_first_resp
     assert status.key == "42:severity_1_hourly_status:2026-03-03T15:20:00Z#1"
     answered = dataclasses.replace(state, clocks=(clock("next_update", 60, 10, started_at=at(70)),))
     assert fired(answered, "mycorp", at(80), "severity_1_hourly_status") == []
+
+
+def test_mycorp_case_raised_to_severity_1_is_paged_when_raised_and_its_two_hours_count_from_then() -> None:
+    raised = sev1(priority_since=at(60))  # opened as Severity 2 at T0, Severity 1 an hour later
+    assert [(a.kind, a.at) for a in decide(raised, policy("mycorp"), at(61))
+            if a.rule == "severity_1_opened"] == [("page", at(60)), ("notify", at(60))]
+    assert fired(raised, "mycorp", at(179), "severity_1_not_worked_in_2_hours") == []
+    assert [a.at for a in decide(raised, policy("mycorp"), at(181))
+            if a.rule == "severity_1_not_worked_in_2_hours"] == [at(180), at(180)]

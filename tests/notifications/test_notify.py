@@ -7,6 +7,7 @@ from escalade.notifications.models import OutboxMessage, Status
 from escalade.notifications.notify import default_text, notify, render, ticket_context
 from escalade.notifications.outbox import deliver_due, enqueue
 from escalade.notifications.selectors import deliveries_for, delivery_counts
+from escalade.orgs.access import Viewer
 from escalade.worker.sweeps import SWEEPS
 
 
@@ -130,7 +131,7 @@ def test_deliveries_for_a_ticket_show_each_message_with_its_delivery_state(world
     enqueue(channel="email", recipient="x@initech.example.com", subject="s", body="b", kind="ack",
             dedupe_key="other", ticket=world.initech_ticket)
     deliver_due(world.clock.now())
-    rows = list(deliveries_for(world.acme_ticket))
+    rows = list(deliveries_for(Viewer.of(world.vera.user), world.acme_ticket))
     assert [(m.kind, m.channel, m.status) for m in rows] == [("ack", "email", "sent"), ("page", "sms", "pending")]
     assert "no active webhook endpoint" in rows[1].last_error
     assert delivery_counts(world.acme_ticket) == {"sent": 1, "pending": 1}
