@@ -39,31 +39,7 @@ from urllib.parse import urlsplit, urlunsplit
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-POLICY = """\
-version: 1
-name: Timer benchmark
-plans:
-  standard: {name: Standard, coverage: 24x7}
-priorities:
-  P2: {name: High}
-targets:
-  standard:
-    P2: {first_response: 1 hour, resolution_target: 8 hours}
-roles:
-  duty_manager: {name: Duty manager, contacts: [dana]}
-contacts:
-  dana: {name: Dana Duty, email: duty@example.com}
-escalation:
-  triggers:
-    response_breach:
-      when: {clock_breached: first_response}
-      then:
-        - notify: {role: duty_manager, template: response_breach}
-  templates:
-    response_breach:
-      subject: "First response overdue: {number}"
-      body: "{organisation}: {subject} has had no first response. {url}"
-"""
+POLICY = (ROOT / "bench" / "timers_policy.yaml").read_text()  # one firing, one message per breach
 
 
 # -- the database ---------------------------------------------------------------------------------

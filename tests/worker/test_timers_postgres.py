@@ -40,31 +40,7 @@ pytestmark = [
 ROOT = Path(__file__).resolve().parents[2]
 
 # A first-response breach makes one firing with one message to the duty manager.
-POLICY = """\
-version: 1
-name: Timers
-plans:
-  standard: {name: Standard, coverage: 24x7}
-priorities:
-  P2: {name: High}
-targets:
-  standard:
-    P2: {first_response: 1 hour, resolution_target: 8 hours}
-roles:
-  duty_manager: {name: Duty manager, contacts: [dana]}
-contacts:
-  dana: {name: Dana Duty, email: duty@example.com}
-escalation:
-  triggers:
-    response_breach:
-      when: {clock_breached: first_response}
-      then:
-        - notify: {role: duty_manager, template: response_breach}
-  templates:
-    response_breach:
-      subject: "First response overdue: {number}"
-      body: "{organisation}: {subject} has had no first response."
-"""
+POLICY = (ROOT / "bench" / "timers_policy.yaml").read_text()
 
 # The real worker loop, on the system clock, running the escalation sweep until nothing is due.
 # It prints "ready", starts on a line from stdin, then prints the firings it made.
