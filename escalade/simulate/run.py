@@ -25,6 +25,7 @@ from escalade.simulate import monitoring
 from escalade.simulate.scenario import Scenario, ScenarioError
 from escalade.sla.breaches import record_breaches
 from escalade.sla.models import ClockStatus, SlaClock
+from escalade.sla.selectors import ORDER as CLOCK_ORDER
 from escalade.tickets import services
 from escalade.tickets.models import Ticket
 from escalade.worker.loop import Worker
@@ -187,20 +188,22 @@ def timeline(extra: list[Line] | None = None) -> list[Line]:
 
 def _detail(e: Event) -> str:
     if e.action == "sla.clocks_started":
-        return "; ".join(f"{kind} due {due[:16].replace('T', ' ')}Z" for kind, due in e.after.items())
+        # PostgreSQL's jsonb keeps no key order: list the clocks in their fixed order.
+        clocks = sorted(e.after.items(), key=lambda kv: CLOCK_ORDER.index(kv[0]) if kv[0] in CLOCK_ORDER else 99)
+        return "; ".join(f"{kind} due {due[:16].replace('T', ' ')}Z" for kind, due in clocks)
     if e.action == "escalation.fired":
         return f"rule {e.after.get('rule')}: {', '.join(e.after.get('actions', []))}"
     if e.action == "sla.breached":
         return e.after.get("target", "")
     if e.action == "ticket.updated":
-        return ", ".join(f"{k} {e.before.get(k)} → {v}" for k, v in e.after.items())
+        return ", ".join(f"{k} {e.before.get(k)} → {v}" for k, v in sorted(e.after.items()))
     if e.action == "ticket.status_changed":
         return f"{e.before.get('status')} → {e.after.get('status')}"
     if e.action == "escalation.follow_ups_created":
         return "; ".join(f"{t['title']} due {t['due_at'][:16].replace('T', ' ')}Z" for t in e.after.get("tasks", []))
     if e.action == "escalation.follow_up_overdue":
         return f"{e.after.get('task')} due {str(e.after.get('due_at'))[:16].replace('T', ' ')}Z → {e.after.get('role')}"
-    return ", ".join(f"{k}={v}" for k, v in e.after.items())[:200]
+    return ", ".join(f"{k}={v}" for k, v in sorted(e.after.items()))[:200]
 
 
 def as_dicts(lines: list[Line]) -> list[dict]:

@@ -104,7 +104,7 @@ def describe_event(event: Event) -> str:
     if event.action == "ticket.opened":
         return "Ticket opened"
     if event.action == "ticket.updated":
-        return "; ".join(f"{k}: {event.before.get(k) or '—'} → {v or '—'}" for k, v in event.after.items())
+        return "; ".join(f"{k}: {event.before.get(k) or '—'} → {v or '—'}" for k, v in sorted(event.after.items()))
     if event.action == "ticket.escalation_requested":
         level = event.after.get("requested_level")
         return f"Escalation requested{f' to {level}' if level else ''}: {event.after.get('business_impact', '')}"
