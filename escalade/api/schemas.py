@@ -241,7 +241,9 @@ class TicketIn(InputSchema):
     organisation: Id | None = Field(None, description="Required for agents; a customer's own is implied.")
     subject: str = Field(min_length=1, max_length=300)
     description: str = Field(min_length=1, max_length=100_000)
-    priority: str = Field("P3", min_length=1, max_length=20, description="A priority key of the policy.")
+    priority: str | None = Field(None, min_length=1, max_length=20,
+                                 description="A priority key, name or alias of the policy; left out, the "
+                                             "policy's lowest priority.")
     category: str = Field("", max_length=50, description="A category key of the policy.")
     kind: Kind = Kind.FAULT
     channel: Channel = Channel.API

@@ -66,6 +66,26 @@ def test_customer_opens_a_ticket_for_their_organisation_through_the_api(world, a
     assert {k: getattr(ticket, k) for k in INFO} == INFO
 
 
+def test_without_a_priority_a_ticket_gets_the_policys_lowest_and_an_alias_names_one(world, as_):
+    from pathlib import Path
+
+    from escalade.policy.publish import apply_policy
+
+    mycorp = Path(__file__).resolve().parents[2] / "examples" / "policies" / "mycorp.yaml"
+    apply_policy(mycorp.read_text(), actor="test")
+    world.acme.plan = "partner"
+    world.acme.save()
+    alice = as_(world.alice)
+    plain = alice.post("/api/tickets", {"subject": "Printer queue stuck", "description": "Since noon."})
+    assert plain.status_code == 201, plain.content
+    assert plain.json()["priority"] == "SEV3"  # MyCorp's lowest; its keys are not P1–P4
+    named = alice.post("/api/tickets", {"subject": "Mail down", "description": "All users.",
+                                        "priority": "Severity 1"})
+    assert named.status_code == 201 and named.json()["priority"] == "SEV1"
+    wrong = alice.post("/api/tickets", {"subject": "x", "description": "y", "priority": "P3"})
+    assert wrong.status_code == 400 and "priority" in wrong.json()["fields"]
+
+
 def test_agent_opens_a_ticket_naming_the_organisation_and_the_requester(world, as_):
     response = as_(world.pat).post(
         "/api/tickets",
