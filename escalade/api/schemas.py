@@ -245,6 +245,9 @@ class TicketIn(InputSchema):
                                  description="A priority key, name or alias of the policy; left out, the "
                                              "policy's lowest priority.")
     category: str = Field("", max_length=50, description="A category key of the policy.")
+    matrix: dict[str, str] | None = Field(
+        None, description="Answers to the policy's priority questions (`priority_matrix`): question key → answer "
+                          "key, label or alias. Without `priority`, the ticket gets the priority they suggest.")
     kind: Kind = Kind.FAULT
     channel: Channel = Channel.API
     requester: Id | None = Field(None, description="A contact id (agents only; customers are the requester).")

@@ -58,7 +58,10 @@ def open_ticket(request, payload: TicketIn):
     data = payload.model_dump(mode="json")
     organisation = lookups.organisation_for_new_ticket(who, data.pop("organisation"))
     requester = lookups.requester(organisation, data.pop("requester"))
-    ticket = services.open_ticket(who, organisation=organisation, requester=requester, intake=True, **data)
+    answers = data.pop("matrix") or {}
+    with fields_renamed({f"matrix_{question}": "matrix" for question in answers}):
+        ticket = services.open_ticket(who, organisation=organisation, requester=requester, intake=True,
+                                      matrix_answers=answers, **data)
     return 201, TicketOut.of(ticket, who)
 
 

@@ -86,6 +86,24 @@ def test_without_a_priority_a_ticket_gets_the_policys_lowest_and_an_alias_names_
     assert wrong.status_code == 400 and "priority" in wrong.json()["fields"]
 
 
+def test_the_priority_matrix_answers_give_the_priority_and_a_wrong_answer_names_the_matrix(world, as_):
+    from pathlib import Path
+
+    from escalade.policy.publish import apply_policy
+
+    vioe = Path(__file__).resolve().parents[2] / "examples" / "policies" / "vioe.yaml"
+    apply_policy(vioe.read_text(), actor="test")
+    alice = as_(world.alice)
+    answered = alice.post("/api/tickets", {"subject": "Platform down", "description": "Nobody can log in.",
+                                           "matrix": {"impact": "Platform unavailable", "users_affected": "all"}})
+    assert answered.status_code == 201, answered.content
+    assert answered.json()["priority"] == "P1"  # both answers point to P1 (VIOE 7.1)
+    wrong = alice.post("/api/tickets", {"subject": "x", "description": "y", "matrix": {"impact": "catastrophic"}})
+    assert wrong.status_code == 400 and "Impact" in wrong.json()["fields"]["matrix"][0]
+    unknown = alice.post("/api/tickets", {"subject": "x", "description": "y", "matrix": {"mood": "grumpy"}})
+    assert unknown.status_code == 400 and "mood" in unknown.json()["fields"]["matrix"][0]
+
+
 def test_agent_opens_a_ticket_naming_the_organisation_and_the_requester(world, as_):
     response = as_(world.pat).post(
         "/api/tickets",
