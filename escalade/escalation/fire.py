@@ -21,13 +21,11 @@ from escalade.notifications.recipients import Recipient, chosen_channels, for_ag
 from escalade.orgs.access import Viewer
 from escalade.orgs.models import Agent, Level, Team
 from escalade.policy import Policy
+from escalade.policy.schema_escalation import BUILT_IN_ROLES, ON_CALL_PREFIX
 from escalade.tickets import services
 from escalade.tickets.models import Message, Ticket
 
 logger = logging.getLogger("escalade.escalation")
-
-BUILT_IN_ROLES = ("assignee", "level_manager", "team_manager", "requester", "customer_primary",
-                  "customer_technical", "customer_executive", "customer_billing", "partner_agents")
 
 
 def fire(ticket: Ticket, policy: Policy, decided: list[act.Action], now: dt.datetime) -> int:
@@ -146,7 +144,7 @@ def _send(ticket: Ticket, policy: Policy, role: str, template: str | None, kind:
     """Queue the message for `role`; `channels` (a rule's `notify.channels`) replaces the people's
     own channel preferences, quiet hours still holding back sms and phone."""
     subject, body = _texts(ticket, policy, template, kind, a, reason=reason, role=role, extra=extra)
-    if role in BUILT_IN_ROLES or role.startswith("on_call:"):
+    if role in BUILT_IN_ROLES or role.startswith(ON_CALL_PREFIX):
         notify(ticket, role, kind=kind, subject=subject, body=body, dedupe_key=dedupe, at=a.at,
                is_highest_priority=_highest(policy, ticket), payload={"rule": a.rule}, channels=channels)
         return

@@ -45,10 +45,6 @@ def require_agent(viewer: Viewer) -> None:
         raise PermissionDenied("The agent console is for agents.")
 
 
-def is_manager(viewer: Viewer) -> bool:
-    return viewer.is_manager
-
-
 def require_manager(viewer: Viewer) -> None:
     if not viewer.is_manager:
         raise PermissionDenied("The escalation overview is for support managers.")

@@ -43,7 +43,7 @@ def queues(request):
     context = {
         "viewer": viewer, "queue": name, "queues": console.QUEUES, "level": level,
         "levels": Level.objects.order_by("rank"), "rows": console.with_badges(tickets[:100], clock.now()),
-        "refresh": REFRESH, "is_manager": console.is_manager(viewer),
+        "refresh": REFRESH,
     }
     return TemplateResponse(request, "portal/console_queues.html", context)
 
@@ -58,8 +58,7 @@ def manager(request):
         csat = console.csat_overview(viewer, clock.now())
     except PermissionDenied as exc:
         return _forbidden(request, viewer, exc)
-    context = {"viewer": viewer, "overview": overview, "tasks": tasks, "csat": csat, "refresh": REFRESH,
-               "is_manager": True}
+    context = {"viewer": viewer, "overview": overview, "tasks": tasks, "csat": csat, "refresh": REFRESH}
     return TemplateResponse(request, "portal/console_manager.html", context)
 
 

@@ -203,3 +203,11 @@ def test_only_managers_mark_review_tasks_done(client_for, vioe, who):
 def test_manager_page_fragment_for_htmx(client_for, vioe):
     fragment = client_for(vioe.max).get(reverse("portal:manager"), **HTMX).content.decode()
     assert "Waiting for review" in fragment and "<html" not in fragment
+
+
+def test_the_escalations_menu_item_is_for_managers_only(client_for, world):
+    link = 'href="/console/manager/"'
+    assert link in client_for(world.max).get("/").content.decode()
+    assert link in client_for(world.admin).get("/").content.decode()
+    assert link not in client_for(world.vera).get("/").content.decode()
+    assert link not in client_for(world.alice).get("/").content.decode()
