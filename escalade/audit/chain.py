@@ -39,11 +39,14 @@ def _jsonable(data: dict | None) -> dict:
     return json.loads(canonical(data or {}))
 
 
-def record(*, actor: str, action: str, obj, before: dict | None = None, after: dict | None = None,
-           actor_user=None, ticket_id: int | None = None, at: dt.datetime | None = None) -> Event:
+def record(*, actor: str, action: str, obj=None, before: dict | None = None, after: dict | None = None,
+           actor_user=None, ticket_id: int | None = None, at: dt.datetime | None = None,
+           object_type: str = "", object_id: str = "") -> Event:
     """Append one event: who (`actor`), what (`action` on `obj`), before and after.
 
-    Runs inside the caller's transaction, so the event commits or rolls back with the change.
+    `obj` is a model instance; for something that is not a row (a sign-in attempt, say) pass
+    `object_type` and `object_id` instead. Runs inside the caller's transaction, so the event
+    commits or rolls back with the change.
     """
     when = (at or clock.now()).astimezone(dt.UTC)
     before, after = _jsonable(before), _jsonable(after)
@@ -53,14 +56,16 @@ def record(*, actor: str, action: str, obj, before: dict | None = None, after: d
         if not AuditHead.objects.filter(pk=1).update(seq=F("seq") + 1):
             AuditHead.objects.create(pk=1, seq=1)
         head = AuditHead.objects.get(pk=1)
-        object_type = obj._meta.model_name if hasattr(obj, "_meta") else str(obj.__class__.__name__)
+        if obj is not None:
+            object_type = obj._meta.model_name if hasattr(obj, "_meta") else str(obj.__class__.__name__)
+            object_id = str(obj.pk)
         fields = dict(
             seq=head.seq,
             at=when,
             actor=actor,
             action=action,
             object_type=object_type,
-            object_id=str(obj.pk),
+            object_id=str(object_id),
             ticket_id=ticket_id,
             before=before,
             after=after,

@@ -69,3 +69,10 @@ def test_record_keeps_before_and_after_and_utc_time(world):
     assert event.at == world.clock.now()
     assert event.object_type == "organisation" and event.object_id == str(world.acme.pk)
     assert verify_chain().ok
+
+
+def test_an_event_about_something_that_is_not_a_row_names_it_by_type_and_id(world):
+    event = record(actor="mallory", action="auth.login_failed", object_type="login", object_id="admin",
+                   after={"address": "192.0.2.7"})
+    assert (event.object_type, event.object_id) == ("login", "admin")
+    assert verify_chain().ok
