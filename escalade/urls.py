@@ -10,5 +10,6 @@ urlpatterns = [
     path("login/", auth_views.LoginView.as_view(template_name="portal/login.html"), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("", include("escalade.monitoring.urls")),
+    path("", include("escalade.audit.urls")),
     path("", include("escalade.portal.urls")),
 ]

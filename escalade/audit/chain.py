@@ -1,76 +1,79 @@
-"""Writing to the audit trail: `record()` is the one way in."""
+"""Writing to the audit log: `record()` is the one way in; `leaf_content()` is what gets sealed.
+
+`record()` inserts the event in the caller's transaction, so it commits or rolls back with the
+change, and takes no lock another writer waits for: the sequencer gives it its place in the log
+once it has committed (audit/sequencer.py)."""
 
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import json
 
-from django.db import transaction
-from django.db.models import F
-
 from escalade import clock
-from escalade.audit.models import AuditHead, Event
-
-
-def canonical(value) -> str:
-    """Stable JSON for hashing: sorted keys, no spaces, datetimes as ISO-8601."""
-    return json.dumps(value, sort_keys=True, separators=(",", ":"), default=str, ensure_ascii=False)
-
-
-def event_hash(prev_hash: str, *, seq: int, at: dt.datetime, actor: str, action: str,
-               object_type: str, object_id: str, ticket_id: int | None, before: dict, after: dict) -> str:
-    payload = canonical(
-        {
-            "seq": seq,
-            "at": at.astimezone(dt.UTC).isoformat(timespec="microseconds"),
-            "actor": actor,
-            "action": action,
-            "object": f"{object_type}:{object_id}",
-            "ticket": ticket_id,
-            "before": before,
-            "after": after,
-        }
-    )
-    return hashlib.sha256((prev_hash + payload).encode()).hexdigest()
+from escalade.audit.models import Event
 
 
 def _jsonable(data: dict | None) -> dict:
-    return json.loads(canonical(data or {}))
+    return json.loads(json.dumps(data or {}, default=str))
 
 
-def record(*, actor: str, action: str, obj=None, before: dict | None = None, after: dict | None = None,
-           actor_user=None, ticket_id: int | None = None, at: dt.datetime | None = None,
-           object_type: str = "", object_id: str = "") -> Event:
-    """Append one event: who (`actor`), what (`action` on `obj`), before and after.
+def _organisation_of(obj) -> int | None:
+    """The customer an object belongs to, when the object says so without a query."""
+    if obj is None or not hasattr(obj, "_meta"):
+        return None
+    if obj._meta.model_name == "organisation":
+        return obj.pk
+    if getattr(obj, "organisation_id", None) is not None:
+        return obj.organisation_id
+    ticket = obj._state.fields_cache.get("ticket")
+    return getattr(ticket, "organisation_id", None)
+
+
+def new_event(*, actor: str, action: str, obj=None, before: dict | None = None, after: dict | None = None,
+              actor_user=None, ticket_id: int | None = None, at: dt.datetime | None = None,
+              object_type: str = "", object_id: str = "", organisation_id: int | None = None) -> Event:
+    """An unsaved event (for `record` and for writers that insert many at once with bulk_create)."""
+    if obj is not None:
+        object_type = obj._meta.model_name if hasattr(obj, "_meta") else type(obj).__name__
+        object_id = str(obj.pk)
+    return Event(
+        at=(at or clock.now()).astimezone(dt.UTC),
+        actor=actor[:200],
+        actor_user_id=getattr(actor_user, "pk", None),
+        action=action,
+        object_type=object_type,
+        object_id=str(object_id),
+        ticket_id=ticket_id,
+        organisation_id=organisation_id if organisation_id is not None else _organisation_of(obj),
+        before=_jsonable(before),
+        after=_jsonable(after),
+    )
+
+
+def record(**fields) -> Event:
+    """Append one event: who (`actor`, `actor_user`), what (`action` on `obj`), when (`at`, default
+    now), the ticket and customer it concerns, and the values before and after.
 
     `obj` is a model instance; for something that is not a row (a sign-in attempt, say) pass
-    `object_type` and `object_id` instead. Runs inside the caller's transaction, so the event
-    commits or rolls back with the change.
-    """
-    when = (at or clock.now()).astimezone(dt.UTC)
-    before, after = _jsonable(before), _jsonable(after)
-    with transaction.atomic():
-        # The UPDATE takes the row lock (PostgreSQL) or the write lock (SQLite) before we read
-        # the head, so two writers cannot both link to the same previous event.
-        if not AuditHead.objects.filter(pk=1).update(seq=F("seq") + 1):
-            AuditHead.objects.create(pk=1, seq=1)
-        head = AuditHead.objects.get(pk=1)
-        if obj is not None:
-            object_type = obj._meta.model_name if hasattr(obj, "_meta") else str(obj.__class__.__name__)
-            object_id = str(obj.pk)
-        fields = dict(
-            seq=head.seq,
-            at=when,
-            actor=actor,
-            action=action,
-            object_type=object_type,
-            object_id=str(object_id),
-            ticket_id=ticket_id,
-            before=before,
-            after=after,
-        )
-        digest = event_hash(head.hash, **fields)
-        event = Event.objects.create(actor_user=actor_user, prev_hash=head.hash, hash=digest, **fields)
-        AuditHead.objects.filter(pk=1).update(hash=digest)
+    `object_type` and `object_id` instead. The customer is taken from `obj` when it says
+    (`organisation_id`), else from the ticket when the event is sealed. Runs inside the caller's
+    transaction."""
+    event = new_event(**fields)
+    event.save()
     return event
+
+
+def leaf_content(event: Event) -> dict:
+    """What the log seals of an event, as plain JSON values (verifier.leaf_hash hashes it)."""
+    return {
+        "seq": event.seq,
+        "at": event.at.astimezone(dt.UTC).isoformat(timespec="microseconds"),
+        "actor": event.actor,
+        "actor_user": event.actor_user_id,
+        "action": event.action,
+        "object": f"{event.object_type}:{event.object_id}",
+        "ticket": event.ticket_id,
+        "organisation": event.organisation_id,
+        "before": event.before,
+        "after": event.after,
+    }

@@ -1,5 +1,9 @@
-"""The append-only audit trail. Each event carries the hash of the one before it, so
-changing or deleting any event breaks the chain at that point (`escalade audit verify`)."""
+"""The append-only audit log, built like a transparency log (docs/decisions/0002-audit-log.md).
+
+A writer inserts an `Event` in its own transaction with all its content and no place in the log, so
+writers never wait on each other. The sequencer (`sequencer.seal_pending`, a worker sweep; one at a
+time) gives committed events their sequence numbers and leaf hashes in batches, extends the Merkle
+tree (`LogState`) and signs a `Checkpoint` after each batch."""
 
 from __future__ import annotations
 
@@ -7,45 +11,51 @@ from django.conf import settings
 from django.db import models
 
 
-class AuditHead(models.Model):
-    """One row: the last event's sequence number and hash. Updating it first takes the
-    write lock, so concurrent writers append one after another and the chain never forks."""
-
-    seq = models.BigIntegerField(default=0)
-    hash = models.CharField(max_length=64, default="")
-
-    def __str__(self) -> str:
-        return f"audit head #{self.seq}"
-
-
 class EventQuerySet(models.QuerySet):
-    def update(self, **kwargs):  # pragma: no cover - guard
+    def update(self, **kwargs):
+        raise TypeError("audit events are append-only")
+
+    def delete(self):
         raise TypeError("audit events are append-only")
 
 
 class Event(models.Model):
-    seq = models.BigIntegerField(unique=True, help_text="Position in the chain, from 1.")
+    seq = models.BigIntegerField(
+        unique=True, null=True, blank=True,
+        help_text="Position in the log, from 1; empty until the sequencer seals the event (seconds).",
+    )
     at = models.DateTimeField(help_text="When it happened (UTC).")
     actor = models.CharField(max_length=200, help_text="Who: a user's name, or 'system: <what>'.")
+    # No database constraint: deleting a user must not change a sealed event.
     actor_user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.DO_NOTHING, db_constraint=False,
+        related_name="+",
     )
     action = models.CharField(max_length=100, help_text="What, e.g. ticket.status_changed.")
     object_type = models.CharField(max_length=50)
     object_id = models.CharField(max_length=50)
     ticket_id = models.BigIntegerField(null=True, blank=True, db_index=True)
+    organisation_id = models.BigIntegerField(
+        null=True, blank=True, db_index=True,
+        help_text="The customer the event is about (what an organisation's audit export contains).",
+    )
     before = models.JSONField(default=dict, blank=True)
     after = models.JSONField(default=dict, blank=True)
-    prev_hash = models.CharField(max_length=64)
-    hash = models.CharField(max_length=64)
+    leaf_hash = models.CharField(max_length=64, blank=True, help_text="Its leaf in the Merkle tree (hex), once sealed.")
+    sequenced_at = models.DateTimeField(null=True, blank=True)
 
     objects = EventQuerySet.as_manager()
 
     class Meta:
-        ordering = ["seq"]
+        ordering = ["id"]
+        indexes = [
+            # sequencer.seal_pending: WHERE seq IS NULL ORDER BY id — only the few not yet sealed.
+            models.Index(fields=["id"], name="audit_event_unsealed", condition=models.Q(seq__isnull=True)),
+        ]
 
     def __str__(self) -> str:
-        return f"#{self.seq} {self.action} {self.object_type}:{self.object_id} by {self.actor}"
+        place = f"#{self.seq}" if self.seq else "(not sealed yet)"
+        return f"{place} {self.action} {self.object_type}:{self.object_id} by {self.actor}"
 
     def save(self, *args, **kwargs):
         if self.pk is not None:
@@ -54,3 +64,42 @@ class Event(models.Model):
 
     def delete(self, *args, **kwargs):
         raise TypeError("audit events are append-only")
+
+
+class LogState(models.Model):
+    """One row, read and written only by the sequencer (under its lock): the size of the tree and its
+    frontier, the roots of its perfect subtrees (hex, largest first), from which the next batch
+    extends it."""
+
+    tree_size = models.BigIntegerField(default=0)
+    frontier = models.JSONField(default=list, blank=True)
+    root_hash = models.CharField(max_length=64, blank=True)
+    published_at = models.DateTimeField(null=True, blank=True, help_text="When a checkpoint last went to the auditor.")
+
+    def __str__(self) -> str:
+        return f"audit log of {self.tree_size} events"
+
+
+class Checkpoint(models.Model):
+    """A signed statement: the log had `tree_size` events with this root at `timestamp`."""
+
+    tree_size = models.BigIntegerField(unique=True)
+    root_hash = models.CharField(max_length=64)
+    origin = models.CharField(max_length=200)
+    timestamp = models.CharField(max_length=40, help_text="When it was signed (ISO 8601, UTC), as signed.")
+    key_id = models.CharField(max_length=16)
+    signature = models.CharField(max_length=100, help_text="Ed25519 signature (base64) of the checkpoint's text.")
+
+    class Meta:
+        ordering = ["-tree_size"]
+
+    def __str__(self) -> str:
+        return f"checkpoint of {self.tree_size} events at {self.timestamp}"
+
+    def as_dict(self) -> dict:
+        """The checkpoint as published (`escalade audit checkpoint`, /audit/checkpoint)."""
+        from escalade.audit.verifier import CHECKPOINT_FORMAT
+
+        return {"format": CHECKPOINT_FORMAT, "origin": self.origin, "tree_size": self.tree_size,
+                "root_hash": self.root_hash, "timestamp": self.timestamp, "key_id": self.key_id,
+                "signature": self.signature}

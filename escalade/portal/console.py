@@ -130,7 +130,7 @@ def open_review_tasks(viewer: Viewer, now: dt.datetime | None = None) -> QuerySe
     # The escalation request a review task answers: the ticket's latest one up to the task (its audit
     # event's `after` holds the business impact and the requested level).
     request = (Event.objects.filter(ticket_id=OuterRef("ticket_id"), action="ticket.escalation_requested",
-                                    at__lte=OuterRef("created_at")).order_by("-seq").values("after")[:1])
+                                    at__lte=OuterRef("created_at")).order_by("-id").values("after")[:1])
     return (ReviewTask.objects.filter(status=ReviewTask.Status.OPEN, ticket__in=visible_tickets(viewer))
             .annotate(overdue=Case(When(due_at__lte=now, then=Value(True)), default=Value(False),
                                    output_field=BooleanField()),

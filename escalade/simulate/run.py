@@ -176,7 +176,7 @@ def timeline(extra: list[Line] | None = None) -> list[Line]:
     and `extra` lines (monitoring) first among those of the same minute."""
     numbers = dict(Ticket.objects.values_list("pk", "pk"))
     lines = list(extra or [])
-    for e in Event.objects.filter(action__in=SHOWN_ACTIONS).order_by("at", "seq"):
+    for e in Event.objects.filter(action__in=SHOWN_ACTIONS).order_by("at", "id"):
         number = f"ESC-{numbers.get(e.ticket_id, 0):06d}" if e.ticket_id else ""
         lines.append(Line(f"{e.at:%Y-%m-%d %H:%M}Z", number, e.action, _detail(e)))
     for m in OutboxMessage.objects.select_related("ticket").order_by("created_at", "pk"):

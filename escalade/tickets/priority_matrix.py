@@ -127,7 +127,7 @@ def answers_on(viewer: Viewer, ticket: Ticket) -> tuple[MatrixAnswer, ...]:
     priority, not the agents' working)."""
     if not viewer.is_staff_side:
         return ()
-    event = Event.objects.filter(ticket_id=ticket.pk, action="ticket.opened").order_by("seq").first()
+    event = Event.objects.filter(ticket_id=ticket.pk, action="ticket.opened").order_by("id").first()
     recorded = (event.after or {}).get(AUDIT_KEY) if event else None
     if not recorded:
         return ()

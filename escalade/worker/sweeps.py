@@ -9,6 +9,8 @@ from collections.abc import Callable
 
 from django.conf import settings
 
+from escalade.audit.publish import publish_checkpoint
+from escalade.audit.sequencer import seal_pending
 from escalade.escalation.sweep import check_due
 from escalade.mail.intake import process_received
 from escalade.monitoring.compaction import compact_results
@@ -50,5 +52,6 @@ SWEEPS: list[Callable[[dt.datetime], int]] = [
     process_waiting_email, check_due_assets, record_breaches, check_due, close_resolved_tickets,
     send_due_notices,  # maintenance notices queue their messages before delivery
     deliver_due,
+    seal_pending, publish_checkpoint,  # the audit events of this round get their place in the log, signed
     compact_results,  # old check results into hourly summaries; after the urgent work
 ]

@@ -11,11 +11,11 @@ logger = logging.getLogger("escalade.worker")
 
 
 @task()
-def verify_audit_chain() -> dict:
-    """Self-audit: check the audit trail's hash chain in the background and log the verdict."""
-    from escalade.audit.verify import verify_chain
+def verify_audit_log() -> dict:
+    """Self-audit: check the audit log in the background and log the verdict."""
+    from escalade.audit.verify import verify_log
 
-    result = verify_chain()
+    result = verify_log()
     (logger.info if result.ok else logger.error)("audit: %s", result.message)
     return {"ok": result.ok, "checked": result.checked, "message": result.message}
 

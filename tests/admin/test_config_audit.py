@@ -35,7 +35,7 @@ def test_creating_an_organisation_records_who_and_its_fields_then_its_contacts(a
     contact_event = Event.objects.get(action="config.contact.created")
     assert contact_event.after["name"] == "Ursula Umbrella"
     assert contact_event.after["organisation"] == umbrella.pk
-    assert contact_event.seq > created.seq
+    assert contact_event.pk > created.pk
 
 
 def test_changing_an_organisation_records_only_the_changed_fields(admin_client, world):
@@ -105,7 +105,9 @@ def test_bulk_delete_from_the_changelist_records_each_object(admin_client, world
 
 
 def test_audit_chain_stays_intact_after_admin_changes(admin_client, world):
-    from escalade.audit.verify import verify_chain
+    from escalade.audit.verify import verify_log
+    from tests.factories import seal_audit_log
 
     admin_client.post("/admin/orgs/organisation/add/", NEW_ORGANISATION)
-    assert verify_chain().ok
+    seal_audit_log()
+    assert verify_log().ok

@@ -1,6 +1,7 @@
 """The audit trail in the admin is append-only: readable, never writable."""
 
 from escalade.audit.models import Event
+from tests.factories import seal_audit_log
 
 
 def test_event_changelist_lists_events_with_filters_and_search(admin_client, world):
@@ -32,16 +33,26 @@ def test_event_detail_is_viewable_read_only(admin_client, world):
     assert not page.context["adminform"].form.fields
 
 
-def test_verify_chain_reports_an_intact_chain(admin_client, world):
+def test_verify_log_reports_an_intact_log(admin_client, world):
+    seal_audit_log()
     response = admin_client.get("/admin/audit/event/verify/", follow=True)
-    assert "Audit chain intact: 3 events" in response.content.decode()
-    assert "Verify chain" in admin_client.get("/admin/audit/event/").content.decode()
+    assert "Audit log intact: 3 events" in response.content.decode()
+    assert "Verify log" in admin_client.get("/admin/audit/event/").content.decode()
 
 
-def test_verify_chain_names_an_altered_event(admin_client, world):
+def test_the_event_list_shows_the_signing_key_and_the_latest_checkpoint(admin_client, world):
+    from escalade.audit import signing
+
+    seal_audit_log()
+    page = admin_client.get("/admin/audit/event/").content.decode()
+    assert signing.public_key_text() in page and "The latest covers 3 events" in page
+
+
+def test_verify_log_names_an_altered_event(admin_client, world):
     # Tamper below the model (its save and update refuse), as an attacker with database access would.
     from django.db import connection
 
+    seal_audit_log()
     with connection.cursor() as cursor:
         cursor.execute("UPDATE audit_event SET actor = 'mallory' WHERE seq = 2")
     response = admin_client.get("/admin/audit/event/verify/", follow=True)

@@ -10,7 +10,7 @@ from tests.sla.support import LONDON, clocks, open_ticket, t, viewer
 
 
 def _breach_events(ticket):
-    return list(Event.objects.filter(ticket_id=ticket.pk, action="sla.breached").order_by("seq"))
+    return list(Event.objects.filter(ticket_id=ticket.pk, action="sla.breached").order_by("id"))
 
 
 def _agent_replies(world, ticket, at):

@@ -25,7 +25,7 @@ def _ask(world, ticket, who=None, priority="P1", justification=WHY, at=None):
 
 
 def _actions(ticket):
-    return [e.action for e in Event.objects.filter(ticket_id=ticket.pk).order_by("seq")]
+    return [e.action for e in Event.objects.filter(ticket_id=ticket.pk).order_by("id")]
 
 
 def test_a_customer_requests_a_priority_change_with_a_justification(world, ticket):

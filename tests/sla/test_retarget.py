@@ -21,7 +21,7 @@ def _change_priority(world, ticket, priority, at):
 
 
 def _retargeted(ticket):
-    return list(Event.objects.filter(ticket_id=ticket.pk, action="sla.clocks_retargeted").order_by("seq"))
+    return list(Event.objects.filter(ticket_id=ticket.pk, action="sla.clocks_retargeted").order_by("id"))
 
 
 def test_raising_p3_to_p1_midway_keeps_the_elapsed_time_against_the_p1_targets(world, vioe):
