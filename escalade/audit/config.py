@@ -1,8 +1,12 @@
-"""Auditing changes made in the Django admin.
+"""Auditing changes made in the Django admin, whatever the model.
 
 `AuditedAdmin` is a ModelAdmin mixin: every object the admin creates, changes or deletes, and
 every row of its inlines, becomes one event in the audit trail with who, when (UTC), what, and
-the fields before and after. Many-to-many fields (an agent's levels) are part of the object.
+the fields before and after. Many-to-many fields (an agent's levels, a user's groups and
+permissions) are part of the object. `audit_every_admin()` (called when the audit app is ready)
+mixes it into every registered admin that is neither read-only nor `AuditedByServices`, so a new
+admin is audited without anyone remembering to; Django's users get `AuditedUserAdmin`, which also
+audits password changes.
 """
 
 from __future__ import annotations
@@ -121,6 +125,11 @@ class AuditedAdmin:
                 self.audit(request, obj, "changed", before=old, after=new)
 
 
+class AuditedByServices:
+    """Marks a ModelAdmin whose every write goes through audited domain services (e.g. maintenance
+    windows through monitoring.services): it is not audited a second time here."""
+
+
 class ReadOnlyAdmin:
     """ModelAdmin mixin for records nobody edits in the admin, not even a superuser (audit events,
     messages, firings, applied policy versions): they are shown, never added, changed or deleted."""
@@ -133,3 +142,15 @@ class ReadOnlyAdmin:
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+def audit_every_admin(site) -> None:
+    """Re-register every admin of `site` that could write without an audit event with
+    `AuditedAdmin` mixed in."""
+    for model, model_admin in list(site._registry.items()):
+        if isinstance(model_admin, AuditedAdmin | AuditedByServices | ReadOnlyAdmin):
+            continue
+        cls = type(model_admin)
+        audited = type(cls.__name__, (AuditedAdmin, cls), {"__module__": cls.__module__, "__doc__": cls.__doc__})
+        site.unregister(model)
+        site.register(model, audited)

@@ -5,6 +5,7 @@ from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 
 from escalade import clock
+from escalade.audit.config import AuditedByServices
 from escalade.errors import DomainError
 from escalade.monitoring.models import (
     CheckResult,
@@ -77,7 +78,7 @@ class MaintenanceWindowForm(forms.ModelForm):
 
 
 @admin.register(MaintenanceWindow)
-class MaintenanceWindowAdmin(admin.ModelAdmin):
+class MaintenanceWindowAdmin(AuditedByServices, admin.ModelAdmin):
     """Adding a window plans its notices; changing its times or reason reschedules it (a new
     revision and an update notice); the action cancels. All through monitoring.services."""
 

@@ -19,9 +19,10 @@ from escalade.orgs.models import Organisation
 ACTOR = "system: monitoring"
 
 
+@transaction.atomic
 def add_asset(organisation: Organisation, *, name: str, kind: str, target: str = "", at: dt.datetime | None = None,
-              **fields) -> MonitoredAsset:
-    """Start watching a system; its first check is due at once."""
+              actor: str = ACTOR, **fields) -> MonitoredAsset:
+    """Start watching a system; its first check is due at once. Audited."""
     if kind not in MonitoredAsset.Kind.values:
         raise DomainError(f"Unknown kind {kind!r}; use {', '.join(MonitoredAsset.Kind.values)}", field="kind")
     if kind == MonitoredAsset.Kind.HTTP and not target.startswith(("http://", "https://")):
@@ -29,8 +30,11 @@ def add_asset(organisation: Organisation, *, name: str, kind: str, target: str =
     if kind == MonitoredAsset.Kind.TCP and not target.rpartition(":")[2].isdigit():
         raise DomainError("A TCP check needs host:port", field="target")
     at = at or clock.now()
-    return MonitoredAsset.objects.create(organisation=organisation, name=name, kind=kind, target=target,
-                                         created_at=at, next_check_at=at, **fields)
+    asset = MonitoredAsset.objects.create(organisation=organisation, name=name, kind=kind, target=target,
+                                          created_at=at, next_check_at=at, **fields)
+    record(actor=actor, action="monitoring.asset_added", obj=asset, at=at,
+           after={"name": name, "kind": kind, "target": target})
+    return asset
 
 
 def _refuse_compacted_window(*, starts_at: dt.datetime, ends_at: dt.datetime,
@@ -149,17 +153,24 @@ def cancel_maintenance(window: MaintenanceWindow, *, actor: str = ACTOR) -> Main
     return locked
 
 
+@transaction.atomic
 def exclude_outage(organisation: Organisation, *, starts_at: dt.datetime, ends_at: dt.datetime, cause: str,
                    recorded_by: str, note: str = "", asset: MonitoredAsset | None = None) -> Exclusion:
-    """An agent marks an outage customer-caused, third-party … so the SLA does not count it."""
+    """An agent marks an outage customer-caused, third-party … so the SLA does not count it. Audited:
+    it changes the customer's availability and credits."""
     if cause not in Exclusion.Cause.values:
         raise DomainError(f"Unknown cause {cause!r}; use {', '.join(Exclusion.Cause.values)}", field="cause")
     if ends_at <= starts_at:
         raise DomainError("The excluded period must end after it starts", field="ends_at")
     refuse_compacted(Q(pk=asset.pk) if asset is not None else Q(organisation=organisation), starts_at, ends_at,
                      "This exclusion")
-    return Exclusion.objects.create(organisation=organisation, asset=asset, starts_at=starts_at, ends_at=ends_at,
-                                    cause=cause, note=note, recorded_by=recorded_by, recorded_at=clock.now())
+    exclusion = Exclusion.objects.create(organisation=organisation, asset=asset, starts_at=starts_at,
+                                         ends_at=ends_at, cause=cause, note=note, recorded_by=recorded_by,
+                                         recorded_at=clock.now())
+    record(actor=recorded_by, action="monitoring.outage_excluded", obj=exclusion, at=exclusion.recorded_at,
+           after={"asset": asset.name if asset else None, "starts_at": starts_at, "ends_at": ends_at,
+                  "cause": cause, "note": note})
+    return exclusion
 
 
 @transaction.atomic

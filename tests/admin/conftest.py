@@ -21,6 +21,12 @@ def form_data(response, **changes) -> dict:
             value = bound.value()
             if value is None or value is False:
                 continue
+            widget = bound.field.widget
+            if hasattr(widget, "widgets"):  # e.g. the admin's split date and time inputs
+                values = value if isinstance(value, list) else widget.decompress(value)
+                for i, (part, part_value) in enumerate(zip(widget.widgets, values, strict=True)):
+                    data[f"{bound.html_name}_{i}"] = part.format_value(part_value)
+                continue
             data[bound.html_name] = "on" if value is True else value
     data.update(changes)
     return {key: value for key, value in data.items() if value is not None}
