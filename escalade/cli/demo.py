@@ -1,14 +1,17 @@
 """`escalade demo`: an embedded SQLite database with demo data, the web server and the worker in
-one process."""
+one process. The web server here is waitress (threads in this process) rather than `escalade
+serve`'s gunicorn: forking web processes next to the worker's and the mail listener's threads
+would be fragile, and one process is all a demo needs."""
 
 from __future__ import annotations
 
+import signal
 import sys
 import threading
 from pathlib import Path
 
 from escalade.cli.errors import CliError
-from escalade.cli.serve import add_server_arguments, collect_static, migrate, serve_forever
+from escalade.cli.serve import add_server_arguments, collect_static, migrate
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples" / "policies"
 
@@ -71,3 +74,24 @@ def run(args) -> int:
         worker.join(timeout=10)
         print("Escalade demo stopped.", file=sys.stderr)
     return 0
+
+
+def _interrupt(signum, frame):
+    raise KeyboardInterrupt
+
+
+def serve_forever(host: str, port: int, threads: int) -> None:
+    """Serve the WSGI app until Ctrl-C or SIGTERM (both end here as KeyboardInterrupt)."""
+    from waitress import create_server
+
+    from escalade.wsgi import application
+
+    # Installed explicitly: a process started in the background inherits an ignored SIGINT.
+    signal.signal(signal.SIGINT, _interrupt)
+    signal.signal(signal.SIGTERM, _interrupt)
+    server = create_server(application, host=host, port=port, threads=threads, ident="escalade")
+    print(f"Escalade is listening on http://{host}:{port}/", file=sys.stderr)
+    try:
+        server.run()
+    finally:
+        server.close()

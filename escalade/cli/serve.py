@@ -1,14 +1,19 @@
-"""`escalade serve`: the web server only (waitress, threads)."""
+"""`escalade serve`: the web server only, on gunicorn: `--workers` processes, each with `--threads`
+request threads."""
 
 from __future__ import annotations
 
-import signal
+import os
 import sys
+
+from escalade.cli.errors import CliError
 
 
 def register(sub) -> None:
     p = sub.add_parser("serve", help="run the web server (no background worker)")
     add_server_arguments(p)
+    p.add_argument("--workers", type=int, default=default_workers(),
+                   help=f"web server processes (default: the number of CPUs, here {default_workers()})")
     p.add_argument("--migrate", action="store_true", help="apply database migrations first")
     p.set_defaults(handler=run)
 
@@ -16,7 +21,11 @@ def register(sub) -> None:
 def add_server_arguments(p) -> None:
     p.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
     p.add_argument("--port", type=int, default=8000, help="port to listen on (default 8000)")
-    p.add_argument("--threads", type=int, default=8, help="request threads (default 8)")
+    p.add_argument("--threads", type=int, default=8, help="request threads per process (default 8)")
+
+
+def default_workers() -> int:
+    return os.cpu_count() or 1
 
 
 def migrate(verbosity: int = 0) -> None:
@@ -31,29 +40,55 @@ def collect_static() -> None:
     call_command("collectstatic", interactive=False, verbosity=0)
 
 
-def _interrupt(signum, frame):
-    raise KeyboardInterrupt
+def gunicorn_settings(host: str, port: int, workers: int, threads: int) -> dict:
+    """gunicorn's settings for `escalade serve`: sync workers for one thread each, gthread for more."""
+    bind = f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
+    return {
+        "bind": [bind],
+        "workers": workers,
+        "threads": threads,
+        "worker_class": "gthread" if threads > 1 else "sync",
+        "proc_name": "escalade",
+        "errorlog": "-",
+        "loglevel": "warning",
+        # Without this gunicorn opens a control socket at one fixed path in the home directory,
+        # which a second server on the same machine would fight over.
+        "control_socket_disable": True,
+    }
 
 
-def serve_forever(host: str, port: int, threads: int) -> None:
-    """Serve the WSGI app until Ctrl-C or SIGTERM (both end here as KeyboardInterrupt)."""
-    from waitress import create_server
+def serve_with_gunicorn(host: str, port: int, workers: int, threads: int) -> None:
+    """Serve the WSGI app in `workers` processes until SIGTERM (graceful: requests in progress
+    finish) or Ctrl-C. gunicorn ends the process itself, with exit status 0 after a clean stop."""
+    from django.db import connections
+    from gunicorn.app.base import BaseApplication
 
-    from escalade.wsgi import application
+    settings = gunicorn_settings(host, port, workers, threads)
 
-    # Installed explicitly: a process started in the background inherits an ignored SIGINT.
-    signal.signal(signal.SIGINT, _interrupt)
-    signal.signal(signal.SIGTERM, _interrupt)
-    server = create_server(application, host=host, port=port, threads=threads, ident="escalade")
-    print(f"Escalade is listening on http://{host}:{port}/", file=sys.stderr)
-    try:
-        server.run()
-    finally:
-        server.close()
+    def announce(arbiter) -> None:
+        print(f"Escalade is listening on http://{settings['bind'][0]}/ ({workers} processes, "
+              f"{threads} threads each)", file=sys.stderr, flush=True)
+
+    class Server(BaseApplication):
+        def load_config(self):
+            for key, value in {**settings, "when_ready": announce}.items():
+                self.cfg.set(key, value)
+
+        def load(self):
+            from escalade.wsgi import application
+
+            return application
+
+    # Worker processes are forked from this one: none may inherit its database connection
+    # (left open by --migrate), or two processes would talk over one socket.
+    connections.close_all()
+    Server(prog="escalade serve").run()
 
 
 def run(args) -> int:
+    if args.workers < 1 or args.threads < 1:
+        raise CliError("--workers and --threads must be at least 1")
     if args.migrate:
         migrate()
-    serve_forever(args.host, args.port, args.threads)
+    serve_with_gunicorn(args.host, args.port, args.workers, args.threads)
     return 0
