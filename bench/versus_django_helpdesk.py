@@ -47,7 +47,7 @@ from sides import Escalade, Peer, default_peer_venv  # noqa: E402
 
 WORKLOADS = ["create", "list", "email", "escalation"]
 FULL = {"creates": 2000, "tickets": 10_000, "emails": 1000}
-QUICK = {"creates": 200, "tickets": 1000, "emails": 200}
+QUICK = {"creates": 200, "tickets": 500, "emails": 200}
 SELF_TEST = {"creates": 12, "tickets": 20, "emails": 20}
 
 
@@ -142,9 +142,9 @@ ROWS = [  # (workload, key, label, better)
     ("email", "per_s", "Email import, messages/s (to the last ticket)", "higher"),
     ("email", "new_tickets", "Email import, new tickets", None),
     ("escalation_1w", "per_s", "Escalation of {tickets} due tickets, 1 worker, tickets/s", "higher"),
-    ("escalation_1w", "doubled", "Escalation, 1 worker, tickets escalated twice", "lower"),
+    ("escalation_1w", "doubled", "Escalation, 1 worker, tickets escalated twice", None),
     ("escalation_2w", "per_s", "Escalation of {tickets} due tickets, 2 workers, tickets/s", "higher"),
-    ("escalation_2w", "doubled", "Escalation, 2 workers, tickets escalated twice", "lower"),
+    ("escalation_2w", "doubled", "Escalation, 2 workers, tickets escalated twice", None),
 ]
 
 
@@ -173,7 +173,7 @@ def table(results: dict, args) -> str:
     start, end = (", ".join(f"{x:.2f}" for x in results[k]) for k in ("load_start", "load_end"))
     lines += ["", f"Load average {start} at the start, {end} at the end ({results['started']}); "
               f"{args.repeats} run(s) per side, medians. Advantage > 1: Escalade is better "
-              "(throughput: Escalade / peer; times, queries and doubles: peer / Escalade)."]
+              "(throughput: Escalade / peer; times and queries: peer / Escalade)."]
     extra = notes(runs, results.get("seeding", {}))
     return "\n".join(lines + ([""] + extra if extra else []))
 
