@@ -189,6 +189,9 @@ def notes(runs: dict, seeding: dict) -> list[str]:
             failed = sum(r.get("failed_sweeps", 0) for r in rs)
             if failed:
                 out.append(f"- {name}, {side}: {failed} worker sweep(s) failed and were retried")
+            codes = [c for r in rs for c in r.get("exit_codes", []) if c]
+            if codes:
+                out.append(f"- {name}, {side}: escalate_tickets exited with status {codes}")
     for side, s in seeding.items():
         if s:
             out.append(f"- {side}: {s['seeded']:,} tickets seeded in {s['seed_s']} s"
