@@ -69,26 +69,30 @@ def _secret_key() -> str:
     return key
 
 
+SQLITE_OPTIONS = {
+    # IMMEDIATE takes the write lock at BEGIN, so two writers queue instead of failing.
+    "transaction_mode": "IMMEDIATE",
+    "timeout": 20,
+    "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+}
+
+
 def _database() -> dict:
     url = env_str("DATABASE_URL")
     if url is None:
         DATA_DIR.mkdir(parents=True, exist_ok=True)
-        return {
-            "ENGINE": "django.db.backends.sqlite3",
-            "NAME": str(DATA_DIR / "escalade.sqlite3"),
-            "OPTIONS": {
-                # IMMEDIATE takes the write lock at BEGIN, so two writers queue instead of failing.
-                "transaction_mode": "IMMEDIATE",
-                "timeout": 20,
-                "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
-            },
-        }
+        return {"ENGINE": "django.db.backends.sqlite3", "NAME": str(DATA_DIR / "escalade.sqlite3"),
+                "OPTIONS": dict(SQLITE_OPTIONS)}
     try:
         config = dj_database_url.parse(url, conn_max_age=60)
     except ValueError as exc:
         raise SettingsError(f"DATABASE_URL is not a database URL: {exc}") from None
     if config["ENGINE"] not in {"django.db.backends.postgresql", "django.db.backends.sqlite3"}:
         raise SettingsError("DATABASE_URL must be postgres://… or sqlite:///…")
+    if config["ENGINE"] == "django.db.backends.sqlite3":
+        # A SQLite file named by URL gets the embedded database's options: several processes share it.
+        config["OPTIONS"] = {**SQLITE_OPTIONS, **config.get("OPTIONS", {})}
+        config["CONN_MAX_AGE"] = 0
     return config
 
 

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
-import functools
 import hashlib
 
 from django.db import transaction
@@ -45,17 +44,23 @@ def apply_policy(text: str, *, filename: str = "<string>", actor: str,
 
 
 def active_version() -> PolicyVersion | None:
-    return PolicyVersion.objects.filter(is_active=True).first()
+    """The active version, without its source text (policy_of loads it once per process)."""
+    return PolicyVersion.objects.filter(is_active=True).defer("source").first()
+
+
+_compiled: dict[tuple[int, str], Policy] = {}
 
 
 def policy_of(version: PolicyVersion) -> Policy:
-    """The loaded Policy of a stored version (cached per process; versions never change)."""
-    return _load(version.pk, version.sha256, version.source, version.filename)
-
-
-@functools.lru_cache(maxsize=16)
-def _load(pk: int, sha256: str, source: str, filename: str) -> Policy:
-    return load_policy_text(source, filename or f"policy v{pk}")
+    """The loaded Policy of a stored version, compiled once per process and kept by version id and
+    hash (versions never change; the hash guards against a test database reusing ids)."""
+    key = (version.pk, version.sha256)
+    policy = _compiled.get(key)
+    if policy is None:
+        if len(_compiled) >= 16:
+            _compiled.pop(next(iter(_compiled)))
+        policy = _compiled[key] = load_policy_text(version.source, version.filename or f"policy v{version.pk}")
+    return policy
 
 
 def get_version(number: int) -> PolicyVersion:
