@@ -1,210 +1,150 @@
 """Replaying a scenario in virtual time through the production code: the same services, SLA clocks,
-escalation sweep and outbox, driven by a FakeClock. The caller provides a throwaway database."""
+every sweep of the worker and the outbox, driven by a FakeClock. The caller provides a throwaway
+database (`escalade simulate` makes one)."""
 
 from __future__ import annotations
 
-import datetime as dt
-from dataclasses import asdict, dataclass
+import contextlib
+import logging
+from collections.abc import Iterator
 
-from django.contrib.auth import get_user_model
-from django.db.models import Min
-
-from escalade.audit.models import Event
 from escalade.clock import FakeClock, use_clock
+from escalade.errors import DomainError
 from escalade.escalation import management
-from escalade.escalation.models import EscalationCheck
 from escalade.escalation.review import complete_review_task
-from escalade.escalation.sweep import check_due
-from escalade.monitoring.models import MonitoredAsset
-from escalade.notifications.models import OutboxMessage
 from escalade.orgs.access import Viewer
-from escalade.orgs.models import Agent, Contact, Level, Organisation, Partner, Team
-from escalade.policy import Policy
-from escalade.policy.publish import apply_policy
-from escalade.simulate import monitoring
-from escalade.simulate.scenario import Scenario, ScenarioError
-from escalade.sla.breaches import record_breaches
-from escalade.sla.models import ClockStatus, SlaClock
-from escalade.sla.selectors import ORDER as CLOCK_ORDER
+from escalade.orgs.models import Level, Team
+from escalade.policy import load_policy_text
+from escalade.policy.publish import apply_policy, policy_of
+from escalade.simulate import engine, monitoring, timeline, world
+from escalade.simulate.format import INTAKE_FIELDS
+from escalade.simulate.scenario import Event, Scenario
+from escalade.simulate.timeline import Line, as_dicts, fold  # noqa: F401 - the simulator's output API
 from escalade.tickets import services
 from escalade.tickets.models import Ticket
 from escalade.worker.loop import Worker
-from escalade.worker.sweeps import close_resolved_tickets
 
-# Delivery is not simulated: messages stay in the outbox and are reported as queued.
-SIMULATED_SWEEPS = [record_breaches, check_due, close_resolved_tickets]
-SHOWN_ACTIONS = ("ticket.opened", "ticket.status_changed", "ticket.updated", "ticket.replied",
-                 "ticket.escalation_requested", "sla.clocks_started", "sla.clocks_retargeted", "sla.breached",
-                 "escalation.fired", "escalation.management_raised", "escalation.management_attempt",
-                 "escalation.management_step", "escalation.management_answered",
-                 "escalation.follow_ups_created", "escalation.follow_up_overdue", "review_task.done")
-
-
-@dataclass
-class Line:
-    at: str
-    ticket: str
-    what: str
-    detail: str
+# Wall-clock remarks of the worker loop ("a round took 1.2 s") say nothing about the scenario.
+_NOT_SIMULATED = ("a round took",)
 
 
 def run(policy_text: str, policy_name: str, scenario: Scenario) -> list[Line]:
+    """The timeline of `scenario` under the policy. Raises PolicyInvalid for a broken policy and
+    ScenarioInvalid (located at file:line:col) for what the scenario gets wrong, before or while
+    running."""
+    scenario.check_against(load_policy_text(policy_text, policy_name))
     clock = FakeClock(scenario.start)
-    with use_clock(clock):
+    warnings = timeline.WarningLog(clock.now)
+    with use_clock(clock), _capturing(warnings):
         version, _ = apply_policy(policy_text, filename=policy_name, actor="simulate")
-        from escalade.policy.publish import policy_of
-
-        world = _build_world(policy_of(version), scenario)
-        tickets: dict[str, Ticket] = {}
-        world["monitoring"] = monitored = monitoring.SimulatedMonitoring(scenario.start, tickets)
-        monitored.add_assets(world["orgs"], scenario.organisations)
+        people = world.build(policy_of(version), scenario, scenario.start)
+        monitored = monitoring.SimulatedMonitoring(scenario.start, people.tickets)
+        monitored.add_assets(people.orgs, scenario.organisations)
         monitored.script(scenario.events)
-        # Monitoring checks first, as in production (worker/sweeps.py): they may open incident tickets.
-        worker = Worker(sweeps=[monitored.sweep, *SIMULATED_SWEEPS])
+        worker = Worker(sweeps=engine.sweeps({"check_due_assets": monitored.sweep,
+                                                     "deliver_due": engine.leave_queued}))
         for event in scenario.events:
-            _run_until(clock, worker, event.at)
-            _apply(event, world, tickets)
+            engine.run_until(clock, worker, event.at)
+            try:
+                _apply(event, people, monitored)
+            except DomainError as exc:
+                raise scenario.fail(event, _field(event, exc), exc.message) from None
             worker.run_round()
-        _run_until(clock, worker, scenario.until)
+        engine.run_until(clock, worker, scenario.until)
         monitored.availability(scenario.until)
-    return timeline([Line(f"{at:%Y-%m-%d %H:%M}Z", ticket, what, detail)
-                     for at, ticket, what, detail in monitored.lines])
+    return timeline.build(monitored.lines + warnings.entries)
 
 
-def _next_due(limit: dt.datetime) -> dt.datetime | None:
-    candidates = [
-        EscalationCheck.objects.filter(next_check_at__lte=limit).aggregate(t=Min("next_check_at"))["t"],
-        SlaClock.objects.filter(status=ClockStatus.RUNNING, breached_at__isnull=True, due_at__lte=limit)
-        .aggregate(t=Min("due_at"))["t"],
-        MonitoredAsset.objects.filter(is_active=True, next_check_at__lte=limit).aggregate(t=Min("next_check_at"))["t"],
-    ]
-    return min((c for c in candidates if c is not None), default=None)
+@contextlib.contextmanager
+def _capturing(log: timeline.WarningLog) -> Iterator[None]:
+    """Route the engine's warnings into the timeline (not stderr) while the simulation runs."""
+    logger = logging.getLogger("escalade")
+    log.addFilter(lambda record: not record.getMessage().startswith(_NOT_SIMULATED))
+    propagate = logger.propagate
+    logger.addHandler(log)
+    logger.propagate = False
+    try:
+        yield
+    finally:
+        logger.removeHandler(log)
+        logger.propagate = propagate
 
 
-def _run_until(clock: FakeClock, worker: Worker, until: dt.datetime) -> None:
-    """Step the clock from due instant to due instant up to `until`, running a worker round at each."""
-    for _ in range(100_000):
-        due = _next_due(until)
-        if due is None:
-            break
-        clock.set(max(due, clock.now()))
-        if not worker.run_round() and _next_due(clock.now()) is not None:
-            clock.advance(seconds=1)  # something due could not be handled at this instant; move on
-    clock.set(max(until, clock.now()))
+def _field(event: Event, exc: DomainError) -> str:
+    """The event's field an error is about, when it names one of them."""
+    name = getattr(exc, "field", "") or ""
+    return name if hasattr(event.data, name) else ""
 
 
-def _build_world(policy: Policy, scenario: Scenario) -> dict:
-    users = get_user_model().objects
-    teams = {key: Team.objects.create(key=key, name=t.name) for key, t in policy.teams.items()}
-    levels = [Level.objects.create(key=key, name=lv.name, rank=rank)
-              for rank, (key, lv) in enumerate(policy.levels.items(), start=1)]
-    manager = Agent.objects.create(user=users.create_user("manager", email="manager@vendor.example.com"),
-                                   name="Level manager", is_manager=True)
-    for level in levels:
-        level.manager = manager
-        level.save()
-    agent = Agent.objects.create(user=users.create_user("agent", email="agent@vendor.example.com"), name="Agent")
-    agent.levels.set(levels)
-    agent.teams.set(teams.values())
-    orgs = {}
-    for spec in scenario.organisations:
-        partner = None
-        if spec.get("partner"):
-            partner, created = Partner.objects.get_or_create(slug=str(spec["partner"]).lower().replace(" ", "-"),
-                                                             defaults={"name": spec["partner"]})
-            if created:  # the partner's help desk, so messages to `partner_agents` reach someone
-                Agent.objects.create(user=users.create_user(f"partner-{partner.slug}",
-                                                            email=f"helpdesk@{partner.slug}.example.com"),
-                                     name=f"{partner.name} help desk", partner=partner)
-        slug = str(spec["name"]).lower().replace(" ", "-")
-        org = Organisation.objects.create(name=spec["name"], slug=slug, plan=spec["plan"],
-                                          timezone=spec.get("timezone", "UTC"), partner=partner)
-        Contact.objects.create(organisation=org, name=f"{spec['name']} contact", email=f"it@{slug}.example.com",
-                               phone="+15555550100", is_primary=True, is_technical=True,
-                               user=users.create_user(f"contact-{slug}"))
-        orgs[spec["name"]] = org
-    return {"orgs": orgs, "agent": Viewer.of(agent.user), "manager": Viewer.of(manager.user),
-            "admin": Viewer.system("simulate")}
-
-
-def _apply(event, world: dict, tickets: dict[str, Ticket]) -> None:
-    d, where = event.data, event.where
-    if event.kind in monitoring.EVENT_KINDS:
-        world["monitoring"].apply(event, world["orgs"])
-        return
-    if event.kind == "open":
-        org = world["orgs"].get(d.get("org"))
-        if org is None:
-            raise ScenarioError(f"{where}.open.org: no organisation {d.get('org')!r} in the scenario")
-        contact = org.contacts.first()
-        tickets[d.get("ref", f"t{len(tickets) + 1}")] = services.open_ticket(
-            Viewer.of(contact.user), organisation=org, subject=d.get("subject", "Simulated ticket"),
-            description=d.get("description", "Simulated"), priority=d.get("priority"),
-            category=d.get("category", ""), channel=d.get("channel", "portal"), at=event.at)
-        return
-    ticket = tickets.get(d.get("ticket"))
-    if ticket is None:
-        raise ScenarioError(f"{where}.ticket: no ticket {d.get('ticket')!r} opened before this event")
+def _ticket(event: Event, people: world.World) -> Ticket:
+    ticket = people.tickets.get(event.data.ticket)
+    if ticket is None:  # only an incident ticket can be missing: its system had not failed enough yet
+        raise DomainError(f"no ticket {event.data.ticket!r} yet: its monitored system has not opened an "
+                          "incident by then", field="ticket")
     ticket.refresh_from_db()
-    customer = Viewer.of(ticket.organisation.contacts.first().user)
-    if event.kind == "agent_reply":
-        services.add_message(world["agent"], ticket, body=d.get("body", "Update"), at=event.at)
-    elif event.kind == "note":
-        services.add_message(world["agent"], ticket, body=d.get("body", "Note"), internal=True, at=event.at)
-    elif event.kind == "customer_reply":
-        services.add_message(customer, ticket, body=d.get("body", "Reply"), at=event.at)
-    elif event.kind == "status":
-        by = customer if d.get("by") == "customer" else world["agent"]
-        services.change_status(by, ticket, d["to"], resolution_type=d.get("resolution_type", ""), at=event.at)
-    elif event.kind == "priority":
-        services.update_ticket(world["agent"], ticket, priority=d["to"], at=event.at)
-    elif event.kind == "assign_level":
-        services.update_ticket(world["agent"], ticket, level=Level.objects.get(key=d["to"]), at=event.at)
-    elif event.kind == "escalation_request":
-        services.request_escalation(customer, ticket, business_impact=d.get("business_impact", ""), at=event.at)
-    elif event.kind == "management_answer":
-        management.answer_concern(world["manager"], ticket, answer=d.get("answer", ""), at=event.at)
-    elif event.kind == "complete_task":  # a manager marks a review or follow-up task done
-        task = ticket.review_tasks.filter(title=d.get("task", "")).first()
+    return ticket
+
+
+def _customer(people: world.World, ticket: Ticket, name: str) -> Viewer:
+    """The named contact of the ticket's organisation, or its requester, or its first contact."""
+    if not name and ticket.requester_id:
+        return Viewer.of(ticket.requester.user)
+    return Viewer.of(people.contact(ticket.organisation, name).user)
+
+
+def _apply(event: Event, people: world.World, monitored: monitoring.SimulatedMonitoring) -> None:
+    d, at = event.data, event.at
+    if event.kind in monitoring.EVENT_KINDS:
+        monitored.apply(event, people.orgs)
+    elif event.kind == "open":
+        org = people.orgs[d.org]
+        requester = people.contact(org, d.requester)
+        viewer = people.agent(d.by) if d.by else Viewer.of(requester.user)
+        people.tickets[d.ref] = services.open_ticket(
+            viewer, organisation=org, subject=d.subject, description=d.description,
+            requester=requester if d.by else None, priority=d.priority or None, category=d.category,
+            kind=d.kind, channel=d.channel, level=Level.objects.get(key=d.level) if d.level else None,
+            matrix_answers=d.matrix or None, at=at, **{f: getattr(d, f) for f in INTAKE_FIELDS if getattr(d, f)})
+    else:
+        _on_ticket(event, people, _ticket(event, people))
+
+
+def _on_ticket(event: Event, people: world.World, ticket: Ticket) -> None:
+    d, at, kind = event.data, event.at, event.kind
+    if kind == "agent_reply":
+        services.add_message(people.agent(d.by), ticket, body=d.body or "Update", at=at)
+    elif kind == "note":
+        services.add_message(people.agent(d.by), ticket, body=d.body or "Note", internal=True, at=at)
+    elif kind == "customer_reply":
+        services.add_message(_customer(people, ticket, d.by), ticket, body=d.body or "Reply", at=at)
+    elif kind == "status":
+        if d.by == "customer" or d.by in people.contacts[ticket.organisation.name]:
+            by = _customer(people, ticket, "" if d.by == "customer" else d.by)
+        else:
+            by = people.agent(d.by)
+        services.change_status(by, ticket, d.to, resolution_type=d.resolution_type or "", at=at)
+    elif kind == "priority":
+        services.update_ticket(people.agent(d.by), ticket, priority=d.to, at=at)
+    elif kind == "assign_level":
+        services.update_ticket(people.agent(d.by), ticket, level=Level.objects.get(key=d.to), at=at)
+    elif kind == "update":
+        changes = {name: getattr(d, name) for name in ("priority", "category", "kind", "subject") if getattr(d, name)}
+        if d.level:
+            changes["level"] = Level.objects.get(key=d.level)
+        if d.team:
+            changes["team"] = Team.objects.get(key=d.team)
+        if d.assignee:
+            changes["assignee"] = people.agents[d.assignee]
+        services.update_ticket(people.agent(d.by), ticket, at=at, **changes)
+    elif kind == "escalation_request":
+        services.request_escalation(_customer(people, ticket, d.by), ticket, business_impact=d.business_impact,
+                                    level=d.level, at=at)
+    elif kind == "management_answer":
+        management.answer_concern(people.manager(ticket, d.by), ticket, answer=d.answer, at=at)
+    elif kind == "complete_task":  # a manager marks a review or follow-up task done
+        task = ticket.review_tasks.filter(title=d.task).first()
         if task is None:
-            raise ScenarioError(f"{where}.complete_task.task: {ticket.number} has no task {d.get('task')!r}")
-        complete_review_task(world["manager"], task.pk, at=event.at)
-
-
-def timeline(extra: list[Line] | None = None) -> list[Line]:
-    """What happened, in time order: ticket events, clocks, breaches, firings and queued messages,
-    and `extra` lines (monitoring) first among those of the same minute."""
-    numbers = dict(Ticket.objects.values_list("pk", "pk"))
-    lines = list(extra or [])
-    for e in Event.objects.filter(action__in=SHOWN_ACTIONS).order_by("at", "id"):
-        number = f"ESC-{numbers.get(e.ticket_id, 0):06d}" if e.ticket_id else ""
-        lines.append(Line(f"{e.at:%Y-%m-%d %H:%M}Z", number, e.action, _detail(e)))
-    for m in OutboxMessage.objects.select_related("ticket").order_by("created_at", "pk"):
-        lines.append(Line(f"{m.created_at:%Y-%m-%d %H:%M}Z", m.ticket.number if m.ticket else "", f"notify.{m.kind}",
-                          f"{m.channel} to {m.payload.get('role', '?')} <{m.recipient}>: {m.subject}"))
-    lines.sort(key=lambda line: line.at)
-    return lines
-
-
-def _detail(e: Event) -> str:
-    if e.action == "sla.clocks_started":
-        # PostgreSQL's jsonb keeps no key order: list the clocks in their fixed order.
-        clocks = sorted(e.after.items(), key=lambda kv: CLOCK_ORDER.index(kv[0]) if kv[0] in CLOCK_ORDER else 99)
-        return "; ".join(f"{kind} due {due[:16].replace('T', ' ')}Z" for kind, due in clocks)
-    if e.action == "escalation.fired":
-        return f"rule {e.after.get('rule')}: {', '.join(e.after.get('actions', []))}"
-    if e.action == "sla.breached":
-        return e.after.get("target", "")
-    if e.action == "ticket.updated":
-        return ", ".join(f"{k} {e.before.get(k)} → {v}" for k, v in sorted(e.after.items()))
-    if e.action == "ticket.status_changed":
-        return f"{e.before.get('status')} → {e.after.get('status')}"
-    if e.action == "escalation.follow_ups_created":
-        return "; ".join(f"{t['title']} due {t['due_at'][:16].replace('T', ' ')}Z" for t in e.after.get("tasks", []))
-    if e.action == "escalation.follow_up_overdue":
-        return f"{e.after.get('task')} due {str(e.after.get('due_at'))[:16].replace('T', ' ')}Z → {e.after.get('role')}"
-    return ", ".join(f"{k}={v}" for k, v in sorted(e.after.items()))[:200]
-
-
-def as_dicts(lines: list[Line]) -> list[dict]:
-    return [asdict(line) for line in lines]
+            titles = list(ticket.review_tasks.exclude(title="").values_list("title", flat=True))
+            raise DomainError(f"{ticket.number} has no task {d.task!r}; its tasks: {', '.join(titles) or 'none'}",
+                              field="task")
+        complete_review_task(people.manager(ticket, d.by), task.pk, at=at)
