@@ -179,7 +179,8 @@ def _message(error: PolicyError, locs: Locations) -> PolicyError:
         text = "unknown field" + text.removeprefix("unknown key")
         if len(path) == 3 and path[0] == "events":
             # An unknown action: say what an event may hold.
-            path, text = path[:2], f"give exactly one of {', '.join(EVENT_KINDS)}; {text.split('. Allowed')[0]}"
+            unknown = text.split(" Allowed here")[0].rstrip(".")
+            path, text = path[:2], f"give exactly one of {', '.join(EVENT_KINDS)}; {unknown}"
     return PolicyError(error.file, error.line, error.column, f"{dotted(path)}: {text}" if path else text)
 
 

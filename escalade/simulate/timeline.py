@@ -14,6 +14,7 @@ from dataclasses import asdict, dataclass
 from escalade.audit.models import Event
 from escalade.escalation.models import BillableRecord, ReviewTask
 from escalade.notifications.models import OutboxMessage
+from escalade.orgs.models import Contact
 from escalade.sla.selectors import ORDER as CLOCK_ORDER
 from escalade.tickets.models import Ticket
 
@@ -97,11 +98,14 @@ def build(extra: list[Entry]) -> list[Line]:
         what = t.title or t.reason
         entries.append(Entry(t.created_at, f"ESC-{t.ticket_id:06d}", f"task.{t.kind}",
                              f"for {t.role} (rule {t.rule}): {what}", zones.get(t.ticket_id, "")))
+    # A message about no ticket (a maintenance notice) is shown in its recipient's local time.
+    contacts = Contact.objects.values_list("email", "phone", "organisation__timezone")
+    people = {address: tz for email, phone, tz in contacts for address in (email, phone) if address}
     for m in OutboxMessage.objects.order_by("created_at", "pk"):
-        role = m.payload.get("role", "?")
+        who = m.payload.get("role") or m.recipient_name or "?"
+        tz = zones.get(m.ticket_id, "") if m.ticket_id else people.get(m.recipient, "")
         entries.append(Entry(m.created_at, f"ESC-{m.ticket_id:06d}" if m.ticket_id else "", f"notify.{m.kind}",
-                             f"{m.channel} to {role} <{m.recipient}>: {m.subject}", zones.get(m.ticket_id, ""),
-                             m.payload.get("fallback", "")))
+                             f"{m.channel} to {who} <{m.recipient}>: {m.subject}", tz, m.payload.get("fallback", "")))
     entries += [e for e in extra if e.what == WARNING]
     entries.sort(key=lambda e: minute(e.at))
     return [Line(minute(e.at), e.ticket, e.what, " ".join(e.detail.split()), local(e.at, e.tz), e.note)
