@@ -52,7 +52,8 @@ def run(policy_text: str, policy_name: str, scenario: Scenario) -> list[Line]:
             worker.run_round()
         engine.run_until(clock, worker, scenario.until)
         monitored.availability(scenario.until)
-    return timeline.build(monitored.lines + warnings.entries)
+    return timeline.build(monitored.lines + warnings.entries,
+                          {ticket.number: ref for ref, ticket in people.tickets.items()})
 
 
 @contextlib.contextmanager

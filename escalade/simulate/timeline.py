@@ -33,6 +33,7 @@ class Line:
     ticket: str
     what: str
     detail: str
+    ref: str = ""  # the scenario's name for the ticket (`open.ref`, an asset's `ref`)
     local: str = ""  # the customer's local time, "Mon 04:00 EST", for lines about a ticket
     note: str = ""  # e.g. why a page went by email instead of the channel the person chose
     count: int = 1  # identical lines folded into this one (see fold)
@@ -41,7 +42,8 @@ class Line:
     def text(self) -> str:
         note = f" [{self.note}]" if self.note else ""
         folded = f"  (x{self.count}, last {self.last})" if self.count > 1 else ""
-        return f"{self.at}  {self.local:<15}  {self.ticket:<10}  {self.what:<28} {self.detail}{note}{folded}"
+        ticket = f"{self.ticket} {self.ref}".strip()
+        return f"{self.at}  {self.local:<15}  {ticket:<21}  {self.what:<28} {self.detail}{note}{folded}"
 
 
 @dataclass
@@ -80,9 +82,10 @@ class WarningLog(logging.Handler):
         self.entries.append(Entry(self.now(), number[0] if number else "", WARNING, message))
 
 
-def build(extra: list[Entry]) -> list[Line]:
+def build(extra: list[Entry], refs: dict[str, str]) -> list[Line]:
     """Every line, in time order; within a minute: `extra` (monitoring) first, then the audit trail,
-    billable records, tasks, queued messages, and warnings last."""
+    billable records, tasks, queued messages, and warnings last. `refs`: ticket number → the
+    scenario's name for it."""
     zones = dict(Ticket.objects.values_list("pk", "organisation__timezone"))
     by_number = {f"ESC-{pk:06d}": tz for pk, tz in zones.items()}
     for e in extra:
@@ -108,8 +111,8 @@ def build(extra: list[Entry]) -> list[Line]:
                              f"{m.channel} to {who} <{m.recipient}>: {m.subject}", tz, m.payload.get("fallback", "")))
     entries += [e for e in extra if e.what == WARNING]
     entries.sort(key=lambda e: minute(e.at))
-    return [Line(minute(e.at), e.ticket, e.what, " ".join(e.detail.split()), local(e.at, e.tz), e.note)
-            for e in entries]
+    return [Line(minute(e.at), e.ticket, e.what, " ".join(e.detail.split()), refs.get(e.ticket, ""),
+                 local(e.at, e.tz), e.note) for e in entries]
 
 
 def fold(lines: list[Line]) -> list[Line]:

@@ -4,6 +4,7 @@ tasks and warnings, and folds repeated lines."""
 
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -26,8 +27,12 @@ def replay(policy: str, scenario: str | None = None, text: str | None = None) ->
     return simulation.run(policy_text, f"{policy}.yaml", parse(text))
 
 
-def of(lines, what, ticket=None):
-    return [(line.at, line.detail) for line in lines if line.what == what and ticket in (None, line.ticket)]
+def of(lines, what, ref=None):
+    """(at, detail) of the lines of kind `what` (about the ticket named `ref`), ticket numbers in the
+    details replaced by the scenario's names (PostgreSQL does not restart numbering between tests)."""
+    names = {line.ticket: line.ref for line in lines if line.ref}
+    return [(line.at, re.sub(r"ESC-\d{6}", lambda m: names.get(m[0], m[0]), line.detail))
+            for line in lines if line.what == what and ref in (None, line.ref)]
 
 
 @pytest.fixture(scope="module")
@@ -42,16 +47,16 @@ def on_call_lines(django_db_setup, django_db_blocker):
 
 
 def test_a_page_reaches_the_engineer_on_call_on_their_own_paging_channels(on_call_lines):
-    assert of(on_call_lines, "notify.page", "ESC-000001") == [
-        ("2026-11-24 02:00Z", "pager to on_call:engineering <priya-pager>: [P1] ESC-000001 Ransomware on the file "
+    assert of(on_call_lines, "notify.page", "ransomware") == [
+        ("2026-11-24 02:00Z", "pager to on_call:engineering <priya-pager>: [P1] ransomware Ransomware on the file "
                               "server (Hooli)"),
-        ("2026-11-24 02:00Z", "sms to on_call:engineering <+12145550120>: [P1] ESC-000001 Ransomware on the file "
+        ("2026-11-24 02:00Z", "sms to on_call:engineering <+12145550120>: [P1] ransomware Ransomware on the file "
                               "server (Hooli)")]
 
 
 def test_the_next_shift_of_the_rotation_takes_the_next_page(on_call_lines):
-    assert of(on_call_lines, "notify.page", "ESC-000003") == [
-        ("2026-11-24 13:00Z", "sms to on_call:engineering <+12145550121>: [P1] ESC-000003 Core switch down (Initech)")]
+    assert of(on_call_lines, "notify.page", "switch") == [
+        ("2026-11-24 13:00Z", "sms to on_call:engineering <+12145550121>: [P1] switch Core switch down (Initech)")]
 
 
 def test_maintenance_notices_run_in_simulation_on_the_channels_the_contact_chose(on_call_lines):
@@ -74,7 +79,7 @@ def test_lines_about_a_ticket_show_the_customers_local_time_beside_utc(on_call_l
 
 
 def test_the_timeline_shows_resolution_types_and_review_tasks(on_call_lines):
-    assert of(on_call_lines, "ticket.status_changed", "ESC-000001")[-1] == (
+    assert of(on_call_lines, "ticket.status_changed", "ransomware")[-1] == (
         "2026-11-24 03:30Z", "in_progress → resolved (fixed)")
     assert of(on_call_lines, "task.review") == [
         ("2026-11-24 15:00Z", "for level_manager (rule escalation_request): Invoices cannot be printed")]
@@ -86,9 +91,8 @@ def test_the_timeline_shows_billable_records_and_the_engines_warnings():
     assert of(lines, "billable") == [
         ("2026-11-24 02:00Z", 'rule after_hours.basic: "After-hours: Submit portal ticket for next-day response"; '
                               '"Emergency support available for additional fee if needed".')]
-    warnings = [(line.at, line.ticket, line.detail) for line in lines if line.what == "warning"]
-    assert ("2026-11-24 02:00Z", "ESC-000001", "page on ESC-000001: nobody to notify for role on_call:engineering"
-            ) in warnings
+    assert ("2026-11-24 02:00Z", "page on basic-night-call: nobody to notify for role on_call:engineering"
+            ) in of(lines, "warning", "basic-night-call")
 
 
 @pytest.mark.django_db
@@ -147,4 +151,4 @@ def test_simulate_json_includes_the_warnings_and_local_times(tmp_path):
     assert out.stderr == ""
     timeline = json.loads(out.stdout)
     assert timeline[0]["local"] == "Mon 20:00 CST"
-    assert any(line["what"] == "warning" and line["ticket"] == "ESC-000001" for line in timeline)
+    assert any(line["what"] == "warning" and line["ref"] == "basic-night-call" for line in timeline)
