@@ -34,6 +34,13 @@ def register(sub) -> None:
     d.set_defaults(handler=run_diff)
     v = psub.add_parser("versions", help="list stored policy versions")
     v.set_defaults(handler=run_versions)
+    g = psub.add_parser("guide", help="the customer-facing Support & Escalation Guide of FILE (default: the "
+                                      "active policy)")
+    g.add_argument("file", nargs="?", metavar="FILE")
+    g.add_argument("--format", choices=["md", "html", "pdf"], default="md")
+    g.add_argument("--plan", help="mark this plan as the reader's own")
+    g.add_argument("-o", "--output", metavar="OUT", help="write to OUT instead of standard output")
+    g.set_defaults(handler=run_guide)
 
 
 def run_check(args) -> int:
@@ -175,4 +182,33 @@ def run_diff_file(args) -> int:
         return 0
     print(render(diff_policies(policy_of(active), new))
           or f"{args.old} does what v{active.number} does (no difference in the policy)\n", end="")
+    return 0
+
+
+def run_guide(args) -> int:
+    from escalade.errors import NotFound
+    from escalade.guide import publish
+    from escalade.policy import PolicyInvalid, load_policy_text
+
+    if args.file:
+        try:
+            policy, version = load_policy_text(_read(args.file), args.file), f"Draft from {args.file}"
+        except PolicyInvalid as exc:
+            return _invalid(exc)
+    else:
+        try:
+            stored, policy = publish.active()
+        except NotFound as exc:
+            raise CliError(exc.message) from None
+        version = publish.describe(stored)
+    if args.plan and args.plan not in policy.plans:
+        raise CliError(f"the policy has no plan {args.plan!r}; plans: {', '.join(policy.plans)}")
+    out = publish.render(policy, args.format, plan=args.plan, version=version)
+    if args.output:
+        Path(args.output).write_bytes(out)
+    elif args.format == "pdf" and sys.stdout.isatty():
+        raise CliError("a PDF is not for the terminal: give -o FILE.pdf, or redirect the output")
+    else:
+        sys.stdout.buffer.write(out)
+        sys.stdout.flush()
     return 0

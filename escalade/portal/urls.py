@@ -1,6 +1,15 @@
 from django.urls import path
 
-from escalade.portal import audit_views, console_views, health_views, kb_views, report_views, ticket_actions, views
+from escalade.portal import (
+    audit_views,
+    console_views,
+    guide_views,
+    health_views,
+    kb_views,
+    report_views,
+    ticket_actions,
+    views,
+)
 
 app_name = "portal"
 urlpatterns = [
@@ -8,6 +17,7 @@ urlpatterns = [
     path("contact/", views.contact_us, name="contact"),
     path("audit/", audit_views.audit_page, name="audit"),
     path("audit/export/", audit_views.audit_export, name="audit_export"),
+    path("guide/", guide_views.guide, name="guide"),
     path("health/", health_views.health, name="health"),
     path("statements/", health_views.statements, name="statements"),
     path("statements/<str:organisation>/<str:month>/", health_views.statement, name="statement"),
