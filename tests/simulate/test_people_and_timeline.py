@@ -152,3 +152,13 @@ def test_simulate_json_includes_the_warnings_and_local_times(tmp_path):
     timeline = json.loads(out.stdout)
     assert timeline[0]["local"] == "Mon 20:00 CST"
     assert any(line["what"] == "warning" and line["ref"] == "basic-night-call" for line in timeline)
+
+
+@pytest.mark.django_db
+def test_the_example_scenario_of_docs_simulate_md_runs():
+    doc = (ROOT / "docs" / "simulate.md").read_text()
+    after = doc.index("## The scenario file")
+    start = doc.index("```yaml\n", after) + len("```yaml\n")
+    lines = replay("vioe", text=doc[start:doc.index("```", start)])
+    assert ("2026-11-23 09:50Z", "ticket.updated", "priority P2 → P1") in [(x.at, x.what, x.detail) for x in lines]
+    assert [x.at for x in lines if x.what == "review_task.done"] == ["2026-11-25 09:00Z"]
