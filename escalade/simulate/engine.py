@@ -59,9 +59,10 @@ TIMERS: dict[str, Callable[[dt.datetime], dt.datetime | None]] = {
     "send_due_notices": lambda limit: _first(
         MaintenanceNotice.objects.filter(status=MaintenanceNotice.Status.PENDING, due_at__lte=limit), "due_at"),
 }
-#: Sweeps with no timer of their own: inbound email (none in a scenario), delivery (work queued
-#: by the others, at their instants), compaction of old check results (days old).
-NO_TIMER = ("process_waiting_email", "deliver_due", "compact_results")
+#: Sweeps with no timer of their own: inbound email (none in a scenario), delivery, sealing the audit
+#: trail and queueing its checkpoint for an auditor (work the others make, at their instants), and
+#: compaction of old check results (days old).
+NO_TIMER = ("process_waiting_email", "deliver_due", "seal_pending", "publish_checkpoint", "compact_results")
 
 
 def sweeps(replaced: dict[str, Sweep]) -> list[Sweep]:
