@@ -59,9 +59,9 @@ def policy_for(ticket: Ticket) -> Policy | None:
     return policy_of(ticket.policy_version) if ticket.policy_version_id else None
 
 
-def targets_for(ticket: Ticket, policy: Policy) -> Targets | None:
-    """The policy's targets for this ticket's plan, priority and category, or None (logged) when
-    the policy does not know the plan or priority."""
+def targets_or_why_not(ticket: Ticket, policy: Policy) -> tuple[Targets | None, str]:
+    """The policy's targets for this ticket's plan, priority and category (a category the policy
+    does not know counts as none), or None and why: the policy does not know the plan or priority."""
     category = ticket.category or None
     if category is not None:
         try:
@@ -69,10 +69,18 @@ def targets_for(ticket: Ticket, policy: Policy) -> Targets | None:
         except NotInPolicy:
             category = None
     try:
-        return policy.targets_for(ticket.organisation.plan, ticket.priority, category)
+        return policy.targets_for(ticket.organisation.plan, ticket.priority, category), ""
     except NotInPolicy as exc:
-        logger.warning("%s has no SLA targets: %s", ticket.number, exc)
-        return None
+        return None, str(exc)
+
+
+def targets_for(ticket: Ticket, policy: Policy) -> Targets | None:
+    """The policy's targets for this ticket, or None (logged) when the policy does not know the plan
+    or priority."""
+    targets, why = targets_or_why_not(ticket, policy)
+    if targets is None:
+        logger.warning("%s has no SLA targets: %s", ticket.number, why)
+    return targets
 
 
 def _set_target(clock: SlaClock, targets: Targets, ticket: Ticket) -> bool:

@@ -17,11 +17,11 @@ import hashlib
 from dataclasses import dataclass, field
 
 from escalade.orgs.models import Organisation
-from escalade.policy import NotInPolicy, Policy, Targets, load_policy_text
+from escalade.policy import Policy, load_policy_text
 from escalade.policy.diff import Section, diff_policies
 from escalade.policy.models import PolicyVersion
 from escalade.policy.publish import active_version, policy_of
-from escalade.sla.clocks import TARGET_OF, _schedule, _set_target, elapsed_minutes
+from escalade.sla.clocks import TARGET_OF, _schedule, _set_target, elapsed_minutes, targets_or_why_not
 from escalade.sla.models import ClockKind, ClockStatus, SlaClock
 from escalade.tickets.models import Status, Ticket
 
@@ -36,24 +36,10 @@ def _when(at: dt.datetime | None) -> str:
     return f"{at:%Y-%m-%d %H:%M}Z" if at else "none"
 
 
-def targets_under(policy: Policy, ticket: Ticket) -> tuple[Targets | None, str]:
-    """The new policy's targets for the ticket's plan, priority and category, or why there are none."""
-    category = ticket.category or None
-    if category is not None:
-        try:
-            policy.category(category)
-        except NotInPolicy:
-            category = None
-    try:
-        return policy.targets_for(ticket.organisation.plan, ticket.priority, category), ""
-    except NotInPolicy as exc:
-        return None, str(exc)
-
-
 def preview_ticket(ticket: Ticket, policy: Policy, at: dt.datetime) -> TicketPreview:
     """How the ticket's clocks would change if it moved to `policy` at `at` (nothing is saved)."""
     out = TicketPreview(ticket)
-    targets, why = targets_under(policy, ticket)
+    targets, why = targets_or_why_not(ticket, policy)
     clocks = {c.kind: c for c in SlaClock.objects.filter(ticket=ticket).order_by("pk")}
     for kind, clock in clocks.items():
         if clock.status == ClockStatus.STOPPED:
