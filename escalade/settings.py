@@ -1,8 +1,9 @@
 """The only settings module. Every setting comes from an environment variable,
-documented in docs/configuration.md; with none set, an embedded SQLite database
+documented in docs/installation.md; with none set, an embedded SQLite database
 under ./escalade-data/ is used.
 
-A missing or invalid variable raises `SettingsError`, which the CLI prints as one line.
+A missing or invalid variable raises `SettingsError`, which the CLI prints as one line, and so
+does an unsafe production configuration (escalade/production.py says what production mode is).
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from pathlib import Path
 
 import dj_database_url
 
+from escalade import production
 from escalade.errors import SettingsError
 
 
@@ -54,10 +56,32 @@ BASE_DIR = Path(__file__).resolve().parent
 DATA_DIR = Path(env_str("ESCALADE_DATA_DIR", "escalade-data")).resolve()
 
 
+def env_header(name: str, default: tuple[str, str] | None) -> tuple[str, str] | None:
+    """`X-Forwarded-Proto: https` → ("HTTP_X_FORWARDED_PROTO", "https"); `none` → None."""
+    value = env_str(name)
+    if value is None:
+        return default
+    if value.strip().lower() in {"none", "off", "false"}:
+        return None
+    header, sep, expected = value.partition(":")
+    if not sep or not header.strip() or not expected.strip():
+        raise SettingsError(f"{name}={value!r} is not 'Header-Name: value' (e.g. 'X-Forwarded-Proto: https') or none")
+    return "HTTP_" + header.strip().upper().replace("-", "_"), expected.strip()
+
+
+def _environment() -> str:
+    value = env_str("ESCALADE_ENV", "development").strip().lower()
+    if value not in {"production", "development"}:
+        raise SettingsError(f"ESCALADE_ENV={value!r} is neither production nor development")
+    return value
+
+
 def _secret_key() -> str:
     key = env_str("SECRET_KEY")
     if key:
         return key
+    if PRODUCTION:
+        return ""  # refused below, with the reason
     # Embedded mode: make one per data directory and keep it, so sessions survive restarts.
     key_file = DATA_DIR / "secret_key"
     if key_file.exists():
@@ -96,14 +120,37 @@ def _database() -> dict:
     return config
 
 
+# Production mode: `escalade serve`, `escalade worker` and escalade/wsgi.py set ESCALADE_ENV=production
+# unless it is set; the demo and the tests run in development mode.
+ESCALADE_ENV = _environment()
+PRODUCTION = ESCALADE_ENV == "production"
+
 DEBUG = env_bool("DEBUG", False)
 SECRET_KEY = _secret_key()
+# Old keys, accepted while the sessions and links signed with them expire (rotating SECRET_KEY).
+SECRET_KEY_FALLBACKS = env_list("SECRET_KEY_FALLBACKS", [])
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
 
+if PRODUCTION and (problem := production.refusal(debug=DEBUG, allowed_hosts=ALLOWED_HOSTS, secret_key=SECRET_KEY)):
+    raise SettingsError(f"refusing to start in production mode (ESCALADE_ENV=production): {problem}")
+
+# HTTPS: on by default in production, where Escalade sits behind a TLS proxy that sets X-Forwarded-Proto.
+SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", PRODUCTION)
+CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", PRODUCTION)
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", PRODUCTION)
+SECURE_PROXY_SSL_HEADER = env_header(
+    "SECURE_PROXY_SSL_HEADER", ("HTTP_X_FORWARDED_PROTO", "https") if PRODUCTION else None)
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 365 * 24 * 3600 if PRODUCTION else 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", PRODUCTION)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
+# Preloading is the site owner's decision (a submission to the browsers' preload list), not a
+# default; check --deploy's reminder about it (security.W021) is silenced for that reason.
+SILENCED_SYSTEM_CHECKS = ["security.W021"]
+
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "escalade.accounts.admin_config.AdminConfig",  # django.contrib.admin, signing in through /login/
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -124,16 +171,23 @@ INSTALLED_APPS = [
     "escalade.kb",
     "escalade.surveys",
     "escalade.api",
+    "escalade.throttle",
+    "escalade.accounts",
     "escalade.portal",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "csp",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -172,6 +226,68 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "portal:home"
 LOGOUT_REDIRECT_URL = "login"
+PASSWORD_RESET_TIMEOUT = 3600  # seconds: a reset link works for an hour (and once)
+
+# Sign-in throttle (escalade/accounts/signin.py): after this many failed sign-ins in a row an account
+# gets one more try every ESCALADE_LOGIN_LOCKOUT_MINUTES; an address gets this many failures, then one a minute.
+ESCALADE_LOGIN_ATTEMPTS = env_int("ESCALADE_LOGIN_ATTEMPTS", 5)
+ESCALADE_LOGIN_LOCKOUT_MINUTES = env_int("ESCALADE_LOGIN_LOCKOUT_MINUTES", 15)
+ESCALADE_LOGIN_ATTEMPTS_PER_ADDRESS = env_int("ESCALADE_LOGIN_ATTEMPTS_PER_ADDRESS", 30)
+ESCALADE_API_REQUESTS_PER_MINUTE = env_int("ESCALADE_API_REQUESTS_PER_MINUTE", 600)
+# How many proxies (each appending to X-Forwarded-For) stand between clients and Escalade.
+ESCALADE_PROXY_COUNT = env_int("ESCALADE_PROXY_COUNT", 1 if PRODUCTION else 0)
+for _name in ("ESCALADE_LOGIN_ATTEMPTS", "ESCALADE_LOGIN_LOCKOUT_MINUTES", "ESCALADE_LOGIN_ATTEMPTS_PER_ADDRESS",
+              "ESCALADE_API_REQUESTS_PER_MINUTE"):
+    if globals()[_name] < 1:
+        raise SettingsError(f"{_name}={globals()[_name]} must be 1 or more")
+
+# Two-factor sign-in (django-otp, TOTP): the name authenticator apps show.
+OTP_TOTP_ISSUER = env_str("ESCALADE_TOTP_ISSUER", "Escalade")
+
+# Single sign-on with OpenID Connect (escalade/accounts/oidc.py): on when OIDC_RP_CLIENT_ID is set.
+OIDC_RP_CLIENT_ID = env_str("OIDC_RP_CLIENT_ID", "")
+OIDC_ENABLED = bool(OIDC_RP_CLIENT_ID)
+OIDC_RP_CLIENT_SECRET = env_str("OIDC_RP_CLIENT_SECRET", "")
+OIDC_OP_AUTHORIZATION_ENDPOINT = env_str("OIDC_OP_AUTHORIZATION_ENDPOINT", "")
+OIDC_OP_TOKEN_ENDPOINT = env_str("OIDC_OP_TOKEN_ENDPOINT", "")
+OIDC_OP_USER_ENDPOINT = env_str("OIDC_OP_USER_ENDPOINT", "")
+OIDC_OP_JWKS_ENDPOINT = env_str("OIDC_OP_JWKS_ENDPOINT", "")
+OIDC_RP_SIGN_ALGO = env_str("OIDC_RP_SIGN_ALGO", "RS256")
+OIDC_RP_SCOPES = env_str("OIDC_RP_SCOPES", "openid email profile")
+OIDC_USE_PKCE = True
+OIDC_BUTTON_LABEL = env_str("OIDC_BUTTON_LABEL", "Sign in with single sign-on")
+OIDC_ORGANISATION_CLAIM = env_str("OIDC_ORGANISATION_CLAIM", "escalade_organisation")
+OIDC_GROUPS_CLAIM = env_str("OIDC_GROUPS_CLAIM", "groups")
+OIDC_AGENT_GROUP = env_str("OIDC_AGENT_GROUP", "escalade-agents")
+OIDC_ADMIN_GROUP = env_str("OIDC_ADMIN_GROUP", "")
+OIDC_TIMEOUT = 10  # seconds, for each call to the provider
+LOGIN_REDIRECT_URL_FAILURE = "login"
+if OIDC_ENABLED:
+    for _name in ("OIDC_RP_CLIENT_SECRET", "OIDC_OP_AUTHORIZATION_ENDPOINT", "OIDC_OP_TOKEN_ENDPOINT",
+                  "OIDC_OP_USER_ENDPOINT", "OIDC_OP_JWKS_ENDPOINT"):
+        if not globals()[_name]:
+            raise SettingsError(f"{_name} is not set; single sign-on (OIDC_RP_CLIENT_ID) needs it")
+
+AUTHENTICATION_BACKENDS = ["escalade.accounts.backends.ThrottledModelBackend"]
+if OIDC_ENABLED:
+    AUTHENTICATION_BACKENDS.append("escalade.accounts.oidc.EscaladeOIDCBackend")
+
+# Content-Security-Policy (django-csp): only our own scripts, styles and images; no inline script
+# or style anywhere (htmx's indicator styles are in escalade.css, see base.html).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    },
+}
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "UTC"

@@ -10,7 +10,7 @@ from ninja.security import APIKeyCookie, HttpBearer
 from ninja.utils import check_csrf
 
 from escalade.api import tokens
-from escalade.api.errors import CsrfFailed, InvalidToken
+from escalade.api.errors import CsrfFailed, InvalidToken, Throttled
 from escalade.orgs.access import Viewer
 
 
@@ -19,6 +19,9 @@ class TokenAuth(HttpBearer):
         user = tokens.authenticate(token)
         if user is None:
             raise InvalidToken()
+        wait = tokens.take_request(token)
+        if wait is not None:
+            raise Throttled(wait)
         return user
 
 

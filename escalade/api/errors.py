@@ -72,6 +72,17 @@ class CsrfFailed(HttpError):
                               "request, or authenticate with an API token.")
 
 
+class Throttled(HttpError):
+    """Too many requests with one API token (429, with Retry-After in seconds)."""
+
+    code = "throttled"
+
+    def __init__(self, retry_after_seconds: int) -> None:
+        super().__init__(429, f"Too many requests with this token: wait {retry_after_seconds} s "
+                              "(see the Retry-After header) and send fewer requests per minute.")
+        self.retry_after_seconds = retry_after_seconds
+
+
 @contextlib.contextmanager
 def fields_renamed(names: dict[str, str]) -> Iterator[None]:
     """Report a domain error about field `x` under the name the API uses for it, `names[x]`."""
@@ -140,6 +151,12 @@ def install(api: NinjaAPI) -> None:
     def on_http_error(request, exc: HttpError):
         code = getattr(exc, "code", None) or _CODE_BY_STATUS.get(exc.status_code, "error")
         return error_response(api, request, status=exc.status_code, code=code, message=exc.message)
+
+    @api.exception_handler(Throttled)
+    def on_throttled(request, exc: Throttled):
+        response = error_response(api, request, status=429, code=exc.code, message=exc.message)
+        response["Retry-After"] = str(exc.retry_after_seconds)
+        return response
 
     @api.exception_handler(RequestDataTooBig)
     def on_too_big(request, exc: RequestDataTooBig):

@@ -45,6 +45,9 @@ def main(argv: list[str] | None = None) -> int:
     if args.command is None:
         parser.print_help()
         return 0
+    # serve and worker are production unless ESCALADE_ENV says otherwise; the demo is development.
+    if environment := getattr(args, "environment", None):
+        os.environ.setdefault("ESCALADE_ENV", environment)
     try:
         if getattr(args, "needs_django", True):
             setup_django()

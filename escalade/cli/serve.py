@@ -15,7 +15,7 @@ def register(sub) -> None:
     p.add_argument("--workers", type=int, default=default_workers(),
                    help=f"web server processes (default: the number of CPUs, here {default_workers()})")
     p.add_argument("--migrate", action="store_true", help="apply database migrations first")
-    p.set_defaults(handler=run)
+    p.set_defaults(handler=run, environment="production")
 
 
 def add_server_arguments(p) -> None:

@@ -10,7 +10,7 @@ import threading
 def register(sub) -> None:
     p = sub.add_parser("worker", help="run the background worker")
     p.add_argument("--once", action="store_true", help="do what is due now, then exit")
-    p.set_defaults(handler=run)
+    p.set_defaults(handler=run, environment="production")
 
 
 def run(args) -> int:

@@ -20,6 +20,7 @@ from escalade.notifications.outbox import deliver_due
 from escalade.policy.models import PolicyVersion
 from escalade.policy.publish import policy_of
 from escalade.sla.breaches import record_breaches
+from escalade.throttle.buckets import prune as prune_token_buckets
 from escalade.tickets.models import Status, Ticket
 from escalade.tickets.services import auto_close_resolved
 
@@ -54,4 +55,5 @@ SWEEPS: list[Callable[[dt.datetime], int]] = [
     deliver_due,
     seal_pending, publish_checkpoint,  # the audit events of this round get their place in the log, signed
     compact_results,  # old check results into hourly summaries; after the urgent work
+    prune_token_buckets,  # rate-limit buckets that are full again
 ]

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class ThrottleConfig(AppConfig):
+    name = "escalade.throttle"
+    verbose_name = "Rate limits"
