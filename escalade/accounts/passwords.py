@@ -20,6 +20,7 @@ from escalade.accounts import signin
 from escalade.accounts.addresses import client_address
 from escalade.audit.chain import record
 from escalade.notifications.outbox import enqueue
+from escalade.orgs.models import Contact
 from escalade.throttle import buckets
 from escalade.throttle.buckets import Limit
 
@@ -28,10 +29,20 @@ RESET_PER_EMAIL = Limit("reset-email", 3, dt.timedelta(minutes=20))
 
 
 class ResetRequestForm(PasswordResetForm):
-    """Django's form, sending through the outbox instead of straight to the mail server."""
+    """Django's form, sending through the outbox instead of straight to the mail server, and
+    finding customers by their contact address too (a contact's email is kept on the contact)."""
+
+    def get_users(self, email):
+        found = {user.pk: user for user in super().get_users(email)}
+        contacts = Contact.objects.filter(email__iexact=email, user__is_active=True).select_related("user")
+        for contact in contacts:
+            if contact.user.has_usable_password():
+                found.setdefault(contact.user.pk, contact.user)
+        return list(found.values())
 
     def send_mail(self, subject_template_name, email_template_name, context, from_email, to_email,
                   html_email_template_name=None):
+        to_email = to_email or self.cleaned_data["email"]  # a contact's user may have no address of its own
         subject = "".join(render_to_string(subject_template_name, context).splitlines())
         body = render_to_string(email_template_name, context)
         user = context["user"]
