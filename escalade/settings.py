@@ -261,7 +261,7 @@ OIDC_GROUPS_CLAIM = env_str("OIDC_GROUPS_CLAIM", "groups")
 OIDC_AGENT_GROUP = env_str("OIDC_AGENT_GROUP", "escalade-agents")
 OIDC_ADMIN_GROUP = env_str("OIDC_ADMIN_GROUP", "")
 OIDC_TIMEOUT = 10  # seconds, for each call to the provider
-LOGIN_REDIRECT_URL_FAILURE = "login"
+LOGIN_REDIRECT_URL_FAILURE = "/login/"  # a path: mozilla-django-oidc does not resolve names
 if OIDC_ENABLED:
     for _name in ("OIDC_RP_CLIENT_SECRET", "OIDC_OP_AUTHORIZATION_ENDPOINT", "OIDC_OP_TOKEN_ENDPOINT",
                   "OIDC_OP_USER_ENDPOINT", "OIDC_OP_JWKS_ENDPOINT"):

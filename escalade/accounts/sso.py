@@ -1,7 +1,8 @@
 """Single sign-on accounts: who a set of OpenID Connect claims is, and what they may do.
 
 - The user: the one linked to the claims' `sub`; on a first sign-in, the account with the same
-  email address if the provider says it verified it; otherwise a new account (no password).
+  email address (its own, or its contact's) if the provider says it verified it; otherwise a new
+  account (no password).
 - Their role, from the claims (names configurable, docs/sign-in.md):
   * `OIDC_ORGANISATION_CLAIM` (a string or a list) naming an organisation's key (its slug):
     a customer contact of that organisation (an existing contact with the same email address
@@ -71,9 +72,12 @@ def find_user(claims: dict):
         return identity.user
     email = claims.get("email")
     if email and claims.get("email_verified") is True:
-        matches = list(get_user_model()._default_manager.filter(email__iexact=email)[:2])
+        users = get_user_model()._default_manager
+        matches = set(users.filter(email__iexact=email).values_list("pk", flat=True)[:2])
+        matches |= set(Contact.objects.filter(email__iexact=email, user__isnull=False)
+                       .values_list("user_id", flat=True)[:2])
         if len(matches) == 1:
-            return matches[0]
+            return users.get(pk=matches.pop())
     return None
 
 
@@ -121,8 +125,9 @@ def grant_roles(user, claims: dict) -> list[str]:
     organisation = organisation_of(claims)
     if organisation is not None and not Contact.objects.filter(user=user).exists():
         email = claims.get("email") or user.email
-        contact = Contact.objects.filter(organisation=organisation, email__iexact=email, user=None).first() \
-            if email else None
+        contact = Contact.objects.filter(organisation=organisation, email__iexact=email).first() if email else None
+        if contact is not None and contact.user_id is not None:
+            return granted  # that contact is someone else's account: no role from this claim
         if contact is None:
             contact = Contact.objects.create(organisation=organisation, user=user, name=display_name(claims),
                                              email=email)
