@@ -9,7 +9,7 @@ from django.http import HttpRequest
 from ninja.security import APIKeyCookie, HttpBearer
 from ninja.utils import check_csrf
 
-from escalade.api import tokens
+from escalade.api import rate_limits, tokens
 from escalade.api.errors import CsrfFailed, InvalidToken, Throttled
 from escalade.orgs.access import Viewer
 
@@ -19,7 +19,7 @@ class TokenAuth(HttpBearer):
         user = tokens.authenticate(token)
         if user is None:
             raise InvalidToken()
-        wait = tokens.take_request(token)
+        wait = rate_limits.take_request(token)
         if wait is not None:
             raise Throttled(wait)
         return user

@@ -9,17 +9,14 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import math
 import secrets
 
-from django.conf import settings
 from django.db import transaction
 from django.db.models import QuerySet
 
 from escalade import clock
 from escalade.api.models import ApiToken
 from escalade.audit.chain import record
-from escalade.throttle import buckets
 
 TOKEN_PREFIX = "esc_"
 # Writing last_used_at on every request would take SQLite's write lock for each GET;
@@ -73,16 +70,3 @@ def revoke_tokens(tokens: QuerySet[ApiToken], *, actor: str, actor_user=None) ->
                before={"revoked": False}, after={"revoked": True, "prefix": token.prefix})
         revoked += 1
     return revoked
-
-
-def request_limit() -> buckets.Limit:
-    """ESCALADE_API_REQUESTS_PER_MINUTE at once, then one more every 60/N seconds."""
-    per_minute = settings.ESCALADE_API_REQUESTS_PER_MINUTE
-    return buckets.Limit("api-token", per_minute, dt.timedelta(minutes=1) / per_minute)
-
-
-def take_request(key: str) -> int | None:
-    """Count one request made with token `key` (already authenticated). None: it may go ahead;
-    else the whole seconds to wait before the next one."""
-    wait = buckets.take(request_limit(), hash_key(key), now=clock.now())
-    return None if wait is None else max(1, math.ceil(wait.total_seconds()))

@@ -11,7 +11,7 @@ from tests.accounts.conftest import ADDRESS, CountingHasher, browser, sign_in, s
 
 
 def events(action: str):
-    return list(Event.objects.filter(action=action).order_by("seq"))
+    return list(Event.objects.filter(action=action).order_by("pk"))
 
 
 def test_after_five_wrong_passwords_even_the_right_one_is_refused_with_429(world):
