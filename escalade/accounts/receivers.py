@@ -9,8 +9,6 @@ from django.dispatch import receiver
 
 from escalade.accounts import signin
 
-OIDC_BACKEND = "escalade.accounts.oidc.EscaladeOIDCBackend"
-
 
 def over_http(request) -> bool:
     """A sign-in is a request from an address; a login made in code (the test client's
@@ -21,7 +19,7 @@ def over_http(request) -> bool:
 def method_of(request) -> str:
     session = getattr(request, "session", None)
     backend = session.get(BACKEND_SESSION_KEY, "") if session is not None else ""
-    return "single sign-on" if backend == OIDC_BACKEND else "password"
+    return "single sign-on" if backend == signin.SSO_BACKEND else "password"
 
 
 @receiver(user_logged_in, dispatch_uid="escalade.accounts.audit_login")

@@ -26,6 +26,7 @@ from escalade.throttle import buckets
 from escalade.throttle.buckets import Limit
 
 ANONYMOUS = "anonymous"
+SSO_BACKEND = "escalade.accounts.oidc.EscaladeOIDCBackend"  # as Django keeps it in the session
 OBJECT_TYPE = "login"
 OBJECT_ID_MAX = 50  # audit Event.object_id
 

@@ -82,7 +82,7 @@ def find_user(claims: dict):
 
 
 def has_role(user) -> bool:
-    return bool(user.is_superuser or Agent.objects.filter(user=user).exists()
+    return bool(user.is_superuser or _is_agent(user)
                 or Contact.objects.filter(user=user).exists())
 
 
@@ -119,7 +119,7 @@ def grant_roles(user, claims: dict) -> list[str]:
         user.is_staff = user.is_superuser = True
         user.save(update_fields=["is_staff", "is_superuser"])
         granted.append("administrator")
-    if settings.OIDC_AGENT_GROUP and settings.OIDC_AGENT_GROUP in groups and not hasattr_agent(user):
+    if settings.OIDC_AGENT_GROUP and settings.OIDC_AGENT_GROUP in groups and not _is_agent(user):
         Agent.objects.create(user=user, name=display_name(claims))
         granted.append("agent")
     organisation = organisation_of(claims)
@@ -138,5 +138,5 @@ def grant_roles(user, claims: dict) -> list[str]:
     return granted
 
 
-def hasattr_agent(user) -> bool:
+def _is_agent(user) -> bool:
     return Agent.objects.filter(user=user).exists()

@@ -16,12 +16,12 @@ from django.contrib.auth import BACKEND_SESSION_KEY
 from django.db import transaction
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from escalade.accounts import signin
 from escalade.audit.chain import record
 from escalade.errors import PermissionDenied
 from escalade.orgs.access import Viewer
 
 DEVICE_NAME = "Authenticator app"
-SSO_BACKEND = "escalade.accounts.oidc.EscaladeOIDCBackend"
 
 
 def may_use(user) -> bool:
@@ -102,4 +102,4 @@ def session_is_verified(request) -> bool:
         return True
     if getattr(user, "is_verified", lambda: False)():
         return True
-    return request.session.get(BACKEND_SESSION_KEY) == SSO_BACKEND
+    return request.session.get(BACKEND_SESSION_KEY) == signin.SSO_BACKEND
