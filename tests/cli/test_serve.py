@@ -38,6 +38,7 @@ def _status(url: str) -> int:
 def _serve(tmp_path, *args) -> subprocess.Popen:
     env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
     env["ESCALADE_DATA_DIR"] = str(tmp_path)
+    env["ESCALADE_ENV"] = "development"  # plain HTTP, no SECRET_KEY: production mode would refuse
     return subprocess.Popen([sys.executable, "-m", "escalade", "serve", *args], env=env,
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
 

@@ -11,7 +11,8 @@ from escalade.tickets.models import Ticket
 pytestmark = pytest.mark.e2e
 
 ANONYMOUS_PAGES = ["/login/", "/password-reset/", "/status/"]
-CUSTOMER_PAGES = ["/", "/tickets/new/", "/health/", "/statements/", "/contact/", "/kb/", "/account/"]
+CUSTOMER_PAGES = ["/", "/tickets/new/", "/health/", "/statements/", "/contact/", "/kb/", "/guide/", "/audit/",
+                  "/account/"]
 AGENT_PAGES = ["/console/", "/console/reports/levels/", "/console/kb/", "/console/kb/new/", "/account/"]
 ADMIN_PAGES = ["/console/manager/", "/admin/", "/admin/tickets/ticket/", "/admin/orgs/organisation/add/",
                "/admin/auth/user/1/change/", "/admin/audit/event/", "/api/docs", "/account/"]
