@@ -189,8 +189,12 @@ class Escalade(Side):
     def env(self, name: str) -> dict:
         # SQLite: the embedded database (ESCALADE_DATA_DIR, WAL, IMMEDIATE transactions) as installed.
         e = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
+        # Development mode: plain HTTP on loopback with a throwaway key (production mode refuses both).
+        # The API rate limit stays on (one bucket row per request is part of the cost) but high
+        # enough that no benchmark client is throttled.
         e.update(SECRET_KEY="bench-only", LOG_LEVEL="WARNING", DJANGO_SETTINGS_MODULE="escalade.settings",
-                 ESCALADE_DATA_DIR=str(self.dbs.path(name).parent))
+                 ESCALADE_DATA_DIR=str(self.dbs.path(name).parent), ESCALADE_ENV="development",
+                 ESCALADE_API_REQUESTS_PER_MINUTE="1000000")
         if self.kind == "postgres":
             e.update(DATABASE_URL=self.dbs.url(name), ESCALADE_DATA_DIR=str(self.scratch / "data"))
         return e
