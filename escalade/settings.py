@@ -170,6 +170,7 @@ INSTALLED_APPS = [
     "escalade.monitoring",
     "escalade.kb",
     "escalade.surveys",
+    "escalade.webhooks",
     "escalade.api",
     "escalade.throttle",
     "escalade.accounts",

@@ -157,6 +157,7 @@ class TicketOut(Schema):
     updated_at: dt.datetime
     resolved_at: dt.datetime | None
     closed_at: dt.datetime | None
+    external_ref: str | None = Field(description="The ticket's number in the system it was imported from.")
     allowed_transitions: list[Status] = Field(description="The statuses the caller may move the ticket to.")
     clocks: list[ClockOut] = Field(description="SLA clocks; customers see only running ones, as promises.")
 
@@ -187,6 +188,7 @@ class TicketOut(Schema):
             updated_at=utc(ticket.updated_at),
             resolved_at=utc(ticket.resolved_at),
             closed_at=utc(ticket.closed_at),
+            external_ref=ticket.external_ref or None,
             allowed_transitions=lifecycle.allowed_targets(
                 ticket.status, by_customer=viewer.kind == "customer"
             ),
@@ -218,7 +220,11 @@ class TicketFilters(InputSchema):
         None, description="ISO 8601, e.g. 2026-11-23T09:00:00Z; without an offset it is read as UTC."
     )
     q: str | None = Field(
-        None, max_length=300, description="A ticket number (ESC-000123 or 123) or text in the subject."
+        None, max_length=300,
+        description="A ticket number (ESC-000123 or 123), an imported ticket's old number, or text in the subject.",
+    )
+    external_ref: str | None = Field(
+        None, max_length=100, description="The number the ticket had in the system it was imported from, e.g. SUP-42."
     )
 
     @field_validator("status")

@@ -12,7 +12,7 @@ from itertools import groupby
 
 from escalade.audit.chain import record
 from escalade.escalation import actions as act
-from escalade.escalation import followups, management
+from escalade.escalation import followups, management, webhook_events
 from escalade.escalation.models import BillableRecord, Firing, ProblemRecord, ReviewTask
 from escalade.notifications.models import OnCallRotation
 from escalade.notifications.notify import PAGE_KINDS, default_text, notify, ticket_context, ticket_url
@@ -46,6 +46,7 @@ def fire(ticket: Ticket, policy: Policy, decided: list[act.Action], now: dt.date
                                                         "visible_to_customer": first.visible_to_customer})
         for action in group:
             _carry_out(ticket, policy, action)
+        webhook_events.firing(ticket, policy, firing)
     return new
 
 

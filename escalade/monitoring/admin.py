@@ -8,6 +8,7 @@ from escalade import clock
 from escalade.audit.config import AuditedByServices
 from escalade.errors import DomainError
 from escalade.monitoring.models import (
+    AlertPayload,
     CheckResult,
     CheckSummary,
     Exclusion,
@@ -24,12 +25,31 @@ class MonitoredAssetAdmin(admin.ModelAdmin):
     list_filter = ("kind", "state", "is_active", "is_public")
     search_fields = ("name", "target", "organisation__name")
     readonly_fields = ("state", "consecutive_failures", "down_since", "last_checked_at", "last_heartbeat_at",
-                       "incident", "last_note_at", "created_at", "next_check_at")
+                       "incident", "last_note_at", "created_at", "next_check_at", "alert_token")
 
     def save_model(self, request, obj, form, change):
-        if not change:  # first check due at once
-            obj.created_at = obj.next_check_at = clock.now()
+        if not change:  # first check due at once; alerts come to us and are never checked
+            obj.created_at = clock.now()
+            obj.next_check_at = None if obj.kind == MonitoredAsset.Kind.ALERTS else obj.created_at
         super().save_model(request, obj, form, change)
+
+
+@admin.register(AlertPayload)
+class AlertPayloadAdmin(admin.ModelAdmin):
+    """Alert payloads as received: read-only, so an agent sees what a monitor sent and why a payload
+    was rejected."""
+
+    list_display = ("received_at", "asset", "source", "status", "error", "summary")
+    list_filter = ("status", "source")
+    search_fields = ("asset__name", "error", "summary")
+    fields = ("asset", "source", "received_at", "content_type", "status", "error", "summary", "result", "body_text")
+    readonly_fields = fields
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(CheckResult)

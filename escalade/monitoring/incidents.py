@@ -15,6 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 
+from escalade.monitoring import events
 from escalade.monitoring.checks import Outcome
 from escalade.monitoring.models import CheckResult, MonitoredAsset
 from escalade.monitoring.windows import in_maintenance
@@ -93,6 +94,7 @@ def _open_incident(asset: MonitoredAsset, outcome: Outcome, now: dt.datetime, se
                          channel=Channel.MONITORING, at=now)
     asset.incident = ticket
     asset.last_note_at = now
+    events.incident_opened(asset, ticket, outcome.detail, now)
     notify(ticket, section.notify_role, kind="page", subject=f"{ticket.number}: {subject}",
            body=body + f"\n\nWe opened case {ticket.number} and are investigating. Please tell us of any "
            "work on this system.\n",
@@ -113,3 +115,4 @@ def _recovered(asset: MonitoredAsset, now: dt.datetime, section: Monitoring) -> 
     asset.last_note_at = now
     if section.resolve_on_recovery:
         change_status(viewer, ticket, Status.RESOLVED, resolution_type=ResolutionType.FIXED, at=now)
+        events.incident_resolved(asset, ticket, now)

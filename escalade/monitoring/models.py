@@ -16,13 +16,15 @@ def new_heartbeat_token() -> str:
 
 
 class MonitoredAsset(models.Model):
-    """A customer system checked every interval: an HTTP(S) URL, a TCP host:port, or a heartbeat
-    the system sends to us (`/monitoring/heartbeat/<token>`)."""
+    """A customer system checked every interval: an HTTP(S) URL, a TCP host:port, a heartbeat
+    the system sends to us (`/monitoring/heartbeat/<token>`), or alerts another monitor sends us
+    (`/monitoring/alerts/<source>/<token>`: each alert is a check result)."""
 
     class Kind(models.TextChoices):
         HTTP = "http", "HTTP(S)"
         TCP = "tcp", "TCP connect"
         HEARTBEAT = "heartbeat", "Heartbeat"
+        ALERTS = "alerts", "Alerts from another monitor"
 
     class State(models.TextChoices):
         UNKNOWN = "unknown", "Unknown"
@@ -42,6 +44,8 @@ class MonitoredAsset(models.Model):
     heartbeat_token = models.CharField(max_length=64, unique=True, default=new_heartbeat_token,
                                        help_text="Secret part of the heartbeat URL.")
     last_heartbeat_at = models.DateTimeField(null=True, blank=True)
+    alert_token = models.CharField(max_length=64, unique=True, default=new_heartbeat_token,
+                                   help_text="Secret part of the alert webhook URLs (or the X-Escalade-Token header).")
     is_active = models.BooleanField(default=True)
     is_public = models.BooleanField(
         default=False, help_text="Shown (by name, state and history only) on the public status page.")
@@ -210,3 +214,43 @@ class Exclusion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_cause_display()} {self.starts_at:%Y-%m-%d %H:%M}–{self.ends_at:%H:%M}"
+
+
+class AlertPayload(models.Model):
+    """One request an external monitor (Alertmanager, Grafana, Uptime Kuma, healthchecks) sent about
+    a system, stored as received before it is parsed, so a payload we could not read is kept for an
+    agent to see with the reason."""
+
+    class Source(models.TextChoices):
+        ALERTMANAGER = "alertmanager", "Prometheus Alertmanager"
+        GRAFANA = "grafana", "Grafana alerting"
+        UPTIME_KUMA = "uptime-kuma", "Uptime Kuma"
+        HEALTHCHECKS = "healthchecks", "healthchecks"
+
+    class Status(models.TextChoices):
+        RECEIVED = "received", "Received"
+        APPLIED = "applied", "Applied"
+        SILENCED = "silenced", "Applied during maintenance (no incident)"
+        IGNORED = "ignored", "Ignored"
+        REJECTED = "rejected", "Rejected"
+
+    asset = models.ForeignKey(MonitoredAsset, on_delete=models.CASCADE, related_name="alert_payloads")
+    source = models.CharField(max_length=20, choices=Source.choices)
+    received_at = models.DateTimeField()
+    content_type = models.CharField(max_length=200, blank=True)
+    body = models.BinaryField(help_text="The request body exactly as received.")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.RECEIVED)
+    error = models.CharField(max_length=500, blank=True, help_text="Why the payload was rejected.")
+    summary = models.CharField(max_length=500, blank=True, help_text="What the payload said, in a line.")
+    result = models.ForeignKey(CheckResult, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        ordering = ["-received_at", "-pk"]
+        indexes = [models.Index(fields=["asset", "received_at"], name="monitoring_alert_asset_at")]
+
+    def __str__(self) -> str:
+        return f"{self.get_source_display()} alert for {self.asset.name} ({self.status})"
+
+    @property
+    def body_text(self) -> str:
+        return bytes(self.body).decode("utf-8", errors="replace")

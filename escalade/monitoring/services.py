@@ -11,6 +11,7 @@ from django.db.models import Q
 from escalade import clock
 from escalade.audit.chain import record
 from escalade.errors import Conflict, DomainError, NotFound
+from escalade.monitoring import events
 from escalade.monitoring.compaction import refuse_compacted
 from escalade.monitoring.models import Exclusion, MaintenanceNotice, MaintenanceWindow, MonitoredAsset
 from escalade.monitoring.notices import anything_sent, plan_notices, reminder_lead, supersede_pending
@@ -30,8 +31,10 @@ def add_asset(organisation: Organisation, *, name: str, kind: str, target: str =
     if kind == MonitoredAsset.Kind.TCP and not target.rpartition(":")[2].isdigit():
         raise DomainError("A TCP check needs host:port", field="target")
     at = at or clock.now()
+    # A system watched through another monitor's alerts is never checked by our sweep.
+    first_check = None if kind == MonitoredAsset.Kind.ALERTS else at
     asset = MonitoredAsset.objects.create(organisation=organisation, name=name, kind=kind, target=target,
-                                          created_at=at, next_check_at=at, **fields)
+                                          created_at=at, next_check_at=first_check, **fields)
     record(actor=actor, action="monitoring.asset_added", obj=asset, at=at,
            after={"name": name, "kind": kind, "target": target})
     return asset
@@ -68,6 +71,7 @@ def schedule_maintenance(*, starts_at: dt.datetime, ends_at: dt.datetime, reason
         announced_at=announced_at or now, reason=reason.strip())
     plan_notices(window, first=MaintenanceNotice.Kind.SCHEDULED, now=now, reminder_before=reminder_lead())
     record(actor=actor, action="maintenance.scheduled", obj=window, at=now, after=_window_fields(window))
+    events.maintenance_scheduled(window, now)
     return window
 
 
@@ -130,6 +134,7 @@ def reschedule_maintenance(window: MaintenanceWindow, *, starts_at: dt.datetime,
     plan_notices(locked, first=first, now=now, reminder_before=reminder_lead())
     record(actor=actor, action="maintenance.rescheduled", obj=locked, at=now, before=before,
            after=_window_fields(locked))
+    events.maintenance_scheduled(locked, now)
     return locked
 
 

@@ -21,6 +21,7 @@ class Channel(models.TextChoices):
     PAGER = "pager", "Pager"
     CHAT = "chat", "Chat"
     WEBHOOK = "webhook", "Webhook"
+    EVENT = "event", "Event webhook"  # delivered by escalade.webhooks to a subscription
 
 
 class Status(models.TextChoices):
@@ -121,7 +122,7 @@ class WebhookEndpoint(models.Model):
         return [c.strip() for c in self.channels.split(",") if c.strip()]
 
     def clean(self) -> None:
-        allowed = [c for c in Channel.values if c not in (Channel.EMAIL, Channel.WEBHOOK)]
+        allowed = [c for c in Channel.values if c not in (Channel.EMAIL, Channel.WEBHOOK, Channel.EVENT)]
         unknown = [c for c in self.channel_list if c not in allowed]
         if unknown:
             raise ValidationError({"channels": f"unknown channel {unknown[0]!r}; use {', '.join(allowed)}"})

@@ -15,6 +15,7 @@ from escalade.audit.chain import record
 from escalade.businesstime import Calendar
 from escalade.policy import NotInPolicy, Policy, Targets
 from escalade.policy.publish import policy_of
+from escalade.sla import webhook_events
 from escalade.sla.models import ClockKind, ClockStatus, SlaClock
 from escalade.tickets.models import Ticket
 
@@ -122,6 +123,7 @@ def record_breach(clock: SlaClock) -> None:
     once per breach: by the sweep, or by whichever transition notices it first."""
     record(actor="system: sla", action="sla.breached", obj=clock, ticket_id=clock.ticket_id,
            at=clock.breached_at, after={"clock": clock.kind, "target": clock.target_text})
+    webhook_events.clock_breached(clock)
 
 
 # -- transitions -----------------------------------------------------------------------------------

@@ -78,10 +78,16 @@ class Ticket(models.Model):
     updated_at = models.DateTimeField()
     resolved_at = models.DateTimeField(null=True, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
+    external_ref = models.CharField(
+        max_length=100, blank=True, default="",
+        help_text="The ticket's number in another system it came from (e.g. django-helpdesk's SUP-42); searchable.",
+    )
 
     class Meta:
         ordering = ["-updated_at"]
         indexes = [
+            # selectors.filter_tickets: WHERE external_ref = … (search and the API's external_ref filter)
+            models.Index(fields=["external_ref"], name="ticket_external_ref", condition=~models.Q(external_ref="")),
             models.Index(fields=["organisation", "status"], name="ticket_org_status"),
             models.Index(fields=["status", "updated_at"], name="ticket_status_updated"),
             # Used by services.auto_close_resolved: WHERE status = 'resolved' AND resolved_at <= cutoff.

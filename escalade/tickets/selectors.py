@@ -37,7 +37,8 @@ def get_ticket(viewer: Viewer, number: str | int) -> Ticket:
 
 def filter_tickets(qs: QuerySet[Ticket], *, status: str | None = None, priority: str | None = None,
                    organisation: int | None = None, level: str | None = None, assignee: int | None = None,
-                   updated_since: dt.datetime | None = None, q: str | None = None) -> QuerySet[Ticket]:
+                   updated_since: dt.datetime | None = None, q: str | None = None,
+                   external_ref: str | None = None) -> QuerySet[Ticket]:
     if status:
         qs = qs.filter(status__in=status.split(","))
     if priority:
@@ -50,9 +51,13 @@ def filter_tickets(qs: QuerySet[Ticket], *, status: str | None = None, priority:
         qs = qs.filter(assignee_id=assignee)
     if updated_since:
         qs = qs.filter(updated_at__gte=updated_since)
+    if external_ref:
+        qs = qs.filter(external_ref__iexact=external_ref.strip())
     if q:
+        # A number (ESC-000042), another system's number (an imported ticket's SUP-42) or words.
         number = parse_number(q)
-        qs = qs.filter(pk=number) if number else qs.filter(subject__icontains=q)
+        found = Q(external_ref__iexact=q.strip()) | (Q(pk=number) if number else Q(subject__icontains=q))
+        qs = qs.filter(found)
     return qs
 
 

@@ -14,6 +14,7 @@ from escalade.audit.sequencer import seal_pending
 from escalade.escalation.sweep import check_due
 from escalade.mail.intake import process_received
 from escalade.monitoring.compaction import compact_results
+from escalade.monitoring.events import publish_started_and_ended
 from escalade.monitoring.notices import send_due_notices
 from escalade.monitoring.sweep import check_due_assets
 from escalade.notifications.outbox import deliver_due
@@ -52,6 +53,7 @@ def process_waiting_email(now: dt.datetime) -> int:
 SWEEPS: list[Callable[[dt.datetime], int]] = [
     process_waiting_email, check_due_assets, record_breaches, check_due, close_resolved_tickets,
     send_due_notices,  # maintenance notices queue their messages before delivery
+    publish_started_and_ended,  # maintenance start and end events for webhook subscribers
     deliver_due,
     seal_pending, publish_checkpoint,  # the audit events of this round get their place in the log, signed
     compact_results,  # old check results into hourly summaries; after the urgent work

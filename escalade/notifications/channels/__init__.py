@@ -20,6 +20,11 @@ CHANNELS: dict[str, Channel] = {
 }
 
 
+def register(name: str, channel: Channel) -> None:
+    """Add a channel another app delivers (e.g. the event webhooks' "event"), from its AppConfig.ready."""
+    CHANNELS[name] = channel
+
+
 def get(name: str) -> Channel:
     try:
         return CHANNELS[name]
@@ -27,4 +32,4 @@ def get(name: str) -> Channel:
         raise DeliveryError(f"there is no {name!r} channel; use {', '.join(CHANNELS)}") from None
 
 
-__all__ = ["CHANNELS", "Channel", "DeliveryError", "get"]
+__all__ = ["CHANNELS", "Channel", "DeliveryError", "get", "register"]

@@ -1,0 +1,108 @@
+"""Subscriptions to events, the events themselves and their deliveries. This app owns these
+tables; `events.publish` writes events and deliveries, `services` writes subscriptions."""
+
+from __future__ import annotations
+
+import base64
+import secrets
+import uuid
+
+from django.conf import settings
+from django.db import models
+
+from escalade.notifications.models import OutboxMessage
+from escalade.orgs.models import Organisation, Partner
+from escalade.tickets.models import Ticket
+
+
+class EventType(models.TextChoices):
+    TICKET_CREATED = "ticket.created", "Ticket created"
+    TICKET_UPDATED = "ticket.updated", "Ticket updated (priority, level, team, assignee, …)"
+    TICKET_STATUS_CHANGED = "ticket.status_changed", "Ticket status changed"
+    TICKET_REPLIED = "ticket.replied", "Reply or internal note added"
+    CLOCK_AT_RISK = "sla.at_risk", "SLA clock at risk"
+    CLOCK_BREACHED = "sla.breached", "SLA clock breached"
+    ESCALATION_FIRED = "escalation.fired", "Escalation rule fired"
+    INCIDENT_OPENED = "incident.opened", "Monitoring incident opened"
+    INCIDENT_RESOLVED = "incident.resolved", "Monitoring incident resolved"
+    MAINTENANCE_SCHEDULED = "maintenance.scheduled", "Maintenance scheduled"
+    MAINTENANCE_STARTED = "maintenance.started", "Maintenance started"
+    MAINTENANCE_ENDED = "maintenance.ended", "Maintenance ended"
+
+
+def new_signing_secret() -> str:
+    """A Standard Webhooks secret: `whsec_` + base64 of 32 random bytes."""
+    return "whsec_" + base64.b64encode(secrets.token_bytes(32)).decode()
+
+
+class Subscription(models.Model):
+    """An HTTPS endpoint that wants some events. An administrator's subscription (no partner) gets
+    the events of every organisation; a partner agent's gets only those of the partner's
+    customers, plus maintenance of the whole service."""
+
+    name = models.CharField(max_length=100)
+    url = models.URLField(max_length=500)
+    secret = models.CharField(max_length=100, default=new_signing_secret,
+                              help_text="Standard Webhooks signing secret (whsec_…); the receiver verifies with it.")
+    event_types = models.JSONField(default=list, help_text="The event types sent, e.g. [\"ticket.created\"].")
+    partner = models.ForeignKey(Partner, null=True, blank=True, on_delete=models.CASCADE,
+                                related_name="webhook_subscriptions",
+                                help_text="Set for a partner's subscription: only its customers' events.")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+")
+    created_at = models.DateTimeField()
+    active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["name", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.url})"
+
+    def wants(self, event_type: str) -> bool:
+        return event_type in (self.event_types or [])
+
+
+class Event(models.Model):
+    """Something that happened, once: `key` makes publishing idempotent (a firing replayed or a
+    sweep run twice publishes nothing new). `data` is the payload's `data` object."""
+
+    uid = models.UUIDField(default=uuid.uuid4, unique=True, help_text="Public id: the webhook-id header is evt_<uid>.")
+    key = models.CharField(max_length=255, unique=True)
+    type = models.CharField(max_length=40, choices=EventType.choices)
+    organisation = models.ForeignKey(Organisation, null=True, blank=True, on_delete=models.CASCADE,
+                                     related_name="+", help_text="Whose event; empty for the whole service.")
+    ticket = models.ForeignKey(Ticket, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    at = models.DateTimeField(help_text="When it happened (UTC).")
+    data = models.JSONField(default=dict)
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        indexes = [models.Index(fields=["type", "at"], name="webhook_event_type_at")]
+
+    def __str__(self) -> str:
+        return f"{self.type} at {self.at:%Y-%m-%d %H:%M}"
+
+    @property
+    def webhook_id(self) -> str:
+        return f"evt_{self.uid.hex}"
+
+
+class Delivery(models.Model):
+    """One event sent to one subscription: its outbox row carries the delivery state (status,
+    attempts, last error). A replay is another delivery of the same event, with `replay_of` set."""
+
+    subscription = models.ForeignKey(Subscription, on_delete=models.CASCADE, related_name="deliveries")
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="deliveries")
+    message = models.OneToOneField(OutboxMessage, on_delete=models.CASCADE, related_name="event_delivery")
+    replay_of = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="replays")
+    response_status = models.PositiveSmallIntegerField(null=True, blank=True,
+                                                       help_text="HTTP status of the last accepted attempt.")
+    created_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["subscription", "created_at"], name="webhook_delivery_sub_created")]
+
+    def __str__(self) -> str:
+        return f"{self.event} → {self.subscription.name}"
