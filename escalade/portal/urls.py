@@ -9,6 +9,7 @@ from escalade.portal import (
     report_views,
     ticket_actions,
     views,
+    webhook_views,
 )
 
 app_name = "portal"
@@ -48,5 +49,9 @@ urlpatterns = [
     path("console/", console_views.queues, name="queues"),
     path("console/manager/", console_views.manager, name="manager"),
     path("console/reports/levels/", report_views.levels, name="report_levels"),
+    path("console/webhooks/", webhook_views.webhooks, name="webhooks"),
+    path("console/webhooks/<int:pk>/", webhook_views.webhook, name="webhook"),
+    path("console/webhooks/<int:pk>/deliveries/<int:delivery_id>/replay/", webhook_views.replay,
+         name="webhook_replay"),
     path("console/review-tasks/<int:task_id>/done/", console_views.review_task_done, name="review_done"),
 ]
