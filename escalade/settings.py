@@ -171,6 +171,7 @@ INSTALLED_APPS = [
     "escalade.kb",
     "escalade.surveys",
     "escalade.webhooks",
+    "escalade.transfer",
     "escalade.api",
     "escalade.throttle",
     "escalade.accounts",

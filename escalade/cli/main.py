@@ -7,10 +7,22 @@ import os
 import sys
 
 import escalade
-from escalade.cli import audit, availability, demo, mail, manage, monitoring, policy, serve, simulate, worker
+from escalade.cli import (
+    audit,
+    availability,
+    demo,
+    mail,
+    manage,
+    monitoring,
+    policy,
+    serve,
+    simulate,
+    transfer,
+    worker,
+)
 from escalade.cli.errors import CliError
 
-COMMANDS = [demo, serve, worker, manage, policy, simulate, mail, monitoring, availability, audit]
+COMMANDS = [demo, serve, worker, manage, policy, simulate, mail, monitoring, availability, audit, transfer]
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -141,6 +141,18 @@ def start_clocks(ticket: Ticket, at: dt.datetime) -> list[SlaClock]:
     return clocks
 
 
+def start_imported_clocks(ticket: Ticket, *, opened_at: dt.datetime,
+                          first_agent_reply_at: dt.datetime | None) -> list[SlaClock]:
+    """Clocks of an open ticket imported from another help desk: started at its original opening
+    under the ticket's policy, marked imported, with the first response met (or breached) at the
+    first public agent reply there was. Overdue ones are breached at their due time by the sweep."""
+    start_clocks(ticket, opened_at)
+    if first_agent_reply_at is not None:
+        on_agent_public_reply(ticket, first_agent_reply_at)  # also starts the next-update clock
+    SlaClock.objects.filter(ticket=ticket).update(imported=True)
+    return list(SlaClock.objects.filter(ticket=ticket))
+
+
 def _new_clock(ticket: Ticket, kind: str, targets: Targets, at: dt.datetime) -> SlaClock | None:
     clock = SlaClock(ticket=ticket, kind=kind, policy_version_id=ticket.policy_version_id, started_at=at,
                      running_since=at)

@@ -47,6 +47,8 @@ class SlaClock(models.Model):
     paused_seconds = models.FloatField(default=0, help_text="Wall-clock seconds spent paused.")
     stopped_at = models.DateTimeField(null=True, blank=True)
     breached_at = models.DateTimeField(null=True, blank=True)
+    imported = models.BooleanField(
+        default=False, help_text="Started for a ticket imported from another help desk, from its original opening.")
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["ticket", "kind"], name="one_clock_per_kind")]
