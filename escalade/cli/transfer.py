@@ -69,9 +69,13 @@ def run_import_helpdesk(args) -> int:
 
 
 def run_export(args) -> int:
+    from escalade.errors import DomainError
     from escalade.transfer.export import export_all
 
-    counts = export_all(Path(args.directory), progress=ProgressBar("kinds"))
+    try:
+        counts = export_all(Path(args.directory), progress=ProgressBar("kinds"))
+    except DomainError as exc:
+        raise CliError(exc.message) from None
     for kind, n in counts.items():
         print(f"  {kind:28} {n}")
     print(f"Exported to {args.directory}")
