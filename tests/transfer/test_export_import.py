@@ -51,6 +51,7 @@ def busy(world):
     return ticket
 
 
+@pytest.mark.django_db(transaction=True)  # flush empties the database as a new instance's would be
 def test_an_export_imported_into_an_empty_instance_gives_the_same_tickets_and_messages(busy, tmp_path, capsys):
     before = snapshot()
     assert len(before["tickets"]) == 4 and len(before["messages"]) == 2 and len(before["attachments"]) == 1
