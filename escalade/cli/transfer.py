@@ -76,8 +76,7 @@ def run_export(args) -> int:
         counts = export_all(Path(args.directory), progress=ProgressBar("kinds"))
     except DomainError as exc:
         raise CliError(exc.message) from None
-    for kind, n in counts.items():
-        print(f"  {kind:28} {n}")
+    _print_counts(counts)
     print(f"Exported to {args.directory}")
     return 0
 
@@ -90,7 +89,11 @@ def run_import_escalade(args) -> int:
         counts = import_all(Path(args.directory), progress=ProgressBar("kinds"))
     except DomainError as exc:
         raise CliError(exc.message) from None
-    for kind, n in counts.items():
-        print(f"  {kind:28} {n}")
+    _print_counts(counts)
     print(f"Imported {sum(counts.values())} records from {args.directory}")
     return 0
+
+
+def _print_counts(counts: dict[str, int]) -> None:
+    for kind, n in counts.items():
+        print(f"  {kind:28} {n}")

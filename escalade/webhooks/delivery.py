@@ -12,28 +12,17 @@ outbox (notifications.outbox)."""
 from __future__ import annotations
 
 import json
-import urllib.error
-import urllib.request
 
 from standardwebhooks.webhooks import Webhook
 
 from escalade import clock
 from escalade.notifications.channels.base import DeliveryError
+from escalade.notifications.channels.webhook import send
 from escalade.notifications.models import OutboxMessage
 from escalade.webhooks.models import Delivery
 from escalade.webhooks.payloads import iso
 
-TIMEOUT_SECONDS = 10
 USER_AGENT = "Escalade-Webhooks/1"
-
-
-class _NoRedirects(urllib.request.HTTPRedirectHandler):
-    # A redirect would turn the POST into a GET without the body; treat it as an error instead.
-    def redirect_request(self, req, fp, code, msg, headers, newurl):
-        return None
-
-
-_opener = urllib.request.build_opener(_NoRedirects)
 
 
 def body_of(delivery: Delivery) -> bytes:
@@ -55,30 +44,7 @@ def post(delivery: Delivery) -> int:
     """POST the event to the subscription's URL; returns the HTTP status or raises DeliveryError."""
     body = body_of(delivery)
     headers = {"Content-Type": "application/json", "User-Agent": USER_AGENT, **signed_headers(delivery, body)}
-    url = delivery.subscription.url
-    request = urllib.request.Request(url, data=body, headers=headers, method="POST")
-    where = f"subscription {delivery.subscription.name!r}"
-    try:
-        with _opener.open(request, timeout=TIMEOUT_SECONDS) as response:
-            status = response.status
-    except urllib.error.HTTPError as exc:
-        try:
-            excerpt = exc.read(200).decode(errors="replace").strip()
-        except OSError:
-            excerpt = ""
-        raise DeliveryError(f"HTTP {exc.code} {exc.reason} from {where}" + (f": {excerpt}" if excerpt else "")) \
-            from exc
-    except TimeoutError as exc:
-        raise DeliveryError(f"no answer from {where} within {TIMEOUT_SECONDS} s") from exc
-    except urllib.error.URLError as exc:
-        if isinstance(exc.reason, TimeoutError):
-            raise DeliveryError(f"no answer from {where} within {TIMEOUT_SECONDS} s") from exc
-        raise DeliveryError(f"could not reach {where}: {exc.reason}") from exc
-    except OSError as exc:
-        raise DeliveryError(f"could not reach {where}: {type(exc).__name__}: {exc}") from exc
-    if not 200 <= status < 300:
-        raise DeliveryError(f"HTTP {status} from {where}")
-    return status
+    return send(delivery.subscription.url, body, headers, where=f"subscription {delivery.subscription.name!r}")
 
 
 class SubscriptionChannel:

@@ -35,11 +35,15 @@ def publish(event_type: str, *, key: str, data: dict, at: dt.datetime, organisat
             ticket: Ticket | None = None) -> Event | None:
     """Record that `event_type` happened at `at` (UTC) and queue it for each subscriber. `key` names
     the happening (e.g. "ticket.created:42"): publishing the same key again does nothing and
-    returns None. `data` is the JSON payload's `data` object."""
+    returns None. `data` is the JSON payload's `data` object. Nothing is stored when no
+    subscription wants the event (returns None)."""
     if event_type not in EventType.values:
         raise ValueError(f"unknown event type {event_type!r}")
     if ticket is not None and organisation is None:
         organisation = ticket.organisation
+    wanting = subscribers(event_type, organisation)
+    if not wanting:
+        return None
     try:
         with transaction.atomic():  # a savepoint: a duplicate key rolls back only this insert
             event = Event.objects.create(key=key[:255], type=event_type, organisation=organisation, ticket=ticket,
@@ -48,7 +52,7 @@ def publish(event_type: str, *, key: str, data: dict, at: dt.datetime, organisat
         if Event.objects.filter(key=key[:255]).exists():
             return None
         raise
-    for subscription in subscribers(event_type, organisation):
+    for subscription in wanting:
         queue_delivery(subscription, event)
     return event
 

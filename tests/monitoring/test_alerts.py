@@ -15,8 +15,10 @@ import pytest
 from escalade.monitoring.alerts.parse import MalformedAlert, parse
 from escalade.monitoring.models import AlertPayload, CheckResult, MonitoredAsset
 from escalade.monitoring.services import add_asset, schedule_maintenance
+from escalade.orgs.access import Viewer
 from escalade.tickets.models import Status
 from escalade.webhooks.models import Event
+from escalade.webhooks.services import subscribe
 from tests.monitoring.conftest import apply_example
 
 SAMPLES = Path(__file__).parent / "alert_samples"
@@ -60,6 +62,8 @@ def alert_url(live_server, asset: MonitoredAsset, source: str) -> str:
 
 def test_the_documented_alertmanager_payload_opens_an_incident_and_its_resolution_closes_it(
         world, watched, live_server):
+    subscribe(Viewer.of(world.admin), name="Ops", url="https://ops.example.com/hook",
+              event_types=["incident.opened", "incident.resolved"])
     url = alert_url(live_server, watched, "alertmanager")
     for _ in range(3):  # the policy's failures_before_incident
         status, text = post(url, sample("alertmanager_firing.json"))

@@ -108,3 +108,9 @@ def test_events_queued_in_a_rolled_back_change_are_not_sent(world):
     assert OutboxMessage.objects.count() == before
     assert not Event.objects.filter(type="ticket.created", organisation=world.acme).exclude(
         ticket=world.acme_ticket).exists()
+
+
+def test_without_a_subscription_nothing_is_stored_or_queued(world):
+    f.ticket(world.acme, by=world.alice)
+    assert not Event.objects.exists()
+    assert not OutboxMessage.objects.filter(channel="event").exists()

@@ -121,8 +121,13 @@ def post(endpoint: WebhookEndpoint, message: OutboxMessage) -> int:
     }
     if endpoint.secret:
         headers[SIGNATURE_HEADER] = sign(endpoint.secret, body)
-    request = urllib.request.Request(endpoint.url, data=body, headers=headers, method="POST")
-    where = f"webhook endpoint {endpoint.name!r}"
+    return send(endpoint.url, body, headers, where=f"webhook endpoint {endpoint.name!r}")
+
+
+def send(url: str, body: bytes, headers: dict[str, str], *, where: str) -> int:
+    """POST `body` to `url` without following redirects; returns the HTTP status (2xx) or raises
+    DeliveryError naming `where` ("webhook endpoint 'sms-gateway'") and what went wrong."""
+    request = urllib.request.Request(url, data=body, headers=headers, method="POST")
     try:
         with _opener.open(request, timeout=TIMEOUT_SECONDS) as response:
             status = response.status
