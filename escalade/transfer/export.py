@@ -5,6 +5,7 @@ the attachment files beside them (`files/…`, at the path they have in the medi
 
 from __future__ import annotations
 
+import base64
 import json
 import shutil
 from collections.abc import Callable
@@ -15,6 +16,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models, transaction
 
 from escalade import clock
+from escalade.audit import signing
 from escalade.errors import DomainError
 from escalade.transfer.kinds import file_name, kinds
 
@@ -35,9 +37,18 @@ def export_all(directory: Path, progress: Callable[[int, int], None] | None = No
             if progress:
                 progress(done, len(todo))
     manifest = {"format": FORMAT, "exported_at": clock.now().isoformat(), "counts": counts,
-                "audit_trail": "not included (see docs/integrations.md)"}
+                "audit_public_key": _audit_public_key()}
     (directory / "manifest.json").write_text(json.dumps(manifest, indent=2) + "\n")
     return counts
+
+
+def _audit_public_key() -> str | None:
+    """The key the exported checkpoints are signed with (base64), to verify them after an import;
+    None when this instance never signed one."""
+    try:
+        return base64.b64encode(signing.public_key(create=False)).decode()
+    except signing.NoSigningKey:
+        return None
 
 
 def _write(model, directory: Path) -> int:

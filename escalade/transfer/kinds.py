@@ -1,17 +1,16 @@
 """What `escalade export` writes and `escalade import escalade` reads: every table of Escalade's
-apps and the users, in an order where each row's references come before it.
+apps and the users, in an order where each row's references come before it — the audit trail
+included (events, the log's state and its signed checkpoints, as they are, so the exported events
+still verify against their checkpoints).
 
-Left out: sessions, the admin's log, the task queue's rows (work in flight, not data), and — for
-now — the audit trail: its events are written by `escalade.audit` only, and the trail is being
-rebuilt as a signed Merkle log; exporting it (with its checkpoints, so the events still verify)
-comes with that."""
+Left out: sessions, the admin's log and the task queue's rows (work in flight, not data)."""
 
 from __future__ import annotations
 
 from django.apps import apps
 from django.core.serializers import sort_dependencies
 
-APPS = ["auth", "policy", "orgs", "tickets", "sla", "escalation", "notifications", "mail", "monitoring", "kb",
+APPS = ["auth", "audit", "policy", "orgs", "tickets", "sla", "escalation", "notifications", "mail", "monitoring", "kb",
         "surveys", "webhooks", "transfer", "api"]
 SKIPPED = {"auth.permission", "auth.group"}  # made by migrations; groups are not used by Escalade
 

@@ -1,8 +1,10 @@
 """`escalade export DIR` then `escalade import escalade DIR` into an empty instance: the same
-tickets, messages, attachments and the rest (the audit trail is not exported yet)."""
+tickets, messages, attachments and the rest, and the audit trail, whose events still verify against
+their signed checkpoints."""
 
 from __future__ import annotations
 
+import base64
 import json
 
 import pytest
@@ -10,7 +12,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.forms.models import model_to_dict
 
-from escalade.audit.models import Event
+from escalade.audit.models import Checkpoint, Event
+from escalade.audit.sequencer import seal_pending
+from escalade.audit.verify import verify_log
 from escalade.cli.main import main
 from escalade.orgs.access import Viewer
 from escalade.orgs.models import Organisation
@@ -34,6 +38,8 @@ def snapshot() -> dict:
         "clocks": rows(SlaClock.objects.all()),
         "organisations": rows(Organisation.objects.all()),
         "subscriptions": rows(Subscription.objects.all()),
+        "audit": rows(Event.objects.exclude(action="data.imported")),
+        "checkpoints": rows(Checkpoint.objects.all()),
     }
 
 
@@ -48,22 +54,30 @@ def busy(world):
     services.add_message(vera, ticket, body="Internal: vendor bug 123", internal=True)
     services.update_ticket(vera, ticket, level=world.levels["L2"])
     subscribe(Viewer.of(world.admin), name="PSA", url="https://psa.example.com/hook", event_types=["ticket.created"])
+    while seal_pending(world.clock.now()):  # the sequencer seals the trail and signs a checkpoint
+        pass
     return ticket
+
+
+def export_flush_import(directory, edit=None) -> dict:
+    assert main(["export", str(directory)]) == 0
+    manifest = json.loads((directory / "manifest.json").read_text())
+    if edit:
+        edit(directory)
+    call_command("flush", interactive=False, inhibit_post_migrate=True, verbosity=0)
+    assert not Ticket.objects.exists() and not Event.objects.exists()
+    assert main(["import", "escalade", str(directory)]) == 0
+    return manifest
 
 
 @pytest.mark.django_db(transaction=True)  # flush empties the database as a new instance's would be
 def test_an_export_imported_into_an_empty_instance_gives_the_same_tickets_and_messages(busy, tmp_path, capsys):
     before = snapshot()
     assert len(before["tickets"]) == 4 and len(before["messages"]) == 2 and len(before["attachments"]) == 1
-    assert main(["export", str(tmp_path / "out")]) == 0
-    manifest = json.loads((tmp_path / "out" / "manifest.json").read_text())
+    assert before["audit"] and before["checkpoints"]
+    manifest = export_flush_import(tmp_path / "out")
     assert manifest["counts"]["tickets.ticket"] == 4
     assert (tmp_path / "out" / "files" / before["attachments"][0][3]).read_bytes() == b"line 1\nline 2\n"
-
-    call_command("flush", interactive=False, inhibit_post_migrate=True, verbosity=0)
-    assert not Ticket.objects.exists()
-
-    assert main(["import", "escalade", str(tmp_path / "out")]) == 0
     assert snapshot() == before
     assert Event.objects.filter(action="data.imported").count() == 1
     # New rows continue after the imported ids.
@@ -72,13 +86,35 @@ def test_an_export_imported_into_an_empty_instance_gives_the_same_tickets_and_me
     assert again.pk > max(t["pk"] for t in before["tickets"])
 
 
+@pytest.mark.django_db(transaction=True)
+def test_the_imported_audit_trail_verifies_against_its_signed_checkpoint(busy, tmp_path):
+    manifest = export_flush_import(tmp_path / "out")
+    result = verify_log(public_key=base64.b64decode(manifest["audit_public_key"]))
+    assert result.ok, result.message
+    assert result.checked >= Checkpoint.objects.order_by("-tree_size").first().tree_size
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_audit_event_edited_in_the_export_fails_verification(busy, tmp_path):
+    def edit(directory):
+        path = directory / "audit.event.jsonl"
+        lines = path.read_text().splitlines()
+        row = json.loads(lines[0])
+        row["fields"]["actor"] = "someone else"
+        path.write_text("\n".join([json.dumps(row), *lines[1:]]) + "\n")
+
+    manifest = export_flush_import(tmp_path / "out", edit=edit)
+    result = verify_log(public_key=base64.b64decode(manifest["audit_public_key"]))
+    assert not result.ok and "#1" in result.message
+
+
 def test_each_kind_is_one_json_lines_file(busy, tmp_path):
     main(["export", str(tmp_path / "out")])
     lines = (tmp_path / "out" / "tickets.ticket.jsonl").read_text().splitlines()
     first = json.loads(lines[0])
     assert set(first) == {"pk", "fields"} and first["fields"]["subject"] == "Acme VPN down"
     assert (tmp_path / "out" / "tickets.message.jsonl").exists()
-    assert not list((tmp_path / "out").glob("audit.*"))
+    assert (tmp_path / "out" / "audit.checkpoint.jsonl").exists()
 
 
 def test_importing_into_an_instance_with_data_is_refused_with_one_line(busy, tmp_path, capsys):
