@@ -16,7 +16,7 @@ MODULES = [
     "escalade.tickets.services", "escalade.tickets.lifecycle", "escalade.tickets.priority_requests",
     "escalade.kb.services", "escalade.monitoring.services", "escalade.surveys.services",
     "escalade.escalation.review", "escalade.escalation.management", "escalade.api.tokens",
-    "escalade.policy.publish",
+    "escalade.policy.publish", "escalade.webhooks.services",
 ]
 
 READS = {
@@ -248,6 +248,29 @@ def _revoke(w):
 def _policy(w):
     from escalade.policy.publish import apply_policy
     apply_policy(open("examples/policies/mycorp.yaml").read(), filename="mycorp.yaml", actor="test")
+
+
+@case("escalade.webhooks.services.subscribe", "webhook.subscribed")
+def _subscribe(w):
+    from escalade.webhooks.services import subscribe
+    subscribe(_as(w.pat), name="PSA", url="https://psa.example.com/hook", event_types=["ticket.created"])
+
+
+@case("escalade.webhooks.services.update_subscription", "webhook.subscription_changed")
+def _change_subscription(w):
+    from escalade.webhooks.services import subscribe, update_subscription
+    sub = subscribe(Viewer.of(w.admin), name="PSA", url="https://psa.example.com/hook", event_types=["ticket.created"])
+    update_subscription(Viewer.of(w.admin), sub, name="PSA", url=sub.url, event_types=sub.event_types, active=False)
+
+
+@case("escalade.webhooks.services.replay", "webhook.replayed")
+def _replay(w):
+    from escalade.webhooks.models import Delivery
+    from escalade.webhooks.services import replay, subscribe
+    from tests.factories import ticket
+    subscribe(Viewer.of(w.admin), name="PSA", url="https://psa.example.com/hook", event_types=["ticket.created"])
+    ticket(w.acme, by=w.alice, subject="Webhook me")
+    replay(Viewer.of(w.admin), Delivery.objects.get())
 
 
 def test_every_public_function_of_the_services_is_a_write_with_a_case_or_a_read():
