@@ -3,7 +3,8 @@ apps and the users, in an order where each row's references come before it — t
 included (events, the log's state and its signed checkpoints, as they are, so the exported events
 still verify against their checkpoints).
 
-Left out: sessions, the admin's log and the task queue's rows (work in flight, not data)."""
+Left out: sessions, the admin's log, the task queue's rows (work in flight, not data) and the
+rate limits' token buckets (escalade.throttle)."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from django.apps import apps
 from django.core.serializers import sort_dependencies
 
 APPS = ["auth", "audit", "policy", "orgs", "tickets", "sla", "escalation", "notifications", "mail", "monitoring", "kb",
-        "surveys", "webhooks", "transfer", "api"]
+        "surveys", "webhooks", "transfer", "api", "accounts", "otp_totp"]
 SKIPPED = {"auth.permission", "auth.group"}  # made by migrations; groups are not used by Escalade
 
 
