@@ -5,13 +5,18 @@ from __future__ import annotations
 
 
 class DomainError(Exception):
+    """`field` names the input the error is about; `current` is the present state of the thing
+    it is about (a ticket's number, status and version, say), for the edges to show with it."""
+
     code = "invalid"
     http_status = 400
 
-    def __init__(self, message: str, *, field: str | None = None, code: str | None = None):
+    def __init__(self, message: str, *, field: str | None = None, code: str | None = None,
+                 current: dict | None = None):
         super().__init__(message)
         self.message = message
         self.field = field
+        self.current = current
         if code:
             self.code = code
 

@@ -4,7 +4,9 @@
 
 `code` is stable (integrations branch on it), `message` is for people, and `fields` maps a
 request field to its messages. Domain errors keep their own HTTP status and code; request
-validation is 422 `invalid`; missing or bad credentials are 401 `unauthenticated`.
+validation is 422 `invalid`; missing or bad credentials are 401 `unauthenticated`. A conflict
+about a ticket (409, or 412 for a stale If-Match) adds `current`: the ticket's number, status and
+version now, with its ETag in the response header.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from ninja import Field, NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
+from escalade.api.etags import etag
 from escalade.errors import DomainError
 
 # The key in `fields` for an error about the request body as a whole.
@@ -39,16 +42,26 @@ _CODE_BY_STATUS = {
 }
 
 
+class CurrentTicketOut(Schema):
+    number: str = Field(examples=["ESC-000123"])
+    status: str = Field(examples=["resolved"])
+    version: int = Field(description="The ticket's version now; its ETag is this number in quotes.")
+
+
 class ErrorOut(Schema):
     code: str = Field(examples=["not_found"])
     message: str
     fields: dict[str, list[str]] = Field(description="Messages per request field; `__all__` for the whole body.")
+    current: CurrentTicketOut | None = Field(
+        None, description="On a conflict about a ticket (409, 412): the ticket as it is now.")
 
 
 # The error statuses each kind of operation documents in the schema.
 READ_ERRORS = frozenset({401, 404})
 LIST_ERRORS = frozenset({401, 422})
 WRITE_ERRORS = frozenset({400, 401, 403, 404, 409, 413, 422})
+# Changes of an existing ticket also take If-Match: 412 when the ticket changed since.
+CHANGE_ERRORS = WRITE_ERRORS | {412}
 
 
 class UnknownReference(DomainError):
@@ -94,9 +107,14 @@ def fields_renamed(names: dict[str, str]) -> Iterator[None]:
 
 
 def error_response(api: NinjaAPI, request: HttpRequest, *, status: int, code: str, message: str,
-                   fields: dict[str, list[str]] | None = None) -> HttpResponse:
+                   fields: dict[str, list[str]] | None = None, current: dict | None = None) -> HttpResponse:
     body = {"code": code, "message": message, "fields": fields or {}}
-    return api.create_response(request, body, status=status)
+    if current is not None:
+        body["current"] = current
+    response = api.create_response(request, body, status=status)
+    if current is not None and "version" in current:
+        response["ETag"] = etag(current["version"])
+    return response
 
 
 def field_name(loc: tuple | list) -> str:
@@ -125,7 +143,7 @@ def install(api: NinjaAPI) -> None:
     def on_domain_error(request, exc: DomainError):
         fields = {exc.field: [exc.message]} if exc.field else {}
         return error_response(api, request, status=exc.http_status, code=exc.code, message=exc.message,
-                              fields=fields)
+                              fields=fields, current=exc.current)
 
     @api.exception_handler(ValidationError)
     def on_validation_error(request, exc: ValidationError):

@@ -160,6 +160,8 @@ class TicketOut(Schema):
     external_ref: str | None = Field(description="The ticket's number in the system it was imported from.")
     allowed_transitions: list[Status] = Field(description="The statuses the caller may move the ticket to.")
     clocks: list[ClockOut] = Field(description="SLA clocks; customers see only running ones, as promises.")
+    version: int = Field(description="Raised by one by every change of the ticket; the ETag is this number in "
+                                     "quotes. Send it back as If-Match to change only what you read.")
 
     @classmethod
     def of(cls, ticket: Ticket, viewer: Viewer) -> TicketOut:
@@ -194,6 +196,7 @@ class TicketOut(Schema):
             ),
             clocks=[ClockOut(kind=c.kind, state=c.state, due_at=c.due_at, remaining_minutes=c.remaining_minutes,
                              text=c.text) for c in clocks_for(ticket, staff=viewer.is_staff_side, now=clock.now())],
+            version=ticket.version,
         )
 
 

@@ -1,13 +1,17 @@
 """/api/tickets: each handler parses, calls one domain function, and serializes.
-Every ticket is found through the caller's scope; one they may not see is 404, never 403."""
+Every ticket is found through the caller's scope; one they may not see is 404, never 403.
+Ticket reads and the responses of changes carry the ticket's ETag; changes take If-Match
+(`etags.py`)."""
 
 from __future__ import annotations
 
+from django.http import HttpResponse
 from ninja import File, Form, Path, Query, Router, UploadedFile
 
-from escalade.api import lookups
+from escalade.api import etags, lookups
 from escalade.api.auth import viewer
-from escalade.api.errors import LIST_ERRORS, READ_ERRORS, WRITE_ERRORS, ErrorOut, fields_renamed
+from escalade.api.errors import CHANGE_ERRORS, LIST_ERRORS, READ_ERRORS, WRITE_ERRORS, ErrorOut, fields_renamed
+from escalade.api.etags import IfMatch
 from escalade.api.pagination import paginate
 from escalade.api.schemas import (
     DeliveryOut,
@@ -49,7 +53,7 @@ def list_tickets(request, filters: Query[TicketFilters], paging: Query[PageParam
 
 
 @router.post("", response={201: TicketOut, WRITE_ERRORS: ErrorOut})
-def open_ticket(request, payload: TicketIn):
+def open_ticket(request, payload: TicketIn, response: HttpResponse):
     """Open a ticket. Agents name the organisation (and may name the requester, a contact there);
     a customer opens tickets for their own organisation, as themselves. The information the policy
     requires (`intake.required`) must be given: 400 naming the first missing field. The requester
@@ -62,17 +66,21 @@ def open_ticket(request, payload: TicketIn):
     with fields_renamed({f"matrix_{question}": "matrix" for question in answers}):
         ticket = services.open_ticket(who, organisation=organisation, requester=requester, intake=True,
                                       matrix_answers=answers, **data)
+    etags.send(response, ticket)
     return 201, TicketOut.of(ticket, who)
 
 
 @router.get("/{number}", response={200: TicketOut, READ_ERRORS: ErrorOut})
-def get_ticket(request, number: Number):
+def get_ticket(request, number: Number, response: HttpResponse):
+    """The ticket, with its `version`; the ETag header is that version, for If-Match on changes."""
     who = viewer(request)
-    return TicketOut.of(selectors.get_ticket(who, number), who)
+    ticket = selectors.get_ticket(who, number)
+    etags.send(response, ticket)
+    return TicketOut.of(ticket, who)
 
 
-@router.patch("/{number}", response={200: TicketOut, WRITE_ERRORS: ErrorOut})
-def update_ticket(request, number: Number, payload: TicketPatch):
+@router.patch("/{number}", response={200: TicketOut, CHANGE_ERRORS: ErrorOut})
+def update_ticket(request, number: Number, payload: TicketPatch, response: HttpResponse, if_match: IfMatch = None):
     """Agents change priority, category, kind, level, team or assignee. Fields left out stay as
     they are; null clears the team or the assignee."""
     who = viewer(request)
@@ -84,37 +92,51 @@ def update_ticket(request, number: Number, payload: TicketPatch):
         changes["team"] = lookups.team(changes["team"])
     if "assignee" in changes:
         changes["assignee"] = lookups.agent(changes["assignee"])
-    return TicketOut.of(services.update_ticket(who, ticket, **changes), who)
-
-
-@router.post("/{number}/transition", response={200: TicketOut, WRITE_ERRORS: ErrorOut})
-def transition_ticket(request, number: Number, payload: TransitionIn):
-    """Move the ticket to another status; `allowed_transitions` on the ticket lists where it can go.
-    Resolving needs a `resolution_type`. Customers may only close or reopen a resolved ticket."""
-    who = viewer(request)
-    ticket = selectors.get_ticket(who, number)
-    resolution_type = payload.resolution_type.value if payload.resolution_type else ""
-    ticket = services.change_status(who, ticket, payload.status.value, resolution_type=resolution_type)
+    ticket = services.update_ticket(who, ticket, expected_version=etags.expected_version(if_match), **changes)
+    etags.send(response, ticket)
     return TicketOut.of(ticket, who)
 
 
-@router.post("/{number}/escalation-request", response={200: TicketOut, WRITE_ERRORS: ErrorOut})
-def request_escalation(request, number: Number, payload: EscalationRequestIn):
+@router.post("/{number}/transition", response={200: TicketOut, CHANGE_ERRORS: ErrorOut})
+def transition_ticket(request, number: Number, payload: TransitionIn, response: HttpResponse,
+                      if_match: IfMatch = None):
+    """Move the ticket to another status; `allowed_transitions` on the ticket lists where it can go.
+    Resolving needs a `resolution_type`. Customers may only close or reopen a resolved ticket.
+    409 `invalid_transition`, with the ticket's current status, when it cannot move there (any more)."""
+    who = viewer(request)
+    ticket = selectors.get_ticket(who, number)
+    resolution_type = payload.resolution_type.value if payload.resolution_type else ""
+    ticket = services.change_status(who, ticket, payload.status.value, resolution_type=resolution_type,
+                                    expected_version=etags.expected_version(if_match))
+    etags.send(response, ticket)
+    return TicketOut.of(ticket, who)
+
+
+@router.post("/{number}/escalation-request", response={200: TicketOut, CHANGE_ERRORS: ErrorOut})
+def request_escalation(request, number: Number, payload: EscalationRequestIn, response: HttpResponse,
+                       if_match: IfMatch = None):
     """Ask for an escalation, explaining the business impact; the policy's rules decide what follows
     (e.g. a review task for the tier manager)."""
     who = viewer(request)
     ticket = selectors.get_ticket(who, number)
-    services.request_escalation(who, ticket, business_impact=payload.business_impact, level=payload.level or "")
+    ticket = services.request_escalation(who, ticket, business_impact=payload.business_impact,
+                                         level=payload.level or "", expected_version=etags.expected_version(if_match))
+    etags.send(response, ticket)
     return TicketOut.of(ticket, who)
 
 
-@router.post("/{number}/management-escalation/answer", response={200: ManagementConcernOut, WRITE_ERRORS: ErrorOut})
-def answer_management_escalation(request, number: Number, payload: ManagementAnswerIn):
+@router.post("/{number}/management-escalation/answer",
+             response={200: ManagementConcernOut, CHANGE_ERRORS: ErrorOut})
+def answer_management_escalation(request, number: Number, payload: ManagementAnswerIn, response: HttpResponse,
+                                 if_match: IfMatch = None):
     """A support manager acknowledges or answers the ticket's open management escalation: it stops moving up
     the policy's management chain. 409 when the ticket has none open; 403 for anyone but a support manager."""
     who = viewer(request)
     ticket = selectors.get_ticket(who, number)
-    return ManagementConcernOut.of(management.answer_concern(who, ticket, answer=payload.answer))
+    concern = management.answer_concern(who, ticket, answer=payload.answer,
+                                        expected_version=etags.expected_version(if_match))
+    etags.send(response, ticket)
+    return ManagementConcernOut.of(concern)
 
 
 @router.get("/{number}/messages", response={200: list[MessageOut], READ_ERRORS: ErrorOut})
@@ -125,26 +147,28 @@ def list_messages(request, number: Number):
     return [MessageOut.of(m) for m in selectors.visible_messages(who, ticket)]
 
 
-@router.post("/{number}/messages", response={201: MessageOut, WRITE_ERRORS: ErrorOut})
-def add_message(request, number: Number, payload: MessageIn):
+@router.post("/{number}/messages", response={201: MessageOut, CHANGE_ERRORS: ErrorOut})
+def add_message(request, number: Number, payload: MessageIn, response: HttpResponse, if_match: IfMatch = None):
     """Reply, or (agents) add an internal note. JSON only; to attach files use
-    `POST /api/tickets/{number}/messages/upload` (multipart)."""
+    `POST /api/tickets/{number}/messages/upload` (multipart). The ETag is the ticket's after the message."""
     who = viewer(request)
     ticket = selectors.get_ticket(who, number)
-    message = services.add_message(
-        who, ticket, body=payload.body, internal=payload.internal, channel=Channel.API
-    )
+    message = services.add_message(who, ticket, body=payload.body, internal=payload.internal, channel=Channel.API,
+                                   expected_version=etags.expected_version(if_match))
+    etags.send(response, message.ticket)
     return 201, MessageOut.of(message)
 
 
-@router.post("/{number}/messages/upload", response={201: MessageOut, WRITE_ERRORS: ErrorOut})
-def add_message_with_files(request, number: Number, payload: Form[MessageForm],
-                           files: File[list[UploadedFile]] = None):
+@router.post("/{number}/messages/upload", response={201: MessageOut, CHANGE_ERRORS: ErrorOut})
+def add_message_with_files(request, number: Number, payload: Form[MessageForm], response: HttpResponse,
+                           files: File[list[UploadedFile]] = None, if_match: IfMatch = None):
     """As `POST …/messages`, as multipart/form-data with any number of `files`."""
     who = viewer(request)
     ticket = selectors.get_ticket(who, number)
     message = services.add_message(who, ticket, body=payload.body, internal=payload.internal,
-                                   channel=Channel.API, attachments=files or ())
+                                   channel=Channel.API, attachments=files or (),
+                                   expected_version=etags.expected_version(if_match))
+    etags.send(response, message.ticket)
     return 201, MessageOut.of(message)
 
 
@@ -165,12 +189,14 @@ def ticket_notifications(request, number: Number):
     return [DeliveryOut.of(m) for m in deliveries_for(who, ticket)]
 
 
-@router.post("/{number}/links", response={201: LinkOut, WRITE_ERRORS: ErrorOut})
-def link_ticket(request, number: Number, payload: LinkIn):
+@router.post("/{number}/links", response={201: LinkOut, CHANGE_ERRORS: ErrorOut})
+def link_ticket(request, number: Number, payload: LinkIn, response: HttpResponse, if_match: IfMatch = None):
     """Record that this ticket is related to, a duplicate of, or a child of (`parent`) another."""
     who = viewer(request)
     ticket = selectors.get_ticket(who, number)
     other = lookups.other_ticket(who, payload.to, field="to")
     with fields_renamed({"to_ticket": "to"}):
-        link = services.link_tickets(who, ticket, other, payload.kind.value)
+        link = services.link_tickets(who, ticket, other, payload.kind.value,
+                                     expected_version=etags.expected_version(if_match))
+    etags.send(response, ticket)
     return 201, LinkOut.of(link)

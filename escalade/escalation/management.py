@@ -23,6 +23,7 @@ from escalade.escalation.models import ManagementConcern
 from escalade.escalation.state import DONE_STATUSES, ConcernView
 from escalade.orgs.access import Viewer
 from escalade.policy import Policy
+from escalade.tickets.locking import current_state, expect_version, lock_ticket
 from escalade.tickets.models import Ticket
 from escalade.tickets.selectors import visible_tickets
 
@@ -100,17 +101,22 @@ def next_check(ticket: Ticket, policy: Policy) -> dt.datetime | None:
 
 
 @transaction.atomic
-def answer_concern(viewer: Viewer, ticket: Ticket, *, answer: str = "",
-                   at: dt.datetime | None = None) -> ManagementConcern:
+def answer_concern(viewer: Viewer, ticket: Ticket, *, answer: str = "", at: dt.datetime | None = None,
+                   expected_version: int | None = None) -> ManagementConcern:
     """A support manager acknowledges or answers the ticket's open management concern: it stops
-    moving up the chain. Audited; a ticket without an open concern is a Conflict."""
+    moving up the chain. Audited; a ticket without an open concern is a Conflict. Locks the ticket,
+    then its concern (the lock order; the sweep moves concerns holding the ticket), so an answer and
+    a move of the chain never interleave. The ticket's own fields do not change: no new version."""
     if not viewer.is_manager:
         raise PermissionDenied("Management escalations are answered by support managers.")
+    ticket = lock_ticket(ticket)
     if not visible_tickets(viewer).filter(pk=ticket.pk).exists():
         raise NotFound(f"No ticket {ticket.number} that you can see")
+    expect_version(ticket, expected_version)
     concern = open_concern(ticket, lock=True)
     if concern is None:
-        raise Conflict(f"{ticket.number} has no open management escalation to answer")
+        raise Conflict(f"{ticket.number} has no open management escalation to answer",
+                       current=current_state(ticket))
     at = at or clock.now()
     concern.status, concern.answered_at = ManagementConcern.Status.ANSWERED, at
     concern.answered_by, concern.answer = viewer.label, answer.strip()

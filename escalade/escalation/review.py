@@ -12,18 +12,24 @@ from escalade.audit.chain import record
 from escalade.errors import Conflict, NotFound, PermissionDenied
 from escalade.escalation.models import ReviewTask
 from escalade.orgs.access import Viewer
+from escalade.tickets.locking import lock_ticket
 from escalade.tickets.selectors import visible_tickets
 
 
 @transaction.atomic
 def complete_review_task(viewer: Viewer, task_id: int, at: dt.datetime | None = None) -> ReviewTask:
-    """A manager marks a review task done; audited. A second "done" is refused."""
+    """A manager marks a review task done; audited. A second "done" is refused. Locks the task's
+    ticket first, then the task (the lock order: the escalation sweep works on tasks holding the
+    ticket, e.g. marking a follow-up overdue)."""
     if not viewer.is_manager:
         raise PermissionDenied("Review tasks are done by support managers.")
-    task = (ReviewTask.objects.select_for_update().filter(pk=task_id, ticket__in=visible_tickets(viewer))
-            .select_related("ticket").first())
-    if task is None:
+    ticket_id = (ReviewTask.objects.filter(pk=task_id, ticket__in=visible_tickets(viewer))
+                 .values_list("ticket_id", flat=True).first())
+    if ticket_id is None:
         raise NotFound("No such review task")
+    ticket = lock_ticket(ticket_id)
+    task = ReviewTask.objects.select_for_update().get(pk=task_id)
+    task.ticket = ticket
     if task.status == ReviewTask.Status.DONE:
         raise Conflict(f"This task was already done by {task.done_by}")
     at = at or clock.now()

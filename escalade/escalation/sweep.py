@@ -1,6 +1,7 @@
 """The escalation sweep: claim tickets whose check is due, let the rules decide, fire, and set the
-next check. Each ticket is handled in its own short transaction holding its check row, so any number
-of workers share the work (PostgreSQL: SKIP LOCKED) and none acts twice."""
+next check. Each ticket is handled in its own short transaction holding its ticket and check rows,
+so any number of workers share the work (PostgreSQL: SKIP LOCKED) and none acts twice; a ticket a
+request is writing is skipped, never waited for (docs/architecture.md, "Locks")."""
 
 from __future__ import annotations
 
@@ -31,12 +32,18 @@ def schedule_check(ticket: Ticket, at: dt.datetime) -> None:
 
 
 def due_checks(now: dt.datetime):
-    """The claim: checks due at `now`, earliest first, locked (PostgreSQL: rows another worker holds
-    are skipped). Uses the partial index escalation_check_due; evaluate it inside a transaction."""
+    """The claim: checks due at `now`, earliest first, each locked together with its ticket without
+    waiting (PostgreSQL: FOR NO KEY UPDATE OF ticket, check SKIP LOCKED: a check whose ticket a
+    request or another worker holds is skipped and taken in a later round). The ticket comes first
+    in the OF list, so PostgreSQL tries its lock first: a skipped row leaves no lock behind on the
+    check, which the request holding the ticket may be about to update. SQLite: the IMMEDIATE
+    transaction is the only writer. Uses the partial index escalation_check_due; evaluate it inside
+    a transaction."""
     due = EscalationCheck.objects.filter(next_check_at__lte=now).order_by("next_check_at")
+    due = due.select_related("ticket__organisation", "ticket__level", "ticket__policy_version")
     if connection.features.has_select_for_update_skip_locked:
-        due = due.select_for_update(skip_locked=True, of=("self",))
-    return due.select_related("ticket__organisation", "ticket__level", "ticket__policy_version")
+        due = due.select_for_update(skip_locked=True, no_key=True, of=("ticket", "self"))
+    return due
 
 
 def check_due(now: dt.datetime, batch: int = 50) -> int:

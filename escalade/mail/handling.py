@@ -2,7 +2,9 @@
 contact, or a message held for an agent (quarantined) or ignored — always with the reason.
 
 `handle()` runs inside the worker's transaction for one message (see intake.process) and
-writes only through `tickets.services`, the audit trail and the outbox.
+writes only through `tickets.services`, the audit trail and the outbox. A message that lands on an
+existing ticket locks it first (`tickets.locking`), so what is decided from its status (reply,
+reopen, or a new ticket) holds until the reply is written.
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ from escalade.policy import Policy
 from escalade.policy.publish import active_version, policy_of
 from escalade.policy.schema_email import Email
 from escalade.tickets import services
+from escalade.tickets.locking import lock_ticket
 from escalade.tickets.models import Channel, LinkKind, Status, Ticket
 
 S = InboundStatus
@@ -179,7 +182,7 @@ def _unknown_why(sender: Sender) -> str:
 # -- replies -------------------------------------------------------------------------------------
 
 def _continue(ctx: _Context, sender: Sender, thread: Thread) -> Outcome:
-    ticket = thread.ticket
+    ticket = lock_ticket(thread.ticket)  # refreshed in place: thread.ticket is the locked row too
     own_contact = sender.contact is not None and sender.contact.organisation_id == ticket.organisation_id
     if not own_contact:
         if ctx.validated_by is not None:
@@ -201,8 +204,8 @@ def _continue(ctx: _Context, sender: Sender, thread: Thread) -> Outcome:
     viewer = sender.viewer()
     status_before = ticket.get_status_display()
     kept, notes = _split_attachments(ctx, ticket)
-    services.add_message(viewer, ticket, body=text, channel=Channel.EMAIL, attachments=kept, at=ctx.now)
-    ticket.refresh_from_db()
+    ticket = services.add_message(viewer, ticket, body=text, channel=Channel.EMAIL, attachments=kept,
+                                  at=ctx.now).ticket
     result = [f"reply to {ticket.number} (found by {thread.how})"]
     if ticket.get_status_display() != status_before:
         result.append(f"{status_before} → {ticket.get_status_display()}")
@@ -298,7 +301,8 @@ def _record_bounce(ctx: _Context, report: BounceReport) -> Outcome:
         for contact in contacts:
             Bounce.objects.create(contact=contact, address=failure.address, at=ctx.now,
                                   status_code=failure.status[:20], reason=failure.reason, inbound=ctx.inbound)
-    if ticket is not None and ticket.status != Status.CLOSED and report.failures:
+    # Locked before its status is read: a note on a ticket closed meanwhile would be refused.
+    if ticket is not None and report.failures and lock_ticket(ticket).status != Status.CLOSED:
         services.add_message(SYSTEM, ticket, internal=True, channel=Channel.EMAIL, at=ctx.now,
                              body=f"Email about this ticket could not be delivered: {report.describe()}")
     return Outcome(S.IGNORED, f"bounce: {report.describe()}; recorded", ticket)

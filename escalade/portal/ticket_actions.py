@@ -1,7 +1,11 @@
 """The forms on a ticket page: reply, status, escalation and priority requests, triage, survey,
 links, a manager's answer to a management escalation. Each parses its form, calls one domain
 function and redirects back to the ticket; a DomainError goes back on the form with its status
-code; a ticket the viewer may not see is a 404."""
+code; a ticket the viewer may not see is a 404.
+
+Each form carries the version of the ticket it was made from (a hidden `version` field): when the
+ticket changed since, nothing is done and the page, showing the ticket as it is now, says who
+changed it, with what the person typed still in the form (409)."""
 
 from __future__ import annotations
 
@@ -34,22 +38,48 @@ from escalade.portal.views import render_ticket, ticket_or_404, ticket_policy
 from escalade.surveys import selectors as survey_selectors
 from escalade.surveys import services as surveys
 from escalade.tickets import lifecycle, priority_requests, selectors, services
+from escalade.tickets.locking import TicketChanged
 from escalade.tickets.models import Ticket
 
 
+def seen_version(request) -> int | None:
+    """The ticket version the submitted form was made from (None from a form without one)."""
+    value = request.POST.get("version", "")
+    return int(value) if value.isdigit() else None
+
+
+def changed_since(viewer: Viewer, ticket: Ticket) -> str:
+    return (f"{ticket.number} was changed by {selectors.last_changed_by(viewer, ticket)} since you opened it. "
+            "Nothing was saved: check the ticket below as it is now; what you entered is kept, send it again "
+            "if it still applies.")
+
+
 def _act(request, number: str, form_name: str, make_form: Callable[[Viewer, Ticket], Any],
-         act: Callable[[Viewer, Ticket, Any], str], *, agents_only: bool = False):
-    """The shape every ticket form shares: `act(viewer, ticket, form)` does the work with the valid
-    form and returns the success message."""
+         act: Callable[[Viewer, Ticket, Any, int | None], str], *, agents_only: bool = False):
+    """The shape every ticket form shares: `act(viewer, ticket, form, version)` does the work with
+    the valid form and the version the form was made from, and returns the success message."""
     viewer = Viewer.of(request.user)
     ticket = ticket_or_404(viewer, number)
     if agents_only and not viewer.is_staff_side:
         raise PermissionDenied
+    version = seen_version(request)
+
+    def changed_page():
+        form = make_form(viewer, ticket)  # what was entered, on the form as it is for the ticket now
+        form.is_valid()
+        return render_ticket(request, viewer, ticket, status=409, changed=changed_since(viewer, ticket),
+                             **{form_name: form})
+
+    if version is not None and version != ticket.version:
+        return changed_page()  # before validating: the form's choices may have changed with the ticket
     form = make_form(viewer, ticket)
     if not form.is_valid():
         return render_ticket(request, viewer, ticket, status=400, **{form_name: form})
     try:
-        done = act(viewer, ticket, form)
+        done = act(viewer, ticket, form, version)
+    except TicketChanged:  # changed between reading the ticket above and locking it
+        ticket.refresh_from_db()
+        return changed_page()
     except DomainError as exc:
         add_domain_error(form, exc)
         ticket.refresh_from_db()
@@ -61,11 +91,11 @@ def _act(request, number: str, form_name: str, make_form: Callable[[Viewer, Tick
 @login_required
 @require_POST
 def reply(request, number: str):
-    def act(viewer, ticket, form):
+    def act(viewer, ticket, form, version):
         data = form.cleaned_data
         attachment = data["attachment"]
         services.add_message(viewer, ticket, body=data["body"], internal=data.get("internal", False),
-                             attachments=[attachment] if attachment else [])
+                             attachments=[attachment] if attachment else [], expected_version=version)
         return "Internal note added." if data.get("internal") else "Reply sent."
 
     return _act(request, number, "reply_form",
@@ -80,9 +110,10 @@ def change_status(request, number: str):
         return StatusForm(request.POST, targets=lifecycle.allowed_targets(ticket.status, by_customer=by_customer),
                           by_customer=by_customer)
 
-    def act(viewer, ticket, form):
+    def act(viewer, ticket, form, version):
         data = form.cleaned_data
-        services.change_status(viewer, ticket, data["to"], resolution_type=data.get("resolution_type", ""))
+        ticket = services.change_status(viewer, ticket, data["to"], resolution_type=data.get("resolution_type", ""),
+                                        expected_version=version)
         return f"{ticket.number} is now {lifecycle.label(ticket.status)}."
 
     return _act(request, number, "status_form", make_form, act)
@@ -91,9 +122,10 @@ def change_status(request, number: str):
 @login_required
 @require_POST
 def request_escalation(request, number: str):
-    def act(viewer, ticket, form):
+    def act(viewer, ticket, form, version):
         data = form.cleaned_data
-        services.request_escalation(viewer, ticket, business_impact=data["business_impact"], level=data["level"])
+        services.request_escalation(viewer, ticket, business_impact=data["business_impact"], level=data["level"],
+                                    expected_version=version)
         return "Escalation requested. A support manager will review it."
 
     return _act(request, number, "escalation_form",
@@ -103,9 +135,10 @@ def request_escalation(request, number: str):
 @login_required
 @require_POST
 def request_priority(request, number: str):
-    def act(viewer, ticket, form):
+    def act(viewer, ticket, form, version):
         data = form.cleaned_data
-        priority_requests.request_priority_change(viewer, ticket, data["priority"], data["justification"])
+        priority_requests.request_priority_change(viewer, ticket, data["priority"], data["justification"],
+                                                  expected_version=version)
         return "Priority change requested. An agent will accept or decline it."
 
     return _act(request, number, "priority_form",
@@ -118,8 +151,8 @@ def update_ticket(request, number: str):
     def make_form(viewer, ticket):
         return TicketUpdateForm(request.POST, policy=ticket_policy(ticket), viewer=viewer)
 
-    def act(viewer, ticket, form):
-        services.update_ticket(viewer, ticket, **form.changes())
+    def act(viewer, ticket, form, version):
+        services.update_ticket(viewer, ticket, expected_version=version, **form.changes())
         return f"{ticket.number} updated."
 
     return _act(request, number, "update_form", make_form, act, agents_only=True)
@@ -129,7 +162,7 @@ def update_ticket(request, number: str):
 @require_POST
 def rate_support(request, number: str):
     """The customer's satisfaction survey on a resolved ticket (surveys.services.answer_survey)."""
-    def act(viewer, ticket, form):
+    def act(viewer, ticket, form, version):  # a rating is the customer's own, not a change of the ticket
         data = form.cleaned_data
         answered_before = survey_selectors.response_for(viewer, ticket) is not None
         surveys.answer_survey(viewer, ticket, rating=data["rating"], comment=data["comment"])
@@ -143,13 +176,13 @@ def rate_support(request, number: str):
 def link_ticket(request, number: str):
     """Agents link this ticket to another one (services.link_tickets); an unknown ticket, or one the
     agent may not see, is an error on the number field (a mistake in the form, not a missing page)."""
-    def act(viewer, ticket, form):
+    def act(viewer, ticket, form, version):
         data = form.cleaned_data
         try:
             other = selectors.get_ticket(viewer, data["number"])
         except NotFound as exc:
             raise DomainError(exc.message, field="number") from None
-        link = services.link_tickets(viewer, ticket, other, data["kind"])
+        link = services.link_tickets(viewer, ticket, other, data["kind"], expected_version=version)
         return f"{ticket.number}: {link.get_kind_display().lower()} {other.number}."
 
     return _act(request, number, "link_form", lambda *_: LinkForm(request.POST), act, agents_only=True)
@@ -170,7 +203,10 @@ def decide_priority(request, number: str, request_id: int):
         return render_ticket(request, viewer, ticket, status=400)
     accept = form.cleaned_data["accept"]
     try:
-        priority_requests.decide_priority_change(viewer, change, accept, form.cleaned_data["note"])
+        priority_requests.decide_priority_change(viewer, change, accept, form.cleaned_data["note"],
+                                                 expected_version=seen_version(request))
+    except TicketChanged:
+        messages.error(request, changed_since(viewer, ticket))
     except DomainError as exc:
         messages.error(request, exc.message)
     else:
@@ -186,7 +222,9 @@ def assign_to_me(request, number: str):
     if not viewer.is_staff_side or viewer.agent is None:
         raise PermissionDenied
     try:
-        services.update_ticket(viewer, ticket, assignee=viewer.agent)
+        services.update_ticket(viewer, ticket, assignee=viewer.agent, expected_version=seen_version(request))
+    except TicketChanged:
+        messages.error(request, changed_since(viewer, ticket))
     except DomainError as exc:
         messages.error(request, exc.message)
     else:
@@ -208,7 +246,12 @@ def answer_management_escalation(request, number: str):
     if not form.is_valid():
         return render_ticket(request, viewer, ticket, management_form=form, status=400)
     try:
-        concern = management.answer_concern(viewer, ticket, answer=form.cleaned_data["answer"])
+        concern = management.answer_concern(viewer, ticket, answer=form.cleaned_data["answer"],
+                                            expected_version=seen_version(request))
+    except TicketChanged:
+        ticket.refresh_from_db()
+        return render_ticket(request, viewer, ticket, management_form=form, status=409,
+                             changed=changed_since(viewer, ticket))
     except DomainError as exc:
         messages.error(request, exc.message)
     else:

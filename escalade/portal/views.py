@@ -98,10 +98,13 @@ def _timeline(viewer: Viewer, ticket: Ticket) -> list:
 
 def render_ticket(request, viewer: Viewer, ticket: Ticket, *, reply_form=None, status_form=None,
                    escalation_form=None, priority_form=None, update_form=None, survey_form=None,
-                   link_form=None, management_form=None, status: int = 200):
+                   link_form=None, management_form=None, changed: str = "", status: int = 200):
+    """The ticket page; `changed`: why a submitted form was not saved (the ticket changed since)."""
     by_customer = viewer.kind == "customer"
     targets = lifecycle.allowed_targets(ticket.status, by_customer=by_customer)
-    if status_form is None and targets:
+    if not targets:
+        status_form = None  # nowhere to go (any more)
+    elif status_form is None:
         status_form = StatusForm(targets=targets, by_customer=by_customer)
     policy = ticket_policy(ticket)
     is_open = ticket.status not in (Status.RESOLVED, Status.CLOSED)
@@ -138,6 +141,7 @@ def render_ticket(request, viewer: Viewer, ticket: Ticket, *, reply_form=None, s
         "clocks": clocks_for(ticket, staff=viewer.is_staff_side, now=clock.now()),
         "reply_form": reply_form or ReplyForm(viewer=viewer),
         "status_form": status_form,
+        "changed": changed,
     }
     return _render(request, viewer, "portal/ticket_detail.html", context, status=status)
 

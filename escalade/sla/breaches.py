@@ -12,12 +12,18 @@ from escalade.sla.models import ClockStatus, SlaClock
 
 
 def record_breaches(now: dt.datetime, batch: int = 100) -> int:
-    """Mark up to `batch` overdue running clocks as breached; returns how many."""
+    """Mark up to `batch` overdue running clocks as breached; returns how many.
+
+    Each clock is claimed together with its ticket, ticket first, without waiting (PostgreSQL:
+    FOR NO KEY UPDATE OF ticket, clock SKIP LOCKED), as the lock order asks (docs/architecture.md,
+    "Locks"): a clock whose ticket a request is writing is left for the next round, when the
+    request may have stopped or re-targeted it."""
     with transaction.atomic():
         due = SlaClock.objects.filter(status=ClockStatus.RUNNING, breached_at__isnull=True, due_at__lte=now)
         due = due.order_by("due_at")
         if connection.features.has_select_for_update_skip_locked:
-            due = due.select_for_update(skip_locked=True, of=("self",))
+            due = due.select_related("ticket").select_for_update(skip_locked=True, no_key=True,
+                                                                 of=("ticket", "self"))
         found = list(due[:batch])
         for clock in found:
             clock.breached_at = clock.due_at

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.db import transaction
 from django.db.models.signals import post_save, pre_save
 from django.dispatch import receiver
 
@@ -9,6 +10,7 @@ from escalade.orgs.models import Organisation
 from escalade.sla import clocks
 from escalade.sla.models import ClockStatus, SlaClock
 from escalade.tickets.lifecycle import ticket_changed
+from escalade.tickets.locking import lock_ticket
 from escalade.tickets.models import Ticket
 
 RETARGET_FIELDS = {"priority", "category"}
@@ -45,6 +47,8 @@ def on_organisation_saved(sender, instance: Organisation, created: bool, **kwarg
 
     now = clock.now()
     open_clocks = SlaClock.objects.filter(ticket__organisation=instance).exclude(status=ClockStatus.STOPPED)
-    tickets = Ticket.objects.filter(pk__in=open_clocks.values("ticket_id")).select_related("organisation")
-    for ticket in tickets:
-        clocks.retarget(ticket, now, reason=f"plan {instance.plan}, time zone {instance.timezone}")
+    ticket_ids = Ticket.objects.filter(pk__in=open_clocks.values("ticket_id")).order_by("pk")
+    with transaction.atomic():
+        # The lock order: each ticket before its clocks; tickets by pk, so two such saves never deadlock.
+        for pk in ticket_ids.values_list("pk", flat=True):
+            clocks.retarget(lock_ticket(pk), now, reason=f"plan {instance.plan}, time zone {instance.timezone}")

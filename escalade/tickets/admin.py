@@ -1,17 +1,61 @@
 """Admin for tickets. Tickets are opened in the portal, by mail or through the API, and their
-status only changes through the lifecycle; here an admin corrects the other fields, audited."""
+status only changes through the lifecycle; here an admin corrects the other fields, audited.
+An edit is one more writer of the ticket: the saved form works on the locked row, and a form
+opened before someone else's change is refused, as in the portal."""
 
+from django import forms
 from django.contrib import admin
 
 from escalade import clock
 from escalade.audit.config import AuditedAdmin, ReadOnlyAdmin
+from escalade.orgs.access import Viewer
 from escalade.tickets import lifecycle
+from escalade.tickets.locking import lock_ticket
 from escalade.tickets.models import Message, Ticket, TicketLink, parse_number
+from escalade.tickets.selectors import last_changed_by
 
 STATUS_HELP = (
     "Status and resolution only change through the ticket lifecycle (the ticket page or the API), "
     "so they are read-only here."
 )
+
+
+class TicketAdminForm(forms.ModelForm):
+    """The change form, with the version of the ticket it was made from (`seen_version`). Sent
+    after someone else changed the ticket, it saves nothing: it is shown again with the ticket's
+    current values, and the message lists what the admin had entered where that differs."""
+
+    seen_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk is not None:
+            self.fields["seen_version"].initial = self.instance.version
+
+    def clean(self):
+        data = super().clean()
+        seen = data.get("seen_version")
+        if self.instance.pk is not None and seen is not None and seen != self.instance.version:
+            who = last_changed_by(Viewer(None, "admin"), self.instance)
+            entered = self._show_current_values()
+            raise forms.ValidationError(
+                f"{self.instance.number} was changed by {who} since you opened it; nothing was saved. The form "
+                f"now shows the ticket as it is{'. You had entered: ' + entered if entered else ''}.")
+        return data
+
+    def _show_current_values(self) -> str:
+        """Put the stored values (the instance is the locked row) back into the form's data, so saving
+        it again cannot undo the other change; returns what the admin had entered where it differs."""
+        entered = []
+        current = self.data.copy()
+        for name, field in self.fields.items():
+            bound = self[name]
+            initial = self.instance.version if name == "seen_version" else bound.initial
+            if name != "seen_version" and field.has_changed(initial, bound.data):
+                entered.append(f"{field.label}: {bound.data or '(empty)'}")
+            current[bound.html_name] = "" if initial is None else initial
+        self.data = current
+        return "; ".join(entered)
 
 
 class MessageInline(admin.StackedInline):
@@ -35,7 +79,8 @@ class MessageInline(admin.StackedInline):
 @admin.register(Ticket)
 class TicketAdmin(AuditedAdmin, admin.ModelAdmin):
     audit_actions = {"changed": "ticket.updated_in_admin", "deleted": "ticket.deleted_in_admin"}
-    audit_ignore = ("updated_at",)
+    audit_ignore = ("updated_at", "version")
+    form = TicketAdminForm
 
     list_display = ["number", "subject", "organisation", "priority", "status", "level", "assignee", "updated_at"]
     list_filter = ["status", "priority", "level", "team", "channel", "kind", "organisation"]
@@ -46,7 +91,7 @@ class TicketAdmin(AuditedAdmin, admin.ModelAdmin):
     autocomplete_fields = ["organisation", "requester", "assignee"]
     readonly_fields = ["number", "status", "resolution_type", "created_at", "updated_at", "resolved_at", "closed_at"]
     fieldsets = [
-        (None, {"fields": ["number", "organisation", "requester", "subject", "description"]}),
+        (None, {"fields": ["number", "organisation", "requester", "subject", "description", "seen_version"]}),
         ("Status", {"fields": ["status", "resolution_type"], "description": STATUS_HELP}),
         ("Routing", {"fields": ["priority", "category", "kind", "channel", "level", "team", "assignee"]}),
         ("Details from the customer", {
@@ -73,9 +118,17 @@ class TicketAdmin(AuditedAdmin, admin.ModelAdmin):
             results = results | queryset.filter(pk=number)
         return results, may_have_duplicates
 
+    def get_object(self, request, object_id, from_field=None):
+        obj = super().get_object(request, object_id, from_field)
+        if obj is not None and request.method == "POST":
+            # Inside the change view's transaction: the form is checked and saved on the locked row.
+            lock_ticket(obj)
+        return obj
+
     def save_model(self, request, obj, form, change):
         if change and form.has_changed():
             obj.updated_at = clock.now()
+            obj.version += 1
         super().save_model(request, obj, form, change)
 
     def audit_ticket_id(self, obj):

@@ -15,6 +15,7 @@ from django.dispatch import Signal
 from escalade import clock
 from escalade.audit.chain import record
 from escalade.errors import Conflict, DomainError, PermissionDenied
+from escalade.tickets.locking import current_state, save_change
 from escalade.tickets.models import ResolutionType, Status, Ticket
 
 S = Status
@@ -52,8 +53,9 @@ def transition(ticket: Ticket, to: str, *, actor: str, actor_user=None, by_custo
                resolution_type: str = "", at: dt.datetime | None = None) -> Ticket:
     """Move `ticket` to status `to`, record it in the audit trail and tell listeners.
 
-    Raises InvalidTransition naming the current state and the allowed ones; moving to
-    Resolved needs a resolution type. The caller holds the transaction.
+    Raises InvalidTransition naming the current state and the allowed ones (with the ticket's
+    current state); moving to Resolved needs a resolution type. The caller holds the transaction
+    and the ticket's lock (`locking.lock_ticket`), so `ticket.status` is the stored one.
     """
     at = at or clock.now()
     current = ticket.status
@@ -63,7 +65,7 @@ def transition(ticket: Ticket, to: str, *, actor: str, actor_user=None, by_custo
         allowed = ", ".join(label(s) for s in TRANSITIONS[current]) or "none (the ticket is closed)"
         raise InvalidTransition(
             f"{ticket.number} is {label(current)} and cannot move to {label(to)}; allowed: {allowed}",
-            field="status",
+            field="status", current=current_state(ticket),
         )
     if by_customer and (current, to) not in CUSTOMER_TRANSITIONS:
         raise PermissionDenied(
@@ -78,7 +80,6 @@ def transition(ticket: Ticket, to: str, *, actor: str, actor_user=None, by_custo
 
     before = {"status": current, "resolution_type": ticket.resolution_type}
     ticket.status = to
-    ticket.updated_at = at
     if to == S.RESOLVED:
         ticket.resolution_type = resolution_type
         ticket.resolved_at = at
@@ -87,7 +88,7 @@ def transition(ticket: Ticket, to: str, *, actor: str, actor_user=None, by_custo
     elif current == S.RESOLVED:  # reopened
         ticket.resolution_type = ""
         ticket.resolved_at = None
-    ticket.save(update_fields=["status", "updated_at", "resolution_type", "resolved_at", "closed_at"])
+    save_change(ticket, ["status", "resolution_type", "resolved_at", "closed_at"], at=at)
     after = {"status": to, "resolution_type": ticket.resolution_type}
     record(actor=actor, actor_user=actor_user, action="ticket.status_changed", obj=ticket,
            ticket_id=ticket.pk, before=before, after=after, at=at)

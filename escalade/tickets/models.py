@@ -82,6 +82,11 @@ class Ticket(models.Model):
         max_length=100, blank=True, default="",
         help_text="The ticket's number in another system it came from (e.g. django-helpdesk's SUP-42); searchable.",
     )
+    version = models.PositiveIntegerField(
+        default=1,
+        help_text="Counts the changes of the ticket: raised by one under the ticket's lock "
+                  "(tickets.locking) by every write; the API's ETag.",
+    )
 
     class Meta:
         ordering = ["-updated_at"]

@@ -20,6 +20,7 @@ from escalade.orgs.access import Viewer
 from escalade.policy import NotInPolicy, Policy
 from escalade.policy.publish import policy_of
 from escalade.tickets import services
+from escalade.tickets.locking import current_state, expect_version, lock_ticket, save_change
 from escalade.tickets.models import PriorityChangeRequest, Status, Ticket
 from escalade.tickets.selectors import visible_tickets
 
@@ -49,15 +50,19 @@ def _priority_key(policy: Policy | None, priority: str) -> str:
 
 @transaction.atomic
 def request_priority_change(viewer: Viewer, ticket: Ticket, priority: str, justification: str,
-                            at: dt.datetime | None = None) -> PriorityChangeRequest:
+                            at: dt.datetime | None = None,
+                            expected_version: int | None = None) -> PriorityChangeRequest:
     """Ask for `priority` (a key, name or alias of the ticket's policy) on `ticket`.
 
     Customers of the ticket's organisation may ask when the policy lets them (and their contact is
     authorised to make requests); agents who can see the ticket may always ask. Raises NotFound
     for a ticket the viewer cannot see, PermissionDenied, DomainError naming `priority` or
-    `justification`, and Conflict while another request on the ticket is pending.
+    `justification`, and Conflict while another request on the ticket is pending. The ticket is
+    locked first (one request at a time per ticket) and its version raised.
     """
+    ticket = lock_ticket(ticket)
     _check_sees(viewer, ticket)
+    expect_version(ticket, expected_version)
     policy = _policy(ticket)
     rules = policy.priority_change if policy is not None else None
     if viewer.kind == "customer":
@@ -70,7 +75,8 @@ def request_priority_change(viewer: Viewer, ticket: Ticket, priority: str, justi
     elif not viewer.is_staff_side:
         raise PermissionDenied("Sign in to ask for another priority.")
     if ticket.status in (Status.RESOLVED, Status.CLOSED):
-        raise Conflict(f"{ticket.number} is {ticket.get_status_display()}; reopen it first", field="priority")
+        raise Conflict(f"{ticket.number} is {ticket.get_status_display()}; reopen it first", field="priority",
+                       current=current_state(ticket))
     to_priority = _priority_key(policy, priority)
     if to_priority == ticket.priority:
         raise DomainError(f"{ticket.number} is already {to_priority}", field="priority")
@@ -79,18 +85,19 @@ def request_priority_change(viewer: Viewer, ticket: Ticket, priority: str, justi
         raise DomainError("Explain why the ticket needs another priority (its business impact, who is "
                           "affected, whether there is a workaround)", field="justification")
     at = at or clock.now()
-    Ticket.objects.select_for_update().filter(pk=ticket.pk).first()  # one request at a time per ticket
     if Request.objects.filter(ticket=ticket, status=Request.Status.PENDING).exists():
-        raise Conflict(f"{ticket.number} already has a priority change waiting for an agent", field="priority")
+        raise Conflict(f"{ticket.number} already has a priority change waiting for an agent", field="priority",
+                       current=current_state(ticket))
     try:
         with transaction.atomic():
             request = Request.objects.create(
                 ticket=ticket, requested_by=viewer.user, from_priority=ticket.priority, to_priority=to_priority,
                 justification=justification, created_at=at,
             )
-    except IntegrityError:  # a concurrent request won the race (SQLite has no row lock)
+    except IntegrityError:  # the unique constraint stays the last line of defence behind the lock
         raise Conflict(f"{ticket.number} already has a priority change waiting for an agent",
                        field="priority") from None
+    save_change(ticket, at=at)
     record(actor=viewer.label, actor_user=viewer.user, action="ticket.priority_change_requested", obj=request,
            ticket_id=ticket.pk, at=at, before={"priority": ticket.priority},
            after={"priority": to_priority, "justification": justification})
@@ -99,23 +106,30 @@ def request_priority_change(viewer: Viewer, ticket: Ticket, priority: str, justi
 
 @transaction.atomic
 def decide_priority_change(viewer: Viewer, request: PriorityChangeRequest, accept: bool, note: str = "",
-                           at: dt.datetime | None = None) -> PriorityChangeRequest:
+                           at: dt.datetime | None = None,
+                           expected_version: int | None = None) -> PriorityChangeRequest:
     """An agent accepts (the ticket takes the requested priority and its clocks re-target) or
     declines a pending request. Raises PermissionDenied for anyone but an agent, NotFound for a
-    ticket the agent cannot see, and Conflict for a request already decided."""
+    ticket the agent cannot see, and Conflict for a request already decided. Locks the ticket,
+    then the request (the lock order); the decision raises the ticket's version."""
     if not viewer.is_staff_side:
         raise PermissionDenied("Only agents can accept or decline a priority change.")
-    request = Request.objects.select_for_update().select_related("ticket").get(pk=request.pk)
-    ticket = request.ticket
+    ticket = lock_ticket(request.ticket_id)
+    request = Request.objects.select_for_update().get(pk=request.pk)
+    request.ticket = ticket
     _check_sees(viewer, ticket)
+    expect_version(ticket, expected_version)
     if request.status != Request.Status.PENDING:
-        raise Conflict(f"This request was already {request.get_status_display().lower()}", field="status")
+        raise Conflict(f"This request was already {request.get_status_display().lower()}", field="status",
+                       current=current_state(ticket))
     if accept and ticket.status == Status.CLOSED:
-        raise Conflict(f"{ticket.number} is closed; its priority can no longer change", field="status")
+        raise Conflict(f"{ticket.number} is closed; its priority can no longer change", field="status",
+                       current=current_state(ticket))
     at = at or clock.now()
     request.status = Request.Status.ACCEPTED if accept else Request.Status.DECLINED
     request.decided_by, request.decided_at, request.note = viewer.user, at, note.strip()
     request.save(update_fields=["status", "decided_by", "decided_at", "note"])
+    save_change(ticket, at=at)
     # The decision, with the justification, comes first in the trail; then the change it causes
     # (ticket.updated, sla.clocks_retargeted).
     record(actor=viewer.label, actor_user=viewer.user, obj=request, ticket_id=ticket.pk, at=at,

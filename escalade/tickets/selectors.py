@@ -100,6 +100,18 @@ def timeline(viewer: Viewer, ticket: Ticket) -> list[TimelineEntry]:
     return entries
 
 
+def last_changed_by(viewer: Viewer, ticket: Ticket) -> str:
+    """Who made the ticket's latest change (its latest `ticket.*` audit event), as the viewer may
+    know it: a customer is told "the support team" for a change they cannot see (an internal note,
+    a triage change). For "changed by X since you opened it"."""
+    latest = Event.objects.filter(ticket_id=ticket.pk, action__startswith="ticket.").order_by("-pk").first()
+    if latest is None:
+        return "someone"
+    if viewer.is_staff_side or latest.action in CUSTOMER_VISIBLE_ACTIONS | {"ticket.replied"}:
+        return latest.actor
+    return "the support team"
+
+
 def describe_event(event: Event) -> str:
     if event.action == "ticket.status_changed":
         text = f"Status: {event.before.get('status', '?')} → {event.after.get('status', '?')}"

@@ -1,5 +1,9 @@
-"""One write function per ticket action. Each checks permission first, then acts inside a
-transaction and records the change in the audit trail. Views, API and tasks call these."""
+"""One write function per ticket action. Each locks the ticket first (`locking.lock_ticket`: it
+works on the row as stored now and raises its version), checks permission, then acts inside a
+transaction and records the change in the audit trail. Views, API and tasks call these.
+
+`expected_version` (the API's If-Match, a portal form's hidden field) refuses a change made from
+an older read of the ticket with `locking.TicketChanged`."""
 
 from __future__ import annotations
 
@@ -21,6 +25,7 @@ from escalade.policy import NotInPolicy
 from escalade.policy.models import PolicyVersion
 from escalade.policy.publish import active_version, policy_of
 from escalade.tickets import lifecycle, priority_matrix
+from escalade.tickets.locking import expect_version, lock_ticket, save_change
 from escalade.tickets.models import Attachment, Channel, Kind, Message, Status, Ticket, TicketLink
 
 INFO_FIELDS = (
@@ -75,6 +80,14 @@ def _require_visible(viewer: Viewer, ticket: Ticket) -> None:
         return
     if not Ticket.objects.filter(viewer.ticket_filter(), pk=ticket.pk).exists():
         raise NotFound(f"No ticket {ticket.number} that you can see")
+
+
+def _locked(viewer: Viewer, ticket: Ticket, expected_version: int | None) -> Ticket:
+    """The ticket locked and re-read, once the viewer may see it and it is the version they read."""
+    ticket = lock_ticket(ticket)
+    _require_visible(viewer, ticket)
+    expect_version(ticket, expected_version)
+    return ticket
 
 
 def _snapshot(ticket: Ticket, fields: Iterable[str]) -> dict:
@@ -178,13 +191,14 @@ def open_ticket(viewer: Viewer, *, organisation: Organisation, subject: str, des
 @transaction.atomic
 def add_message(viewer: Viewer, ticket: Ticket, *, body: str, internal: bool = False,
                 channel: str = Channel.PORTAL, attachments: Iterable[UploadedFile] = (),
-                at: dt.datetime | None = None) -> Message:
-    """Add a public reply or (agents only) an internal note, with attachments.
+                at: dt.datetime | None = None, expected_version: int | None = None) -> Message:
+    """Add a public reply or (agents only) an internal note, with attachments; `message.ticket` is
+    the ticket as it is now.
 
     A customer's reply to a ticket pending their answer puts it back In Progress; an agent's first
     public reply on an Open ticket moves it to In Progress.
     """
-    _require_visible(viewer, ticket)
+    ticket = _locked(viewer, ticket, expected_version)
     if internal:
         _require_staff(viewer, "write internal notes")
     if not body.strip():
@@ -210,8 +224,7 @@ def add_message(viewer: Viewer, ticket: Ticket, *, body: str, internal: bool = F
             message=message, file=upload, filename=upload.name, size=upload.size,
             content_type=getattr(upload, "content_type", "") or "",
         )
-    ticket.updated_at = at
-    ticket.save(update_fields=["updated_at"])
+    save_change(ticket, at=at)
     record(actor=viewer.label, actor_user=viewer.user, obj=message, ticket_id=ticket.pk, at=at,
            action="ticket.note_added" if internal else "ticket.replied",
            after={"public": not internal, "attachments": [f.name for f in files], "chars": len(body)})
@@ -232,11 +245,13 @@ def add_message(viewer: Viewer, ticket: Ticket, *, body: str, internal: bool = F
 
 @transaction.atomic
 def change_status(viewer: Viewer, ticket: Ticket, to: str, *, resolution_type: str = "",
-                  at: dt.datetime | None = None) -> Ticket:
-    """Move a ticket through its lifecycle; customers may only confirm or reopen a resolution."""
+                  at: dt.datetime | None = None, expected_version: int | None = None) -> Ticket:
+    """Move a ticket through its lifecycle; customers may only confirm or reopen a resolution.
+    Returns the ticket as it is now. Of several moves at once, each decides on the status the one
+    before it left: a move the lifecycle no longer allows from there is InvalidTransition (409)."""
     if viewer.kind not in ("customer", "admin", "vendor_agent", "partner_agent"):
         raise PermissionDenied("Sign in to change a ticket.")
-    _require_visible(viewer, ticket)
+    ticket = _locked(viewer, ticket, expected_version)
     if viewer.kind == "customer" and to == Status.IN_PROGRESS and ticket.policy_version_id:
         if not policy_of(ticket.policy_version).lifecycle.customer_may_reopen:
             raise PermissionDenied("This support policy does not let customers reopen a resolved ticket.")
@@ -245,10 +260,12 @@ def change_status(viewer: Viewer, ticket: Ticket, to: str, *, resolution_type: s
 
 
 @transaction.atomic
-def update_ticket(viewer: Viewer, ticket: Ticket, *, at: dt.datetime | None = None, **changes) -> Ticket:
-    """Agents change priority, category, kind, level, team or assignee. Each change is audited."""
+def update_ticket(viewer: Viewer, ticket: Ticket, *, at: dt.datetime | None = None,
+                  expected_version: int | None = None, **changes) -> Ticket:
+    """Agents change priority, category, kind, level, team or assignee. Each change is audited;
+    values equal to the stored ones are no change. Returns the ticket as it is now."""
     _require_staff(viewer, "change a ticket's priority, level or assignee")
-    _require_visible(viewer, ticket)
+    ticket = _locked(viewer, ticket, expected_version)
     allowed = {"priority", "category", "kind", "level", "team", "assignee", "subject"}
     unknown = set(changes) - allowed
     if unknown:
@@ -273,8 +290,7 @@ def update_ticket(viewer: Viewer, ticket: Ticket, *, at: dt.datetime | None = No
     before = {f: _plain(getattr(ticket, f)) for f in changed}
     for field, value in changed.items():
         setattr(ticket, field, value)
-    ticket.updated_at = at
-    ticket.save(update_fields=[*changed, "updated_at"])
+    save_change(ticket, changed, at=at)
     after = {f: _plain(v) for f, v in changed.items()}
     record(actor=viewer.label, actor_user=viewer.user, action="ticket.updated", obj=ticket, ticket_id=ticket.pk,
            before=before, after=after, at=at)
@@ -290,15 +306,15 @@ def _plain(value):
 
 @transaction.atomic
 def request_escalation(viewer: Viewer, ticket: Ticket, *, business_impact: str, level: str = "",
-                       at: dt.datetime | None = None) -> Ticket:
+                       at: dt.datetime | None = None, expected_version: int | None = None) -> Ticket:
     """A customer (or an agent on their behalf) asks for an escalation, explaining the business
     impact and optionally the support level they ask for (VIOE 5.3 steps 3 and 4; a level key above
     the ticket's current one). The request, with the level, is the `ticket.escalation_requested`
     audit event, shown on the ticket's timeline; the escalation rules decide what follows (e.g. a
-    review task for the tier manager)."""
+    review task for the tier manager). Returns the ticket as it is now."""
     if viewer.kind == "nobody":
         raise PermissionDenied("Sign in to request an escalation.")
-    _require_visible(viewer, ticket)
+    ticket = _locked(viewer, ticket, expected_version)
     if not business_impact.strip():
         raise DomainError("Explain the business impact so the manager can judge the request",
                           field="business_impact")
@@ -316,6 +332,7 @@ def request_escalation(viewer: Viewer, ticket: Ticket, *, business_impact: str, 
         level = wanted.key
     at = at or clock.now()
     after = {"business_impact": business_impact.strip(), "requested_level": level}
+    save_change(ticket, at=at)
     record(actor=viewer.label, actor_user=viewer.user, action="ticket.escalation_requested", obj=ticket,
            ticket_id=ticket.pk, after=after, at=at)
     lifecycle.ticket_changed.send(Ticket, ticket=ticket, change="escalation_requested", before={}, after=after,
@@ -325,10 +342,11 @@ def request_escalation(viewer: Viewer, ticket: Ticket, *, business_impact: str, 
 
 @transaction.atomic
 def link_tickets(viewer: Viewer, ticket: Ticket, other: Ticket, kind: str,
-                 at: dt.datetime | None = None) -> TicketLink:
-    """Record that `ticket` is related to / a duplicate of / a child of `other`."""
+                 at: dt.datetime | None = None, expected_version: int | None = None) -> TicketLink:
+    """Record that `ticket` is related to / a duplicate of / a child of `other`. The link is part
+    of `ticket` (locked, its version raised); `other` is only read."""
     _require_staff(viewer, "link tickets")
-    _require_visible(viewer, ticket)
+    ticket = _locked(viewer, ticket, expected_version)
     _require_visible(viewer, other)
     if ticket.pk == other.pk:
         raise DomainError("A ticket cannot be linked to itself", field="to_ticket")
@@ -337,6 +355,7 @@ def link_tickets(viewer: Viewer, ticket: Ticket, other: Ticket, kind: str,
         from_ticket=ticket, to_ticket=other, kind=kind, defaults={"created_at": at}
     )
     if created:
+        save_change(ticket, at=at)
         record(actor=viewer.label, actor_user=viewer.user, action="ticket.linked", obj=ticket, ticket_id=ticket.pk,
                after={"kind": kind, "to": other.number}, at=at)
     return link
@@ -353,12 +372,13 @@ def move_to_active_policy(viewer: Viewer, tickets: Iterable[Ticket], at: dt.date
         raise DomainError("No policy is active; apply one with `escalade policy apply FILE`.")
     at = at or clock.now()
     moved = 0
-    for ticket in tickets:
+    for ticket in sorted(tickets, key=lambda t: t.pk):  # one order, so two admins never deadlock
+        ticket = lock_ticket(ticket)
         if ticket.policy_version_id == version.pk or ticket.status == Status.CLOSED:
             continue
         before = {"policy_version": ticket.policy_version.number if ticket.policy_version else None}
         ticket.policy_version = version
-        ticket.save(update_fields=["policy_version"])
+        save_change(ticket, ["policy_version"], at=at)
         after = {"policy_version": version.number}
         record(actor=viewer.label, actor_user=viewer.user, action="ticket.policy_reapplied", obj=ticket,
                ticket_id=ticket.pk, before=before, after=after, at=at)
@@ -372,15 +392,19 @@ def auto_close_resolved(*, now: dt.datetime, after_days: int, among: QuerySet[Ti
                         batch: int = 200) -> int:
     """Close tickets resolved at least `after_days` ago that the customer never confirmed, among
     the given tickets (default: all). Returns how many were closed. Each is closed in its own
-    short transaction, re-checking its status under lock, so two workers never close one twice."""
+    short transaction, re-checking its status under the ticket's lock, so two workers never close
+    one twice and a reopening that came first wins."""
     cutoff = now - dt.timedelta(days=after_days)
     closed = 0
     due = (Ticket.objects.all() if among is None else among).filter(status=Status.RESOLVED, resolved_at__lte=cutoff)
     ids = list(due.order_by("resolved_at").values_list("pk", flat=True)[:batch])
     for pk in ids:
         with transaction.atomic():
-            ticket = Ticket.objects.select_for_update().filter(pk=pk, status=Status.RESOLVED).first()
-            if ticket is None or ticket.resolved_at > cutoff:
+            try:
+                ticket = lock_ticket(pk)
+            except Ticket.DoesNotExist:  # deleted meanwhile
+                continue
+            if ticket.status != Status.RESOLVED or ticket.resolved_at > cutoff:
                 continue
             # Back-dated to when it was due, not to when the worker got to it.
             due = ticket.resolved_at + dt.timedelta(days=after_days)

@@ -55,3 +55,36 @@ def test_messages_are_shown_read_only_on_the_ticket(admin_client, world):
 def test_admin_search_finds_a_ticket_by_number(admin_client, world):
     page = admin_client.get("/admin/tickets/ticket/", {"q": world.globex_ticket.number})
     assert list(page.context["cl"].result_list) == [world.globex_ticket]
+
+
+def test_an_admin_edit_raises_the_tickets_version(admin_client, world):
+    ticket = world.acme_ticket
+    data = form_data(admin_client.get(change_url(ticket)), priority="P1")
+    assert admin_client.post(change_url(ticket), data).status_code == 302
+    ticket.refresh_from_db()
+    assert (ticket.priority, ticket.version) == ("P1", 2)
+    assert "version" not in Event.objects.get(action="ticket.updated_in_admin").after
+
+
+def test_an_admin_form_opened_before_someone_elses_change_saves_nothing_and_says_who(admin_client, world):
+    from escalade.orgs.access import Viewer
+    from escalade.tickets import services
+
+    ticket = world.acme_ticket
+    data = form_data(admin_client.get(change_url(ticket)), subject="VPN down since Monday")
+    services.update_ticket(Viewer.of(world.max.user), ticket, priority="P1")
+
+    page = admin_client.post(change_url(ticket), data)
+
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert f"{ticket.number} was changed by Max since you opened it; nothing was saved" in html
+    assert "You had entered: Subject: VPN down since Monday; Priority: P3" in html
+    ticket.refresh_from_db()
+    assert (ticket.subject, ticket.priority) == ("Acme VPN down", "P1")
+    # The form shown again holds the ticket as it is now: saving it cannot undo Max's change.
+    again = form_data(page, subject="VPN down since Monday")
+    assert again["priority"] == "P1"
+    assert admin_client.post(change_url(ticket), again).status_code == 302
+    ticket.refresh_from_db()
+    assert (ticket.subject, ticket.priority) == ("VPN down since Monday", "P1")
