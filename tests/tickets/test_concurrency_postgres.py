@@ -11,7 +11,6 @@ import collections
 import itertools
 import json
 import os
-import socket
 import subprocess
 import sys
 import threading
@@ -37,6 +36,7 @@ from escalade.tickets import services
 from escalade.tickets.locking import lock_ticket
 from escalade.tickets.models import Message, Status, Ticket
 from tests import factories as f
+from tests.cli.test_commands import _free_port
 
 pytestmark = [
     pytest.mark.skipif(
@@ -263,17 +263,13 @@ def _database_url() -> str:
     return f"postgres://{auth}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def _serve(tmp_path: Path) -> tuple[subprocess.Popen, str]:
     port = _free_port()
     env = {**os.environ, "DATABASE_URL": _database_url(), "ESCALADE_DATA_DIR": str(tmp_path), "SECRET_KEY": "test",
            "DJANGO_SETTINGS_MODULE": "escalade.settings", "LOG_LEVEL": "ERROR"}
-    server = subprocess.Popen([sys.executable, "-m", "escalade", "serve", "--port", str(port), "--threads", "4"],
+    # One process each (gunicorn, --workers 1), so the eight clients surely reach two processes.
+    server = subprocess.Popen([sys.executable, "-m", "escalade", "serve", "--port", str(port), "--workers", "1",
+                               "--threads", "4"],
                               cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     return server, f"http://127.0.0.1:{port}"
 
