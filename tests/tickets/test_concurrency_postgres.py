@@ -268,16 +268,18 @@ def _serve(tmp_path: Path) -> tuple[subprocess.Popen, str]:
     env = {**os.environ, "DATABASE_URL": _database_url(), "ESCALADE_DATA_DIR": str(tmp_path), "SECRET_KEY": "test",
            "DJANGO_SETTINGS_MODULE": "escalade.settings", "LOG_LEVEL": "ERROR"}
     # One process each (gunicorn, --workers 1), so the eight clients surely reach two processes.
-    server = subprocess.Popen([sys.executable, "-m", "escalade", "serve", "--port", str(port), "--workers", "1",
-                               "--threads", "4"],
-                              cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    log = tmp_path / f"serve-{port}.log"  # a file, not a pipe nobody reads while the test runs
+    with log.open("w") as err:
+        server = subprocess.Popen([sys.executable, "-m", "escalade", "serve", "--port", str(port), "--workers", "1",
+                                   "--threads", "4"], cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=err)
+    server.log = log
     return server, f"http://127.0.0.1:{port}"
 
 
 def _wait_until_up(server: subprocess.Popen, base: str) -> None:
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
-        assert server.poll() is None, server.stderr.read()
+        assert server.poll() is None, server.log.read_text()
         try:
             urllib.request.urlopen(base + "/api/me", timeout=5)
         except urllib.error.HTTPError:
