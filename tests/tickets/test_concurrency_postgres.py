@@ -266,7 +266,8 @@ def _database_url() -> str:
 def _serve(tmp_path: Path) -> tuple[subprocess.Popen, str]:
     port = _free_port()
     env = {**os.environ, "DATABASE_URL": _database_url(), "ESCALADE_DATA_DIR": str(tmp_path), "SECRET_KEY": "test",
-           "DJANGO_SETTINGS_MODULE": "escalade.settings", "LOG_LEVEL": "ERROR"}
+           "DJANGO_SETTINGS_MODULE": "escalade.settings", "LOG_LEVEL": "ERROR",
+           "ESCALADE_ENV": "development"}  # plain HTTP on loopback: production mode would refuse
     # One process each (gunicorn, --workers 1), so the eight clients surely reach two processes.
     log = tmp_path / f"serve-{port}.log"  # a file, not a pipe nobody reads while the test runs
     with log.open("w") as err:
