@@ -117,6 +117,10 @@ def _database() -> dict:
         # A SQLite file named by URL gets the embedded database's options: several processes share it.
         config["OPTIONS"] = {**SQLITE_OPTIONS, **config.get("OPTIONS", {})}
         config["CONN_MAX_AGE"] = 0
+    if config["ENGINE"] == "django.db.backends.postgresql":
+        # Fail a connection attempt within seconds when the server is unreachable, so the worker
+        # logs its retry and a request gets its 503, instead of waiting for the system's TCP timeout.
+        config.setdefault("OPTIONS", {}).setdefault("connect_timeout", 5)
     return config
 
 
@@ -179,12 +183,15 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "csp",
+    "escalade.ops",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Before sessions and views: bad input and oversized bodies never reach the database.
+    "escalade.ops.guards.RequestGuardMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -306,6 +313,12 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 WHITENOISE_USE_FINDERS = True
+# The size limits (ESCALADE_MAX_REQUEST_BYTES, ESCALADE_MAX_ATTACHMENT_BYTES) apply while the body streams in.
+FILE_UPLOAD_HANDLERS = [
+    "escalade.ops.uploads.SizeLimitedUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 
 # Email (outbound). Without EMAIL_HOST, mail is written to the console log.
 EMAIL_HOST = env_str("EMAIL_HOST")
@@ -322,6 +335,7 @@ EMAIL_BACKEND = (
 
 # Escalade's own settings.
 ESCALADE_MAX_ATTACHMENT_BYTES = env_int("ESCALADE_MAX_ATTACHMENT_BYTES", 10 * 1024 * 1024)
+ESCALADE_MAX_REQUEST_BYTES = env_int("ESCALADE_MAX_REQUEST_BYTES", 50 * 1024 * 1024)
 ESCALADE_AUTO_CLOSE_DAYS = env_int("ESCALADE_AUTO_CLOSE_DAYS", 7)
 ESCALADE_WORKER_IDLE_SECONDS = env_int("ESCALADE_WORKER_IDLE_SECONDS", 1)
 ESCALADE_MAIL_MAX_MESSAGE_BYTES = env_int("ESCALADE_MAIL_MAX_MESSAGE_BYTES", 64 * 1024 * 1024)
@@ -333,10 +347,26 @@ ESCALADE_AUDIT_AUDITOR_EMAIL = env_str("ESCALADE_AUDIT_AUDITOR_EMAIL", "")
 ESCALADE_AUDIT_AUDITOR_WEBHOOK = env_str("ESCALADE_AUDIT_AUDITOR_WEBHOOK", "")
 ESCALADE_AUDIT_PUBLISH_MINUTES = env_int("ESCALADE_AUDIT_PUBLISH_MINUTES", 60)
 
+# Operations: /readyz limits and the /metrics token (docs/operations.md).
+ESCALADE_READY_HEARTBEAT_SECONDS = env_int("ESCALADE_READY_HEARTBEAT_SECONDS", 120)
+ESCALADE_READY_OUTBOX_BACKLOG = env_int("ESCALADE_READY_OUTBOX_BACKLOG", 1000)
+ESCALADE_METRICS_TOKEN = env_str("ESCALADE_METRICS_TOKEN", "")
+
+
+def _log_formatter() -> dict:
+    log_format = (env_str("LOG_FORMAT", "text") or "text").lower()
+    if log_format == "json":
+        return {"()": "escalade.ops.logs.JsonFormatter"}
+    if log_format == "text":
+        return {"format": "%(message)s"}
+    raise SettingsError(f"LOG_FORMAT={log_format!r} is not a log format (use text or json)")
+
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {"escalade": _log_formatter()},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "escalade"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "WARNING")},
     "loggers": {"escalade": {"level": env_str("LOG_LEVEL", "INFO")}},
 }

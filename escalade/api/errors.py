@@ -178,8 +178,11 @@ def install(api: NinjaAPI) -> None:
 
     @api.exception_handler(RequestDataTooBig)
     def on_too_big(request, exc: RequestDataTooBig):
-        return error_response(api, request, status=413, code="too_large",
-                              message="The request body is too large; send attachments as multipart files.")
+        # An upload over the limits says which file and which limit (escalade.ops.uploads).
+        message = getattr(exc, "message", None) or "The request body is too large; send attachments as multipart files."
+        field = getattr(exc, "field", None)
+        return error_response(api, request, status=413, code="too_large", message=message,
+                              fields={field: [message]} if field else None)
 
     @api.exception_handler(Http404)
     def on_not_found(request, exc: Http404):

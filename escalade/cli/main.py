@@ -51,6 +51,17 @@ def setup_django() -> None:
         raise CliError(f"configuration error: {exc}") from None
 
 
+def require_database() -> None:
+    """Stop with one line unless the database answers and has every migration applied."""
+    from escalade.worker.loop import DatabaseUnavailable
+    from escalade.worker.loop import require_database as check
+
+    try:
+        check()
+    except DatabaseUnavailable as exc:
+        raise CliError(str(exc)) from None
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
@@ -63,6 +74,10 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if getattr(args, "needs_django", True):
             setup_django()
+            # Commands that set up the database themselves (demo, manage, restore) or wait for it
+            # (serve, the long-running worker) say so with needs_database=False.
+            if getattr(args, "needs_database", True):
+                require_database()
         return args.handler(args) or 0
     except CliError as exc:
         print(f"escalade: {exc}", file=sys.stderr)

@@ -15,7 +15,8 @@ def register(sub) -> None:
     p.add_argument("--workers", type=int, default=default_workers(),
                    help=f"web server processes (default: the number of CPUs, here {default_workers()})")
     p.add_argument("--migrate", action="store_true", help="apply database migrations first")
-    p.set_defaults(handler=run, environment="production")
+    # Serves even while the database is down (requests get 503); refuses an unmigrated database.
+    p.set_defaults(handler=run, environment="production", needs_database=False)
 
 
 def add_server_arguments(p) -> None:
@@ -86,9 +87,14 @@ def serve_with_gunicorn(host: str, port: int, workers: int, threads: int) -> Non
 
 
 def run(args) -> int:
+    from escalade.cli.main import require_database
+    from escalade.ops.readiness import database_answers
+
     if args.workers < 1 or args.threads < 1:
         raise CliError("--workers and --threads must be at least 1")
     if args.migrate:
         migrate()
+    elif database_answers().ok:
+        require_database()  # an unmigrated database: one line naming `escalade manage migrate`
     serve_with_gunicorn(args.host, args.port, args.workers, args.threads)
     return 0

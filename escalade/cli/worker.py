@@ -6,15 +6,19 @@ import signal
 import sys
 import threading
 
+from escalade.cli.errors import CliError
+
 
 def register(sub) -> None:
     p = sub.add_parser("worker", help="run the background worker")
     p.add_argument("--once", action="store_true", help="do what is due now, then exit")
-    p.set_defaults(handler=run, environment="production")
+    # The long-running worker waits for the database itself (one log line per retry); --once checks first.
+    p.set_defaults(handler=run, environment="production", needs_database=False)
 
 
 def run(args) -> int:
-    from escalade.worker.loop import Worker
+    from escalade.cli.main import require_database
+    from escalade.worker.loop import DatabaseUnavailable, Worker
 
     stop = threading.Event()
 
@@ -26,7 +30,11 @@ def run(args) -> int:
     signal.signal(signal.SIGINT, drain)
     worker = Worker(stop=stop)
     if args.once:
-        worker.run_until_idle()
+        require_database()
+        try:
+            worker.run_until_idle()
+        except DatabaseUnavailable as exc:
+            raise CliError(str(exc)) from None
     else:
         print("escalade worker: running (Ctrl-C or SIGTERM to stop)", file=sys.stderr)
         worker.run_forever()

@@ -285,7 +285,9 @@ def _attach(ctx: _Context, ticket: Ticket, customer: Viewer | None, title: str) 
 
 
 def _upload(part: Part) -> SimpleUploadedFile:
-    return SimpleUploadedFile(part.filename, part.payload, content_type=part.content_type)
+    # A content type too long for the attachment row (only a crafted message has one) is kept as bytes.
+    content_type = part.content_type if len(part.content_type) <= 100 else "application/octet-stream"
+    return SimpleUploadedFile(part.filename, part.payload, content_type=content_type)
 
 
 # -- bounces -------------------------------------------------------------------------------------

@@ -76,6 +76,8 @@ class OutboxMessage(models.Model):
                 fields=["next_attempt_at"], name="outbox_due",
                 condition=models.Q(status__in=["pending", "sending"]),
             ),
+            # ops.metrics.domain_numbers: COUNT(*) WHERE status = 'failed' — the failures only.
+            models.Index(fields=["created_at"], name="outbox_failed", condition=models.Q(status="failed")),
             # selectors.deliveries_for: WHERE ticket_id = … ORDER BY created_at
             models.Index(fields=["ticket", "created_at"], name="outbox_ticket_created"),
         ]

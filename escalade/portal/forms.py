@@ -21,6 +21,22 @@ def add_domain_error(form: forms.Form, exc: DomainError) -> None:
     form.add_error(exc.field if exc.field in form.fields else None, exc.message)
 
 
+class IdsChoiceField(forms.ModelMultipleChoiceField):
+    """A ModelMultipleChoiceField that refuses an id beyond 64 bits as an invalid choice before
+    asking the database (SQLite cannot even compare one: OverflowError, a 500)."""
+
+    def clean(self, value):
+        for pk in value or ():
+            try:
+                too_big = abs(int(pk)) >= 2**63
+            except (TypeError, ValueError):
+                continue  # not a number: the parent reports it
+            if too_big:
+                raise forms.ValidationError(self.error_messages["invalid_choice"], code="invalid_choice",
+                                            params={"value": pk})
+        return super().clean(value)
+
+
 class TicketFilterForm(forms.Form):
     status = forms.ChoiceField(choices=[("", "Any status"), *Status.choices], required=False)
     q = forms.CharField(

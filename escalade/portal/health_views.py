@@ -4,7 +4,6 @@ statements (/statements/), printable and as CSV. Thin: each view calls one selec
 
 from __future__ import annotations
 
-import csv
 import zoneinfo
 
 from django.contrib.auth.decorators import login_required
@@ -19,6 +18,7 @@ from escalade.monitoring import selectors
 from escalade.monitoring.availability import parse_month
 from escalade.monitoring.settings import monitoring_policy
 from escalade.orgs.access import Viewer
+from escalade.portal.csv_export import write_rows
 
 UTC = zoneinfo.ZoneInfo("UTC")
 
@@ -86,5 +86,5 @@ def statement_csv(request, organisation: str, month: str) -> HttpResponse:
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     name = f"credit-statement-{result.organisation.slug}-{result.month:%Y-%m}.csv"
     response["Content-Disposition"] = f'attachment; filename="{name}"'
-    csv.writer(response).writerows(selectors.statement_rows(result))
+    write_rows(response, selectors.statement_rows(result))
     return response

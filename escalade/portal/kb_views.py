@@ -26,6 +26,7 @@ from escalade.kb import selectors, services
 from escalade.kb.models import Article, Category, IssueStatus, Kind, Visibility
 from escalade.orgs.access import Viewer
 from escalade.orgs.models import Organisation
+from escalade.portal.forms import IdsChoiceField
 
 SEARCH_LIMIT = 50
 
@@ -44,7 +45,7 @@ class ArticleForm(forms.Form):
                                      help_text="For known issues: where the fix stands.")
     visibility = forms.ChoiceField(choices=Visibility.choices, initial=Visibility.CUSTOMERS,
                                    widget=forms.RadioSelect)
-    organisations = forms.ModelMultipleChoiceField(
+    organisations = IdsChoiceField(
         queryset=None, required=False, label="Only for these customers",
         help_text="Leave empty for every customer. Not possible for public articles.",
         widget=forms.CheckboxSelectMultiple)

@@ -11,7 +11,6 @@ import dataclasses
 import datetime as dt
 from collections.abc import Iterable, Mapping
 
-from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import QuerySet
@@ -24,9 +23,10 @@ from escalade.orgs.models import Agent, Contact, Level, Organisation, Team
 from escalade.policy import NotInPolicy
 from escalade.policy.models import PolicyVersion
 from escalade.policy.publish import active_version, policy_of
+from escalade.tickets import attachments as attachment_files
 from escalade.tickets import lifecycle, priority_matrix
 from escalade.tickets.locking import expect_version, lock_ticket, save_change
-from escalade.tickets.models import Attachment, Channel, Kind, Message, Status, Ticket, TicketLink
+from escalade.tickets.models import Channel, Kind, Message, Status, Ticket, TicketLink
 
 INFO_FIELDS = (
     "steps_to_reproduce",
@@ -206,24 +206,15 @@ def add_message(viewer: Viewer, ticket: Ticket, *, body: str, internal: bool = F
     if ticket.status == Status.CLOSED:
         raise DomainError(f"{ticket.number} is closed; open a new ticket and mention it.", field="body")
     files = list(attachments)
-    limit = settings.ESCALADE_MAX_ATTACHMENT_BYTES
     for upload in files:
-        if upload.size > limit:
-            raise DomainError(
-                f"{upload.name} is {upload.size:,} bytes; attachments may be at most {limit:,} bytes",
-                field="attachments",
-            )
+        attachment_files.check(upload)
     at = at or clock.now()
     from_customer = viewer.kind == "customer"
     message = Message.objects.create(
         ticket=ticket, author_user=viewer.user, author_name=viewer.label, from_customer=from_customer,
         body=body, is_internal=internal, channel=channel, created_at=at,
     )
-    for upload in files:
-        Attachment.objects.create(
-            message=message, file=upload, filename=upload.name, size=upload.size,
-            content_type=getattr(upload, "content_type", "") or "",
-        )
+    attachment_files.store(message, files)
     save_change(ticket, at=at)
     record(actor=viewer.label, actor_user=viewer.user, obj=message, ticket_id=ticket.pk, at=at,
            action="ticket.note_added" if internal else "ticket.replied",

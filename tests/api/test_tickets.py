@@ -269,13 +269,14 @@ def test_customer_reply_with_attachments_through_multipart(world, as_):
     assert Attachment.objects.count() == 2
 
 
-def test_attachment_over_the_size_limit_is_a_field_error(world, as_, settings):
+def test_attachment_over_the_size_limit_is_a_413_field_error(world, as_, settings):
     settings.ESCALADE_MAX_ATTACHMENT_BYTES = 4
     response = as_(world.alice).upload(
         url(world.acme_ticket, "/messages/upload"),
         {"body": "Logs", "files": [SimpleUploadedFile("big.log", b"0123456789")]},
     )
-    assert response.status_code == 400
+    assert response.status_code == 413  # refused while the file streams in (escalade.ops.uploads)
+    assert response.json()["code"] == "too_large"
     assert list(response.json()["fields"]) == ["attachments"]
     assert Attachment.objects.count() == 0
 

@@ -209,3 +209,20 @@ def test_statement_list_shows_each_month_with_its_credit_for_the_viewers_organis
     assert "Globex" not in html
     _, html = page(client_for(systems.vera), "/statements/")
     assert "Globex" in html and "Initech" in html
+
+
+def test_csv_cells_that_start_like_a_formula_are_written_as_text(client_for, systems):
+    # OWASP CSV injection: a spreadsheet runs "=…", "+…", "-…" and "@…" cells as formulas.
+    systems.acme.name = "=HYPERLINK(\"http://evil.example\",\"Acme\")"
+    systems.acme.save()
+    start = dt.datetime(2026, 11, 5, 2, 0, tzinfo=dt.UTC)
+    schedule_maintenance(asset=systems.gateway, starts_at=start, ends_at=start + dt.timedelta(hours=1),
+                         reason="@SUM(1+1)*cmd|' /C calc'!A0", announced_at=start - dt.timedelta(days=10))
+    exclude_outage(systems.acme, starts_at=start + dt.timedelta(days=2), ends_at=start + dt.timedelta(days=2, hours=1),
+                   cause="customer_network", note="-2+3+cmd|' /C calc'!A0", recorded_by="Vera")
+    response = client_for(systems.alice).get(statement_url(systems.acme.pk, "2026-11", csv_=True))
+    cells = [cell for row in csv.reader(io.StringIO(response.content.decode())) for cell in row]
+    assert "'=HYPERLINK(\"http://evil.example\",\"Acme\")" in cells
+    assert any(cell.startswith("'@SUM(1+1)") for cell in cells)
+    assert any(cell.startswith("'-2+3+cmd") for cell in cells)
+    assert not [cell for cell in cells if cell[:1] in ("=", "+", "-", "@")]
