@@ -33,6 +33,14 @@ class Logins:
     admin: tuple[str, str] = ADMIN
     customer: tuple[str, str] = CUSTOMER
     agent: tuple[str, str] = AGENT
+    # Every demo login by role, for the banner: (role, ((user name, note), …)); password = user name.
+    roles: tuple = (
+        ("administrator", (("admin", "Django admin too"),)),
+        ("support manager", (("max", ""),)),
+        ("vendor agents", (("vera", "L1"), ("leo", "L2, L3"), ("sam", "security team"))),
+        ("partner agent", (("pat", "Northwind IT"),)),
+        ("customers", (("alice", "Acme"), ("bob", "Acme, cannot open tickets"), ("gina", "Globex"))),
+    )
 
 
 def _user(username: str, password: str, **extra):

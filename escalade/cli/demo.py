@@ -5,7 +5,10 @@ would be fragile, and one process is all a demo needs."""
 
 from __future__ import annotations
 
+import errno
+import os
 import signal
+import socket
 import sys
 import threading
 from pathlib import Path
@@ -27,12 +30,35 @@ def register(sub) -> None:
     p.set_defaults(handler=run, environment="development", needs_database=False)
 
 
+def require_free_port(host: str, port: int, flag: str, what: str) -> None:
+    """Stop with one line naming the port and the flag to change it when something else listens there."""
+    with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as the servers do
+        try:
+            probe.bind((host, port))
+        except OSError as exc:
+            reason = "is already in use" if exc.errno == errno.EADDRINUSE else f"cannot be used ({exc.strerror})"
+            raise CliError(f"port {port} on {host} ({what}) {reason}; choose another with {flag} PORT") from None
+
+
+def site_url(host: str, port: int) -> str:
+    """The address the demo's emails link to: where its web server listens."""
+    shown = "127.0.0.1" if host in ("0.0.0.0", "::", "") else host
+    return f"http://[{shown}]:{port}" if ":" in shown else f"http://{shown}:{port}"
+
+
 def run(args) -> int:
     from django.conf import settings
 
     from escalade import clock, demo
     from escalade.worker.loop import Worker
 
+    if not args.no_serve:
+        require_free_port(args.host, args.port, "--port", "the web server")
+        if args.mail_port:
+            require_free_port(args.host, args.mail_port, "--mail-port", "the demo's mail listener; 0 turns it off")
+    if not os.environ.get("SITE_URL"):
+        settings.SITE_URL = site_url(args.host, args.port)
     print(f"Database: {settings.DATABASES['default']['NAME']}", file=sys.stderr)
     migrate()
     collect_static()
@@ -42,16 +68,15 @@ def run(args) -> int:
         raise CliError(str(exc)) from None
     print(f"Policy: v{version.number} {version.name} ({args.policy})", file=sys.stderr)
     logins = demo.load(clock.now())
-    url = f"http://{args.host}:{args.port}/"
-    print(
-        f"\nEscalade demo: {url}\n"
-        f"  admin      {logins.admin[0]} / {logins.admin[1]}    ({url}admin/)\n"
-        f"  agent      {logins.agent[0]} / {logins.agent[1]}\n"
-        f"  customer   {logins.customer[0]} / {logins.customer[1]}\n"
-        f"  API docs   {url}api/docs\n"
-        + (f"  email      SMTP to support@ on {args.host}:{args.mail_port}\n" if args.mail_port else "")
-        + "Press Ctrl-C to stop.\n"
-    )
+    url = settings.SITE_URL.rstrip("/") + "/"
+    print(f"\nEscalade demo: {url}\nLogins (user / password):")
+    for role, users in logins.roles:
+        listed = " · ".join(f"{name} / {name}" + (f" ({note})" if note else "") for name, note in users)
+        print(f"  {role:<16} {listed}")
+    print(f"  {'Django admin':<16} {url}admin/\n  {'API docs':<16} {url}api/docs")
+    if args.mail_port:
+        print(f"  {'support email':<16} SMTP to support@ on {args.host}:{args.mail_port} (--mail-port)")
+    print("Press Ctrl-C to stop.\n")
     if args.no_serve:
         return 0
     stop = threading.Event()
@@ -62,11 +87,19 @@ def run(args) -> int:
         from escalade.mail.adapters.smtpd import Listener
 
         listener = Listener(args.host, args.mail_port)
-        listener.start()
+        try:
+            listener.start()
+        except OSError as exc:  # taken since the check above
+            stop.set()
+            raise CliError(f"cannot listen on {args.host}:{args.mail_port} for mail ({exc.strerror or exc}); "
+                           "choose another with --mail-port PORT") from None
     try:
         serve_forever(args.host, args.port, args.threads)
     except KeyboardInterrupt:
         pass
+    except OSError as exc:  # taken since the check above
+        raise CliError(f"cannot listen on {args.host}:{args.port} ({exc.strerror or exc}); "
+                       "choose another with --port PORT") from None
     finally:
         if listener is not None:
             listener.stop()
