@@ -10,6 +10,7 @@ import escalade
 from escalade.cli import (
     audit,
     availability,
+    backup,
     demo,
     mail,
     manage,
@@ -22,7 +23,8 @@ from escalade.cli import (
 )
 from escalade.cli.errors import CliError
 
-COMMANDS = [demo, serve, worker, manage, policy, simulate, mail, monitoring, availability, audit, transfer]
+COMMANDS = [demo, serve, worker, manage, policy, simulate, mail, monitoring, availability, audit, transfer,
+            backup]
 
 
 def build_parser() -> argparse.ArgumentParser:
