@@ -115,9 +115,10 @@ def format_number(pk: int | None) -> str:
 
 
 def parse_number(text: str) -> int | None:
-    """`ESC-000123`, `esc-123` or `123` → 123; anything else → None."""
+    """`ESC-000123`, `esc-123` or `123` → 123; anything else (other scripts' digits such as `¹`,
+    or more digits than a 64-bit id has) → None."""
     raw = text.strip().upper().removeprefix("ESC-")
-    return int(raw) if raw.isdigit() else None
+    return int(raw) if raw.isascii() and raw.isdigit() and len(raw) <= 18 else None
 
 
 class Message(models.Model):
