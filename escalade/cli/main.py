@@ -12,6 +12,7 @@ from escalade.cli import (
     availability,
     backup,
     demo,
+    health,
     mail,
     manage,
     monitoring,
@@ -24,7 +25,7 @@ from escalade.cli import (
 from escalade.cli.errors import CliError
 
 COMMANDS = [demo, serve, worker, manage, policy, simulate, mail, monitoring, availability, audit, transfer,
-            backup]
+            backup, health]
 
 
 def build_parser() -> argparse.ArgumentParser:

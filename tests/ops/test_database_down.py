@@ -129,3 +129,11 @@ def test_commands_on_a_fresh_data_directory_say_to_migrate_first(tmp_path, comma
     assert proc.returncode != 0
     assert err.strip().splitlines() == [
         "escalade: the database is not set up yet: run `escalade manage migrate` first"]
+
+
+def test_escalade_health_names_each_failing_check_and_exits_1(tmp_path):
+    proc = escalade("health", env={"ESCALADE_DATA_DIR": str(tmp_path)}, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    out, err = proc.communicate(timeout=60)
+    assert proc.returncode == 1, err
+    assert out.splitlines()[0] == "ok   database: answers"
+    assert out.splitlines()[1].startswith("FAIL migrations: ")
