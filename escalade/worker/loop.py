@@ -6,7 +6,7 @@ Stopping (SIGTERM/Ctrl-C sets `stop`) lets the current round finish.
 
 Before each round the worker asks whether the database answers and is migrated. When it does not,
 `run_forever` logs one line and tries again after a growing pause (1 s, 2 s, 4 s … at most
-MAX_BACKOFF_SECONDS); `run_until_idle` raises DatabaseUnavailable."""
+ESCALADE_WORKER_RETRY_MAX_SECONDS); `run_until_idle` raises DatabaseUnavailable."""
 
 from __future__ import annotations
 
@@ -24,12 +24,11 @@ from django_tasks_db.utils import exclusive_transaction, is_locked_database_exce
 
 from escalade import clock
 from escalade.ops import heartbeat
-from escalade.ops.readiness import database_answers, unapplied_migrations
+from escalade.ops.readiness import database_answers, first_line, unapplied_migrations
 from escalade.worker.sweeps import SWEEPS
 
 logger = logging.getLogger("escalade.worker")
 SLOW_ROUND_SECONDS = 1.0
-MAX_BACKOFF_SECONDS = 60.0
 
 
 class DatabaseUnavailable(Exception):
@@ -55,7 +54,7 @@ class Worker:
         self.idle_seconds = settings.ESCALADE_WORKER_IDLE_SECONDS if idle_seconds is None else idle_seconds
         self.worker_id = f"escalade-{uuid.uuid4().hex[:12]}"
         self.started_at = clock.now()
-        self._last_beat = -heartbeat.BEAT_SECONDS
+        self._last_beat: float | None = None  # time.monotonic() of the last heartbeat written
 
     def run_round(self) -> int:
         """Run every sweep at the current time and every ready task; returns how much was done."""
@@ -113,10 +112,10 @@ class Worker:
         """A database error from a sweep ends the round when the database itself is gone (one log
         line from the caller), rather than failing every sweep after it with a traceback."""
         if isinstance(exc, DatabaseError) and not connection.in_atomic_block and not database_answers().ok:
-            raise DatabaseUnavailable(f"the database stopped answering: {exc}") from exc
+            raise DatabaseUnavailable(f"the database stopped answering: {first_line(exc)}") from exc
 
     def _beat(self) -> None:
-        if time.monotonic() - self._last_beat >= heartbeat.BEAT_SECONDS:
+        if self._last_beat is None or time.monotonic() - self._last_beat >= heartbeat.BEAT_SECONDS:
             heartbeat.beat(self.worker_id, started_at=self.started_at, at=clock.now())
             self._last_beat = time.monotonic()
 
@@ -127,7 +126,7 @@ class Worker:
             self._beat()
         except DatabaseError as exc:
             self._abort_if_database_lost(exc)
-            raise
+            logger.exception("writing the worker's heartbeat failed; retrying next round")
         return done
 
     def run_until_idle(self) -> None:
@@ -142,7 +141,7 @@ class Worker:
                 done = self._checked_round()
             except DatabaseUnavailable as exc:
                 failures += 1
-                pause = min(2.0 ** (failures - 1), MAX_BACKOFF_SECONDS)
+                pause = min(2.0 ** (failures - 1), settings.ESCALADE_WORKER_RETRY_MAX_SECONDS)
                 logger.error("escalade worker: %s; retrying in %.0f s (attempt %d)", exc, pause, failures)
                 self.stop.wait(pause)
                 continue

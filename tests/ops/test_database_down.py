@@ -137,3 +137,67 @@ def test_escalade_health_names_each_failing_check_and_exits_1(tmp_path):
     assert proc.returncode == 1, err
     assert out.splitlines()[0] == "ok   database: answers"
     assert out.splitlines()[1].startswith("FAIL migrations: ")
+
+
+@pytest.fixture
+def database_that_appears_later(tmp_path, db):
+    """(url, bring_it_up): a database URL that does not work yet, and a function that makes it a
+    migrated database in an instant (a rename of one prepared aside)."""
+    from django.db import connection
+
+    prepared_env = {"ESCALADE_DATA_DIR": str(tmp_path / "data")}
+    if connection.vendor != "postgresql":
+        prepared = tmp_path / "prepared"
+        url = f"sqlite:///{tmp_path}/db/escalade.sqlite3"
+        prepared.mkdir()
+        migrate = escalade("manage", "migrate", env={**prepared_env,
+                                                     "DATABASE_URL": f"sqlite:///{prepared}/escalade.sqlite3"},
+                           stdout=subprocess.DEVNULL)
+        assert migrate.wait(timeout=300) == 0
+        yield url, lambda: prepared.rename(tmp_path / "db")
+        return
+    import uuid
+
+    import psycopg
+
+    settings = connection.settings_dict
+    server = f"postgres://{settings['USER']}@{settings['HOST']}:{settings['PORT']}"
+    name = f"h_resume_{uuid.uuid4().hex[:8]}"
+    with psycopg.connect(f"{server}/postgres", autocommit=True) as admin:
+        admin.execute(f'CREATE DATABASE "{name}_aside"')
+    migrate = escalade("manage", "migrate", env={**prepared_env, "DATABASE_URL": f"{server}/{name}_aside"},
+                       stdout=subprocess.DEVNULL)
+    assert migrate.wait(timeout=300) == 0
+
+    def bring_it_up():
+        with psycopg.connect(f"{server}/postgres", autocommit=True) as admin:
+            admin.execute(f'ALTER DATABASE "{name}_aside" RENAME TO "{name}"')
+
+    try:
+        yield f"{server}/{name}", bring_it_up
+    finally:
+        with psycopg.connect(f"{server}/postgres", autocommit=True) as admin:
+            for suffix in ("", "_aside"):
+                admin.execute(f'DROP DATABASE IF EXISTS "{name}{suffix}" WITH (FORCE)')
+
+
+def test_the_worker_resumes_with_one_line_when_the_database_answers_again(tmp_path, database_that_appears_later):
+    url, bring_it_up = database_that_appears_later
+    proc = escalade("worker", env={"ESCALADE_DATA_DIR": str(tmp_path / "data"), "DATABASE_URL": url,
+                                   "ESCALADE_WORKER_RETRY_MAX_SECONDS": "1"},
+                    stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    lines: list[str] = []
+    try:
+        while not any("answers again" in line for line in lines):
+            line = proc.stderr.readline()
+            assert line, f"the worker stopped: {lines}"
+            lines.append(line)
+            if "retrying" in line and sum("retrying" in seen for seen in lines) == 2:
+                bring_it_up()
+    finally:
+        proc.terminate()
+        rest = proc.communicate(timeout=30)[1]
+    assert "Traceback" not in "".join(lines) + rest
+    retries = [line for line in lines if "retrying" in line]
+    assert len(retries) >= 2 and all("retrying in 1 s" in line for line in retries[1:])
+    assert lines[-1].startswith("escalade worker: the database answers again after")
