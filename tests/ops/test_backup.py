@@ -74,6 +74,7 @@ def test_backup_and_restore_give_the_same_tickets_attachments_and_an_intact_audi
     source, target = two_installations
     ok(escalade("demo", "--no-serve", env=source))
     ok(escalade("manage", "shell", "-c", ADD_ATTACHMENT, env=source))
+    ok(escalade("worker", "--once", env=source))  # seals the audit log: signed with audit_signing_key
     before = ok(escalade("manage", "shell", "-c", SNAPSHOT, env=source))
     assert "file" in before and before.count("ticket ") >= 4
 
@@ -86,8 +87,11 @@ def test_backup_and_restore_give_the_same_tickets_attachments_and_an_intact_audi
     assert ok(escalade("manage", "shell", "-c", SNAPSHOT, env=target)) == before
     verify = escalade("audit", "verify", env=target)
     assert verify.returncode == 0, verify.stdout + verify.stderr
-    source_key = (tmp_path / "source" / "secret_key").read_text()
-    assert (tmp_path / "target" / "secret_key").read_text() == source_key
+    keys = [name for name in ("secret_key", "audit_signing_key") if (tmp_path / "source" / name).exists()]
+    assert keys == ["secret_key", "audit_signing_key"]
+    for name in keys:
+        assert name in out
+        assert (tmp_path / "target" / name).read_bytes() == (tmp_path / "source" / name).read_bytes()
 
 
 def test_restore_refuses_a_database_that_already_has_tables(tmp_path, two_installations):
