@@ -54,15 +54,30 @@ def setup_django() -> None:
         raise CliError(f"configuration error: {exc}") from None
 
 
-def require_database() -> None:
-    """Stop with one line unless the database answers and has every migration applied."""
+def require_database(*, reachable: bool = True) -> None:
+    """Stop with one line unless the database answers and has every migration applied. With
+    reachable=False an unreachable database is left to the command (see `main`)."""
+    from escalade.ops.readiness import database_answers
     from escalade.worker.loop import DatabaseUnavailable
     from escalade.worker.loop import require_database as check
 
+    if not reachable and not database_answers().ok:
+        return
     try:
         check()
     except DatabaseUnavailable as exc:
         raise CliError(str(exc)) from None
+
+
+def _database_down(exc: Exception) -> str | None:
+    """One line when `exc` says the database cannot be reached (or used), else None."""
+    from django.db import InterfaceError, OperationalError
+
+    from escalade.ops.readiness import first_line
+
+    if isinstance(exc, (OperationalError, InterfaceError)):
+        return f"the database does not answer: {first_line(exc)}"
+    return None
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -77,13 +92,19 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if getattr(args, "needs_django", True):
             setup_django()
-            # Commands that set up the database themselves (demo, manage, restore) or wait for it
-            # (serve, the long-running worker) say so with needs_database=False.
+            # An empty or outdated database: one line naming `escalade manage migrate`. Commands that
+            # set up the database themselves (demo, manage, restore) or wait for it (serve, the
+            # long-running worker) say needs_database=False.
             if getattr(args, "needs_database", True):
-                require_database()
+                require_database(reachable=False)
         return args.handler(args) or 0
     except CliError as exc:
         print(f"escalade: {exc}", file=sys.stderr)
         return 2
+    except Exception as exc:
+        if getattr(args, "needs_django", True) and (line := _database_down(exc)):
+            print(f"escalade: {line}", file=sys.stderr)
+            return 2
+        raise
     except KeyboardInterrupt:
         return 130

@@ -88,13 +88,12 @@ def serve_with_gunicorn(host: str, port: int, workers: int, threads: int) -> Non
 
 def run(args) -> int:
     from escalade.cli.main import require_database
-    from escalade.ops.readiness import database_answers
 
     if args.workers < 1 or args.threads < 1:
         raise CliError("--workers and --threads must be at least 1")
     if args.migrate:
         migrate()
-    elif database_answers().ok:
-        require_database()  # an unmigrated database: one line naming `escalade manage migrate`
+    else:
+        require_database(reachable=False)  # an unmigrated database: one line naming `escalade manage migrate`
     serve_with_gunicorn(args.host, args.port, args.workers, args.threads)
     return 0

@@ -18,6 +18,7 @@ import urllib.request
 
 import pytest
 
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 UNREACHABLE = {
     "postgresql": lambda tmp: "postgres://escalade@127.0.0.1:{port}/escalade",
     "sqlite": lambda tmp: f"sqlite:///{tmp}/no-such-directory/escalade.sqlite3",
@@ -50,6 +51,16 @@ def test_worker_once_exits_non_zero_with_one_line(tmp_path, kind):
     assert "Traceback" not in err
     assert len(err.strip().splitlines()) == 1, err
     assert "the database does not answer" in err
+
+
+@pytest.mark.parametrize("kind", UNREACHABLE)
+@pytest.mark.parametrize("command", [["policy", "versions"], ["policy", "apply", "examples/policies/vioe.yaml"]])
+def test_other_commands_say_in_one_line_that_the_database_does_not_answer(tmp_path, kind, command):
+    proc = escalade(*command, env={"ESCALADE_DATA_DIR": str(tmp_path), "DATABASE_URL": unreachable_url(kind, tmp_path)},
+                    stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=ROOT)
+    out, err = proc.communicate(timeout=60)
+    assert proc.returncode == 2
+    assert len(err.strip().splitlines()) == 1 and err.startswith("escalade: the database does not answer: "), err
 
 
 @pytest.mark.parametrize("kind", UNREACHABLE)
@@ -124,7 +135,7 @@ def test_web_answers_503_json_for_the_api_and_a_plain_page_elsewhere(tmp_path, k
 ])
 def test_commands_on_a_fresh_data_directory_say_to_migrate_first(tmp_path, command):
     proc = escalade(*command, env={"ESCALADE_DATA_DIR": str(tmp_path)}, stdout=subprocess.PIPE,
-                    stderr=subprocess.PIPE, cwd=os.path.dirname(os.path.dirname(os.path.dirname(__file__))))
+                    stderr=subprocess.PIPE, cwd=ROOT)
     out, err = proc.communicate(timeout=60)
     assert proc.returncode != 0
     assert err.strip().splitlines() == [
