@@ -17,8 +17,7 @@ def register(sub) -> None:
     r.add_argument("file", metavar="FILE")
     r.add_argument("--replace", action="store_true",
                    help="overwrite a database that already has tables (default: refuse)")
-    # The target database is usually empty: no migrations to check first.
-    r.set_defaults(handler=run_restore, needs_database=False)
+    r.set_defaults(handler=run_restore)
 
 
 def run_backup(args) -> int:

@@ -27,7 +27,7 @@ def register(sub) -> None:
     p.add_argument("--mail-port", type=int, default=8025,
                    help="port of the demo's SMTP listener for support email (0: no listener)")
     p.add_argument("--no-serve", action="store_true", help="set up the data, print the logins and exit")
-    p.set_defaults(handler=run, environment="development", needs_database=False)
+    p.set_defaults(handler=run, environment="development")
 
 
 def require_free_port(host: str, port: int, flag: str, what: str) -> None:

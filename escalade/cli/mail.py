@@ -18,7 +18,7 @@ def register(sub) -> None:
     ls.add_argument("--port", type=int, default=None, help="port (default 8025; 8024 with --lmtp)")
     ls.add_argument("--lmtp", action="store_true", help="speak LMTP (RFC 2033) instead of SMTP")
     ls.add_argument("--threads", type=int, default=4, help="database threads for storing messages (default 4)")
-    ls.set_defaults(handler=run_listen)
+    ls.set_defaults(handler=run_listen, needs_database=True)  # refuse to accept mail it cannot store
     po = msub.add_parser("poll", help="fetch new mail from the IMAP mailboxes configured in the admin")
     po.add_argument("--mailbox", action="append", metavar="NAME", help="only this mailbox (repeatable)")
     po.add_argument("--every", type=float, metavar="SECONDS", help="keep polling, waiting SECONDS between rounds")

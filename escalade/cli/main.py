@@ -69,15 +69,21 @@ def require_database(*, reachable: bool = True) -> None:
         raise CliError(str(exc)) from None
 
 
-def _database_down(exc: Exception) -> str | None:
-    """One line when `exc` says the database cannot be reached (or used), else None."""
-    from django.db import InterfaceError, OperationalError
+def _database_problem(exc: Exception) -> str | None:
+    """One line when `exc` comes from a database that cannot be reached or lacks its tables, else None."""
+    from django.db import InterfaceError, OperationalError, ProgrammingError
 
-    from escalade.ops.readiness import first_line
+    from escalade.ops.readiness import database_answers, first_line
 
-    if isinstance(exc, (OperationalError, InterfaceError)):
+    if not isinstance(exc, (OperationalError, InterfaceError, ProgrammingError)):
+        return None
+    if not database_answers().ok:
         return f"the database does not answer: {first_line(exc)}"
-    return None
+    try:
+        require_database()  # "no such table": says to run `escalade manage migrate` first
+    except CliError as missing:
+        return str(missing)
+    return None  # the database is fine: a real error, with its traceback
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -92,17 +98,16 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if getattr(args, "needs_django", True):
             setup_django()
-            # An empty or outdated database: one line naming `escalade manage migrate`. Commands that
-            # set up the database themselves (demo, manage, restore) or wait for it (serve, the
-            # long-running worker) say needs_database=False.
-            if getattr(args, "needs_database", True):
-                require_database(reachable=False)
+            # Long-running commands check the database before they start (needs_database=True);
+            # for the others, a database error is explained in one line below.
+            if getattr(args, "needs_database", False):
+                require_database()
         return args.handler(args) or 0
     except CliError as exc:
         print(f"escalade: {exc}", file=sys.stderr)
         return 2
     except Exception as exc:
-        if getattr(args, "needs_django", True) and (line := _database_down(exc)):
+        if getattr(args, "needs_django", True) and (line := _database_problem(exc)):
             print(f"escalade: {line}", file=sys.stderr)
             return 2
         raise

@@ -6,7 +6,7 @@ import argparse
 def register(sub) -> None:
     p = sub.add_parser("manage", help="run a Django management command", add_help=False)
     p.add_argument("args", nargs=argparse.REMAINDER)
-    p.set_defaults(handler=run, needs_database=False)
+    p.set_defaults(handler=run)
 
 
 def run(args) -> int:

@@ -15,8 +15,7 @@ def register(sub) -> None:
     p.add_argument("--workers", type=int, default=default_workers(),
                    help=f"web server processes (default: the number of CPUs, here {default_workers()})")
     p.add_argument("--migrate", action="store_true", help="apply database migrations first")
-    # Serves even while the database is down (requests get 503); refuses an unmigrated database.
-    p.set_defaults(handler=run, environment="production", needs_database=False)
+    p.set_defaults(handler=run, environment="production")
 
 
 def add_server_arguments(p) -> None:
@@ -94,6 +93,8 @@ def run(args) -> int:
     if args.migrate:
         migrate()
     else:
-        require_database(reachable=False)  # an unmigrated database: one line naming `escalade manage migrate`
+        # An unmigrated database: one line naming `escalade manage migrate`. An unreachable one: serve
+        # anyway, answering 503 until it is back.
+        require_database(reachable=False)
     serve_with_gunicorn(args.host, args.port, args.workers, args.threads)
     return 0

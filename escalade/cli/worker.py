@@ -13,7 +13,8 @@ def register(sub) -> None:
     p = sub.add_parser("worker", help="run the background worker")
     p.add_argument("--once", action="store_true", help="do what is due now, then exit")
     # The long-running worker waits for the database itself (one log line per retry); --once checks first.
-    p.set_defaults(handler=run, environment="production", needs_database=False)
+    # The long-running worker waits for the database itself (one log line per retry); --once checks first.
+    p.set_defaults(handler=run, environment="production")
 
 
 def run(args) -> int:

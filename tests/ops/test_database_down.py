@@ -129,9 +129,10 @@ def test_web_answers_503_json_for_the_api_and_a_plain_page_elsewhere(tmp_path, k
 @pytest.mark.parametrize("command", [
     ["policy", "apply", "examples/policies/vioe.yaml"],
     ["policy", "versions"],
-    ["audit", "verify"],
+    ["monitoring", "check"],
     ["worker", "--once"],
     ["serve"],
+    ["mail", "listen", "--port", "0"],
 ])
 def test_commands_on_a_fresh_data_directory_say_to_migrate_first(tmp_path, command):
     proc = escalade(*command, env={"ESCALADE_DATA_DIR": str(tmp_path)}, stdout=subprocess.PIPE,

@@ -49,6 +49,8 @@ def test_the_files_run_the_web_the_worker_the_mail_listener_and_migrations():
     names = {" ".join(line[:3]) for line in escalade_lines()}
     assert {"escalade serve --host", "escalade worker", "escalade mail listen", "escalade manage migrate",
             "escalade health"} <= names
+    web = compose()["services"]["web"]["command"]
+    assert web[web.index("--workers") + 1] == "${WEB_CONCURRENCY:-4}"  # several processes, from the environment
     services = compose()["services"]
     assert services["db"]["image"] == "postgres:15"
     assert all("healthcheck" in services[name] for name in ("db", "web", "worker", "mail"))
