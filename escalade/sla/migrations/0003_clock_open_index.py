@@ -6,13 +6,14 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('notifications', '0001_outbox'),
+        ('policy', '0001_initial'),
+        ('sla', '0002_clock_imported'),
         ('tickets', '0003_priority_change_request'),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='outboxmessage',
-            index=models.Index(condition=models.Q(('status', 'failed')), fields=['created_at'], name='outbox_failed'),
+            model_name='slaclock',
+            index=models.Index(condition=models.Q(('status__in', ['running', 'paused'])), fields=['status', 'breached_at'], name='sla_clock_open'),
         ),
     ]

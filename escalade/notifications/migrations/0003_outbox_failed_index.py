@@ -6,14 +6,13 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('policy', '0001_initial'),
-        ('sla', '0001_initial'),
+        ('notifications', '0002_outbox_event_channel'),
         ('tickets', '0003_priority_change_request'),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='slaclock',
-            index=models.Index(condition=models.Q(('status__in', ['running', 'paused'])), fields=['status', 'breached_at'], name='sla_clock_open'),
+            model_name='outboxmessage',
+            index=models.Index(condition=models.Q(('status', 'failed')), fields=['created_at'], name='outbox_failed'),
         ),
     ]
