@@ -352,6 +352,8 @@ ESCALADE_AUDIT_PUBLISH_MINUTES = env_int("ESCALADE_AUDIT_PUBLISH_MINUTES", 60)
 ESCALADE_READY_HEARTBEAT_SECONDS = env_int("ESCALADE_READY_HEARTBEAT_SECONDS", 120)
 ESCALADE_READY_OUTBOX_BACKLOG = env_int("ESCALADE_READY_OUTBOX_BACKLOG", 1000)
 ESCALADE_METRICS_TOKEN = env_str("ESCALADE_METRICS_TOKEN", "")
+# Probes and scrapers call these over plain HTTP from inside the network: no redirect to HTTPS.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$", r"^metrics$"]
 
 
 def _log_formatter() -> dict:

@@ -36,7 +36,8 @@ for a in Attachment.objects.order_by("pk"):
 
 def escalade(*args, env: dict) -> subprocess.CompletedProcess:
     full_env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
-    full_env.update(env)
+    # serve and worker would refuse the generated secret key of production mode.
+    full_env.update({"ESCALADE_ENV": "development", **env})
     return subprocess.run([sys.executable, "-m", "escalade", *args], env=full_env, capture_output=True, text=True,
                           timeout=300)
 

@@ -37,7 +37,8 @@ def unreachable_url(kind: str, tmp_path) -> str:
 
 def escalade(*args, env: dict, **kwargs):
     full_env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
-    full_env.update(env)
+    # serve and worker would refuse the generated secret key of production mode.
+    full_env.update({"ESCALADE_ENV": "development", **env})
     return subprocess.Popen([sys.executable, "-m", "escalade", *args], env=full_env, text=True, **kwargs)
 
 

@@ -22,6 +22,16 @@ def test_healthz_answers_without_signing_in(anonymous):
     assert response.status_code == 200 and response.json() == {"status": "ok"}
 
 
+def test_probes_answer_over_plain_http_when_production_redirects_to_https(world, settings):
+    from django.test import Client
+
+    settings.SECURE_SSL_REDIRECT = True
+    client = Client()
+    assert client.get("/healthz").status_code == 200
+    assert client.get("/readyz").status_code == 503  # answered, not redirected: no worker has run
+    assert client.get("/status/").status_code == 301
+
+
 def test_readyz_is_not_ready_until_a_worker_has_run(anonymous, world):
     response = anonymous.get("/readyz")
     assert response.status_code == 503
