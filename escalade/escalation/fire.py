@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from itertools import groupby
 
 from escalade.audit.chain import record
 from escalade.escalation import actions as act
@@ -31,9 +30,10 @@ logger = logging.getLogger("escalade.escalation")
 def fire(ticket: Ticket, policy: Policy, decided: list[act.Action], now: dt.datetime) -> int:
     """Record and carry out `decided` (from rules.decide); returns how many firings were new."""
     new = 0
-    for key, group in groupby(sorted(decided, key=lambda a: (a.key, a.index)), key=lambda a: a.key):
-        group = list(group)
-        first = group[0]
+    for group in _firings_in_time_order(decided):
+        key, first = group[0].key, group[0]
+        if _escalation_already_made(ticket, group):
+            continue
         firing, created = Firing.objects.get_or_create(key=key, defaults={
             "ticket": ticket, "rule": first.rule, "at": first.at, "recorded_at": now,
             "actions": [a.to_dict() for a in group], "visible_to_customer": first.visible_to_customer,
@@ -48,6 +48,29 @@ def fire(ticket: Ticket, policy: Policy, decided: list[act.Action], now: dt.date
             _carry_out(ticket, policy, action)
         webhook_events.firing(ticket, policy, firing)
     return new
+
+
+def _firings_in_time_order(decided: list[act.Action]) -> list[list[act.Action]]:
+    """The actions grouped by firing (key), each group in `then` order, the firings by the time
+    their condition became true (then by key): a breach back-dated to 09:15 escalates before a
+    rule that holds since 10:00."""
+    groups: dict[str, list[act.Action]] = {}
+    for a in decided:
+        groups.setdefault(a.key, []).append(a)
+    ordered = sorted(groups.values(), key=lambda g: (min(a.at for a in g), g[0].key))
+    return [sorted(g, key=lambda a: a.index) for g in ordered]
+
+
+def _escalation_already_made(ticket: Ticket, group: list[act.Action]) -> bool:
+    """Whether every escalation of this firing aims at a level the ticket has already reached
+    (another firing decided from the same snapshot moved it first). Such a firing is not
+    recorded and sends nothing, like a rule that can no longer act (`rules.cannot_act`); the
+    rules look again with the ticket where it now is."""
+    aims = [a.to_level for a in group if isinstance(a, act.Escalate)]
+    if not aims or not ticket.level_id:
+        return False
+    ranks = dict(Level.objects.filter(key__in=aims).values_list("key", "rank"))
+    return all(ranks.get(level, 0) <= ticket.level.rank for level in aims)
 
 
 def _carry_out(ticket: Ticket, policy: Policy, a: act.Action) -> None:

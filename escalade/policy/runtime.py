@@ -4,6 +4,7 @@ priority suggestions. Durations are in minutes; calendars come from `escalade.bu
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 from collections import Counter
 from dataclasses import dataclass, field
@@ -118,17 +119,40 @@ class Policy(schema.PolicySpec):
         plan, priority = self.plan(plan).key, self.priority(priority).key
         return bool(e) and priority in e.priorities and (not e.plans or plan in e.plans)
 
-    def targets_for(self, plan: str, priority: str, category: str | None = None) -> Targets:
-        """Targets for a plan and priority, with the category's own targets where it has any."""
+    def targets_for(self, plan: str, priority: str, category: str | None = None,
+                    ticket_kind: str | None = None) -> Targets:
+        """Targets for a plan and priority, with the ticket kind's own targets (`by_kind`) and then
+        the category's own targets (`by_category`) where they have any."""
         plan_key, prio_key = self.plan(plan).key, self.priority(priority).key
         cat_key = self.category(category).key if category is not None else None
         spec = self.targets[plan_key][prio_key]
-        override = spec.by_category.get(cat_key) if cat_key else None
+        overrides = [spec.by_category.get(cat_key) if cat_key else None,
+                     spec.by_kind.get(ticket_kind) if ticket_kind else None]
         out: dict[str, Target | None] = {}
         for kind in TARGET_KINDS:
-            text = getattr(override, kind, None) or getattr(spec, kind)
+            text = next((getattr(o, kind) for o in overrides if o is not None and getattr(o, kind)), None)
+            text = text or getattr(spec, kind)
             out[kind] = self._target(kind, text, plan_key, prio_key) if text else None
         return Targets(plan_key, prio_key, cat_key, **out)
+
+    def after_hours_response(self, plan: str, priority: str, channel_kind: str, opened_at: dt.datetime,
+                             customer_tz: str | None = None) -> Target | None:
+        """The first-response target `escalation.after_hours.PLAN.response` promises a ticket
+        opened at `opened_at` (aware), or None: only outside the plan's coverage hours, at one
+        of the rule's priorities, and on a channel of the rule's channel's kind when it names
+        one (Mirrored Storage Premium: "Dedicated emergency line with guaranteed 30-minute
+        response", "All priority levels supported 24×7")."""
+        plan_key, prio_key = self.plan(plan).key, self.priority(priority).key
+        rule = self.escalation.after_hours.get(plan_key)
+        if rule is None or not rule.response:
+            return None
+        if rule.priorities and prio_key not in rule.priorities:
+            return None
+        if rule.channel and self.channels[rule.channel].kind != channel_kind:
+            return None
+        if self.calendar(self.plans[plan_key].coverage, customer_tz).is_open(opened_at):
+            return None
+        return self._target("first_response", rule.response, plan_key, prio_key)
 
     def _target(self, kind: str, text: str, plan: str, priority: str) -> Target:
         d = parse_duration(text)

@@ -67,6 +67,10 @@ WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
 Status = Literal["open", "in_progress", "pending_customer", "resolved", "closed"]
 ChannelKind = Literal["email", "phone", "portal", "chat", "emergency_line"]
+#: What a ticket is (the ticket kinds of escalade.tickets): a fault, an administration request, a
+#: question or a billing matter. Targets (`by_kind`) and escalation rules (`kinds`) may depend on it.
+TicketKind = Literal["fault", "administration", "question", "billing"]
+TICKET_KINDS: tuple[str, ...] = ("fault", "administration", "question", "billing")
 Combine = Literal["majority", "highest"]
 
 
@@ -195,7 +199,11 @@ class Category:
     priority_definitions: dict[PriorityKey, str] = doc(
         "What each priority means for this category.", factory=dict,
         example="priority_definitions: {P1: Billing errors affecting critical services}")
-    team: TeamKey | None = doc("Team that usually handles this category.", None)
+    team: TeamKey | None = doc("Team that usually handles this category: a new ticket in it goes to this "
+                               "team.", None)
+    level: LevelKey | None = doc("Support level a new ticket in this category starts at, e.g. `L4` for "
+                                 "billing questions the account manager handles; none: the first level.",
+                                 None, example="level: L4")
 
 
 @dataclass(kw_only=True)
@@ -237,7 +245,8 @@ _MAXIMUM = "Time to resolution that must not be exceeded."
 
 @dataclass(kw_only=True)
 class CategoryTargets:
-    """Targets for one category, replacing the plan × priority targets they name."""
+    """Targets for one category (or ticket kind), replacing the plan × priority targets they
+    name."""
     first_response: Duration | None = doc(_FIRST, None)
     update_every: Duration | None = doc(_UPDATE, None)
     resolution_target: Duration | None = doc(_TARGET, None)
@@ -255,6 +264,10 @@ class TargetSpec:
     by_category: dict[CategoryKey, CategoryTargets] = doc(
         "Different targets for some categories.", factory=dict,
         example='by_category: {security: {first_response: "30 minutes, 24x7"}}')
+    by_kind: dict[TicketKind, CategoryTargets] = doc(
+        "Different targets for some ticket kinds (`fault`, `administration`, `question`, "
+        "`billing`); a category's own targets (`by_category`) win over them.", factory=dict,
+        example="by_kind: {administration: {resolution_target: 5 business days}}")
 
 
 # -- ticket handling ----------------------------------------------------------------------------

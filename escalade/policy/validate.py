@@ -332,6 +332,9 @@ def _check_escalation(policy: schema.PolicySpec, err: Any, locs: Locations) -> N
                 _check_action(policy, kind, getattr(step, kind), at + (kind,), err, locs)
     _check_counting_windows(esc, base, err)
     _check_escalation_matrix(policy, esc, base, err)
+    for i, role in enumerate(esc.no_requester or []):
+        if role is not None and (problem := _role_problem(policy, role)):
+            err(base + ("no_requester", i), problem)
     chain = esc.management_chain
     for i, step in enumerate((chain.steps or []) if chain else []):
         if step is None:

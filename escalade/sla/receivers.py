@@ -11,7 +11,7 @@ from escalade.sla.models import ClockStatus, SlaClock
 from escalade.tickets.lifecycle import ticket_changed
 from escalade.tickets.models import Ticket
 
-RETARGET_FIELDS = {"priority", "category"}
+RETARGET_FIELDS = {"priority", "category", "kind"}
 
 
 @receiver(ticket_changed)
