@@ -14,7 +14,7 @@ import pytest
 from escalade.escalation.models import Firing
 from escalade.notifications.models import OutboxMessage
 from escalade.orgs.models import Level, Team
-from escalade.policy.publish import apply_policy
+from escalade.policy.publish import apply_policy, policy_of
 from escalade.sla.models import SlaClock
 from escalade.worker.loop import Worker
 from tests import factories as f
@@ -30,7 +30,11 @@ PLAN = {"vioe": "standard", "mirrored-storage": "standard", "zynstra": "cloud_ma
 
 
 def use(world, name: str, plan: str | None = None):
-    apply_policy((EXAMPLES / f"{name}.yaml").read_text(), filename=f"{name}.yaml", actor="test")
+    """Apply the example, put the world's customers on its plan, set up its teams, and make Max the
+    manager of every level."""
+    version, _ = apply_policy((EXAMPLES / f"{name}.yaml").read_text(), filename=f"{name}.yaml", actor="test")
+    for key, team in policy_of(version).teams.items():
+        Team.objects.get_or_create(key=key, defaults={"name": team.name})
     for org in (world.acme, world.globex, world.initech):
         org.plan = plan or PLAN[name]
         org.save()
@@ -68,7 +72,6 @@ def test_mirrored_storage_billing_ticket_opens_at_level_4_with_account_managemen
     Handles: … Billing and contract questions". A billing ticket opens at Level 4 with the Account
     Management team, so the Level 1 half-window rule (line 62) never sends it to Level 2."""
     w = use(world, "mirrored-storage")
-    Team.objects.create(key="account_management", name="Account Management")
     t = f.ticket(w.acme, by=w.alice, subject="Invoice shows the wrong tier", category="billing", priority="P3")
     assert (t.level.key, t.team.key) == ("L4", "account_management")
     w.clock.advance(hours=10)
@@ -128,3 +131,19 @@ def test_zynstra_targets_differ_by_ticket_kind(world, kind, hours):
     t = f.ticket(w.acme, by=w.alice, subject="Something", priority="P2", kind=kind)
     clock = SlaClock.objects.get(ticket=t, kind="first_response")
     assert clock.due_at == w.clock.now() + dt.timedelta(hours=hours)
+
+
+def test_mirrored_storage_alerts_the_customer_of_a_critical_issue_by_sms_as_they_chose(world):
+    """Mirrored Storage COMMUNICATION PREFERENCES (000 line 182) "Text/SMS for critical alerts?":
+    Alice chose SMS for P1, so a P1 alerts her by text; her P3 sends no alert."""
+    w = use(world, "mirrored-storage")
+    w.alice.phone = "+1 214 555 0142"
+    w.alice.channel_preferences = {"P1": ["sms"], "*": ["email"]}
+    w.alice.save()
+    p1 = f.ticket(w.acme, by=w.alice, subject="All servers down", priority="P1", affected_users="everyone")
+    p3 = f.ticket(w.acme, by=w.alice, subject="Printer jam", priority="P3", affected_users="one user")
+    run_worker()
+    [alert] = OutboxMessage.objects.filter(ticket=p1, kind="status_update")
+    assert (alert.channel, alert.recipient) == ("sms", "+1 214 555 0142")
+    assert alert.subject == f"Critical: {p1.number} All servers down"
+    assert not OutboxMessage.objects.filter(ticket=p3, kind="status_update").exists()
