@@ -160,9 +160,10 @@ def _note_held_acknowledgement(ctx: _Context, ticket: Ticket, why: str) -> None:
     """An acknowledgement the loop rules held back is an internal note on the ticket, so the agent
     sees on the ticket page that the customer was not told their ticket number (and can answer by
     hand), not only in the admin's mail log."""
+    reason = why.removeprefix("no automatic reply: ")
     services.add_message(SYSTEM, ticket, internal=True, channel=Channel.EMAIL, at=ctx.now,
-                         body=f"No acknowledgement was sent for this email ({why.removeprefix('no automatic reply: ')}); "
-                              "the customer has not been told the ticket number. Reply to them if they need it.")
+                         body=f"No acknowledgement was sent for this email ({reason}); the customer has not been "
+                              "told the ticket number. Reply to them if they need it.")
 
 
 def _not_accepted(ctx: _Context, kind: str, why: str) -> Outcome:
