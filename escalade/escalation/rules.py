@@ -484,7 +484,7 @@ def _calendar(p: Policy, s: TicketState, clock: str) -> Any:
     if target is None:
         return None
     try:
-        return target.calendar(s.customer_tz)
+        return target.calendar(s.customer_tz, s.customer_holidays)
     except ValueError as exc:
         raise ValueError(f"TicketState.customer_tz is needed for ticket {s.number}: {exc}") from exc
 
@@ -506,6 +506,6 @@ def _after(p: Policy, s: TicketState, c: ClockView, now: dt.datetime, minutes: f
 
 def _open(p: Policy, calendar: str, s: TicketState, at: dt.datetime) -> bool:
     try:
-        return p.calendar(calendar, s.customer_tz).is_open(at)
+        return p.calendar(calendar, s.customer_tz, s.customer_holidays).is_open(at)
     except ValueError as exc:
         raise ValueError(f"TicketState.customer_tz is needed for ticket {s.number}: {exc}") from exc

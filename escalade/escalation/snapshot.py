@@ -73,6 +73,7 @@ def ticket_state(ticket: Ticket, policy: Policy, now: dt.datetime) -> TicketStat
         resolved_at=ticket.resolved_at,
         priority_since=priority_since,
         kind=ticket.kind,
+        customer_holidays=ticket.organisation.holidays,
     )
 
 

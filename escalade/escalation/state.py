@@ -78,7 +78,9 @@ class TicketState:
     - `customer_breaches_recent`, `related_open_tickets`: counts over the policy's windows
       (`rules.counting_windows`); `related_open_tickets` includes this ticket.
     - `fired`: idempotency keys already recorded for this ticket (`Action.key`).
-    - `customer_tz`: the customer's time zone, for calendars with `tz: customer`.
+    - `customer_tz`: the customer's time zone, for calendars with `tz: customer`;
+      `customer_holidays`: the customer's public holidays ("GB", "US-TX", "" for none), for
+      calendars with `holiday_country: customer`.
     - `resolved_at`: when the ticket was last resolved (kept once closed; None while open or
       after a reopen).
     - `priority_since`: when the ticket got its current priority, if it changed after opening;
@@ -106,6 +108,7 @@ class TicketState:
     resolved_at: dt.datetime | None = None
     priority_since: dt.datetime | None = None
     kind: str = "fault"
+    customer_holidays: str = ""
 
     def __post_init__(self) -> None:
         if self.status not in STATUSES:

@@ -34,9 +34,10 @@ class Target:
     emergency: bool  # the emergency coverage calendar applies
     policy: Policy = field(repr=False, compare=False)
 
-    def calendar(self, customer_tz: str | None = None) -> Calendar:
-        """The calendar the clock runs on, in `customer_tz` when the calendar says `customer`."""
-        return self.policy.calendar(self.calendar_key, customer_tz)
+    def calendar(self, customer_tz: str | None = None, customer_holidays: str | None = None) -> Calendar:
+        """The calendar the clock runs on, in `customer_tz` when the calendar says `customer`,
+        closed on `customer_holidays` when it says `holiday_country: customer`."""
+        return self.policy.calendar(self.calendar_key, customer_tz, customer_holidays)
 
     def describe(self) -> str:
         """English, e.g. "4 business hours on the Standard calendar (Mon–Fri 09:00–18:00, …)"."""
@@ -98,10 +99,15 @@ class Policy(schema.PolicySpec):
             raise NotInPolicy(f"no calendar '{key}' in this policy")
         return self.calendars[key]
 
-    def calendar(self, key: str, customer_tz: str | None = None) -> Calendar:
-        """The named calendar; one whose zone is `customer` is moved into `customer_tz`."""
+    def calendar(self, key: str, customer_tz: str | None = None, customer_holidays: str | None = None) -> Calendar:
+        """The named calendar; one whose zone is `customer` is moved into `customer_tz`, one whose
+        `holiday_country` is `customer` closes on `customer_holidays` ("GB", "US-TX"; None or ""
+        for none: the organisation has no holiday country)."""
         spec = self.calendar_spec(key)
         cal = self._calendars[key] if key in self._calendars else calendars.build(spec)
+        if spec.holiday_country == schema.CUSTOMER_HOLIDAYS and customer_holidays:
+            country, _, region = customer_holidays.partition("-")
+            cal = cal.with_holidays(country, region or None)
         if spec.tz != schema.CUSTOMER_TZ:
             return cal
         if not customer_tz:
@@ -136,7 +142,7 @@ class Policy(schema.PolicySpec):
         return Targets(plan_key, prio_key, cat_key, **out)
 
     def after_hours_response(self, plan: str, priority: str, channel_kind: str, opened_at: dt.datetime,
-                             customer_tz: str | None = None) -> Target | None:
+                             customer_tz: str | None = None, customer_holidays: str | None = None) -> Target | None:
         """The first-response target `escalation.after_hours.PLAN.response` promises a ticket
         opened at `opened_at` (aware), or None: only outside the plan's coverage hours, at one
         of the rule's priorities, and on a channel of the rule's channel's kind when it names
@@ -150,7 +156,7 @@ class Policy(schema.PolicySpec):
             return None
         if rule.channel and self.channels[rule.channel].kind != channel_kind:
             return None
-        if self.calendar(self.plans[plan_key].coverage, customer_tz).is_open(opened_at):
+        if self.calendar(self.plans[plan_key].coverage, customer_tz, customer_holidays).is_open(opened_at):
             return None
         return self._target("first_response", rule.response, plan_key, prio_key)
 

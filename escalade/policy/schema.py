@@ -61,6 +61,8 @@ REFERENCES: dict[Any, tuple[str, str]] = {
 ALWAYS = "24x7"
 #: `tz: customer` — the calendar is applied in the customer's own time zone.
 CUSTOMER_TZ = "customer"
+#: `holiday_country: customer` — the calendar closes on each customer's own public holidays.
+CUSTOMER_HOLIDAYS = "customer"
 #: Ticket statuses (the lifecycle belongs to escalade.tickets; the policy only names them).
 STATUSES = ("open", "in_progress", "pending_customer", "resolved", "closed")
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -122,7 +124,9 @@ class CalendarSpec:
     holidays: list[DateText] = doc("Dates on which the calendar is closed.", factory=list,
                                    example='holidays: ["2026-12-25", "2026-12-26"]')
     holiday_country: str | None = doc("Country whose public holidays close the calendar "
-                                      "(ISO code, e.g. `GB`).", None)
+                                      "(ISO code, e.g. `GB`), or `customer` for each customer's own "
+                                      "(the organisation's holiday country and region; none set: no "
+                                      "public holidays).", None, example="holiday_country: customer")
     holiday_subdivision: str | None = doc("Region within the country, e.g. `ENG` for England.", None)
     business_day: Duration | None = doc(
         "Length of one business day on this calendar, e.g. `9 hours`. "

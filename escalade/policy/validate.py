@@ -179,6 +179,8 @@ def _check_targets(policy: schema.PolicySpec, err: Any) -> None:
 def _check_intake(policy: schema.PolicySpec, err: Any) -> None:
     """A piece of information named twice in one `intake` list is a slip worth pointing at."""
     intake = policy.intake
+    if intake is None:
+        return  # a broken section, already reported
     lists = [(("intake", "required"), intake.required), (("intake", "ask_for"), intake.ask_for)]
     lists += [(("intake", "by_category", key), fields) for key, fields in intake.by_category.items()]
     for where, fields in lists:

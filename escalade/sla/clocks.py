@@ -91,15 +91,16 @@ def after_hours_first_response(ticket: Ticket, policy: Policy, targets: Targets)
     """`targets` with the first response the plan promises after hours (`escalation.after_hours.
     PLAN.response`) when the ticket was opened outside the plan's coverage and that promise is due
     sooner than the usual target."""
-    tz = ticket.organisation.timezone
-    promise = policy.after_hours_response(ticket.organisation.plan, ticket.priority, ticket.channel,
-                                          ticket.created_at, tz)
+    org = ticket.organisation
+    tz, holidays = org.timezone, org.holidays
+    promise = policy.after_hours_response(org.plan, ticket.priority, ticket.channel, ticket.created_at, tz, holidays)
     usual = targets.first_response
     if promise is None:
         return targets
     if usual is not None:
         opened = ticket.created_at
-        if usual.calendar(tz).add(opened, usual.minutes) <= promise.calendar(tz).add(opened, promise.minutes):
+        usual_due = usual.calendar(tz, holidays).add(opened, usual.minutes)
+        if usual_due <= promise.calendar(tz, holidays).add(opened, promise.minutes):
             return targets
     return dataclasses.replace(targets, first_response=promise)
 
@@ -108,7 +109,7 @@ def _set_target(clock: SlaClock, targets: Targets, ticket: Ticket) -> bool:
     target = getattr(targets, TARGET_OF[clock.kind])
     if target is None:
         return False
-    cal = target.calendar(ticket.organisation.timezone)
+    cal = target.calendar(ticket.organisation.timezone, ticket.organisation.holidays)
     clock.plan, clock.priority = targets.plan, targets.priority
     clock.target_minutes = target.minutes
     clock.target_text = f"{targets.priority} on {targets.plan} = {target.describe()}"

@@ -32,14 +32,17 @@ def on_ticket_changed(sender, ticket: Ticket, change: str, before: dict, after: 
 def remember_plan_and_zone(sender, instance: Organisation, **kwargs) -> None:
     """Note what the plan and time zone were, so the save below knows whether they changed."""
     if instance.pk is not None:
-        instance._sla_was = Organisation.objects.filter(pk=instance.pk).values_list("plan", "timezone").first()
+        instance._sla_was = Organisation.objects.filter(pk=instance.pk).values_list(
+            "plan", "timezone", "holiday_country", "holiday_subdivision").first()
 
 
 @receiver(post_save, sender=Organisation)
 def on_organisation_saved(sender, instance: Organisation, created: bool, **kwargs) -> None:
-    """A changed plan or time zone re-targets the open clocks of the customer's tickets."""
+    """A changed plan, time zone or holiday country re-targets the open clocks of the customer's
+    tickets."""
     was = getattr(instance, "_sla_was", None)
-    if created or was is None or was == (instance.plan, instance.timezone):
+    now_is = (instance.plan, instance.timezone, instance.holiday_country, instance.holiday_subdivision)
+    if created or was is None or was == now_is:
         return
     from escalade import clock
 
@@ -47,4 +50,5 @@ def on_organisation_saved(sender, instance: Organisation, created: bool, **kwarg
     open_clocks = SlaClock.objects.filter(ticket__organisation=instance).exclude(status=ClockStatus.STOPPED)
     tickets = Ticket.objects.filter(pk__in=open_clocks.values("ticket_id")).select_related("organisation")
     for ticket in tickets:
-        clocks.retarget(ticket, now, reason=f"plan {instance.plan}, time zone {instance.timezone}")
+        clocks.retarget(ticket, now, reason=f"plan {instance.plan}, time zone {instance.timezone}, "
+                                            f"holidays {instance.holidays or 'none'}")

@@ -96,7 +96,8 @@ def test_vioe_p3_resolution_clocks_count_business_days_and_its_maximum_takes_it_
     # the maximum is missed: 3.2 gives a maximum for every priority, so Tier 4 takes it ("SLA breach
     # resolution", 2.4)
     assert ("2026-11-27 18:00Z", "sla.breached", "P3 on standard = 5 business days on the Standard calendar "
-            "(Monday–Friday 09:00–18:00 customer time; a business day is 9 hours)") in of(lines, "T2", "sla.breached")
+            "(Monday–Friday 09:00–18:00 customer time, closed on each customer's public holidays; a business day "
+            "is 9 hours)") in of(lines, "T2", "sla.breached")
     assert fired_on(lines, "resolution_maximum_breach", "T2") == [("2026-11-27 18:00Z", "T2", "escalate, notify")]
     assert of(lines, "T2", "ticket.updated") == [
         ("2026-11-25 18:00Z", "ticket.updated", "level L1 Tier 1 - Initial Support → L2 Tier 2 - Technical Support"),
@@ -362,8 +363,9 @@ def test_mycorp_case_raised_to_severity_1_pages_ops_and_calls_the_customers_tech
     pages = of(lines, "T2", "notify.page")
     assert ("2026-11-23 15:00Z", "notify.page", "email to operations_manager <ops-manager@example.com>: "
             "[SEV1] T2 Database server slow (Globex)") in pages
-    assert ("2026-11-23 15:00Z", "notify.page", "email to customer_technical <it@globex.example.com>: "
-            "[SEV1] T2 Database server slow (Globex)") in pages
+    # A call reaches the technical contact's phone (was: an email page)
+    assert ("2026-11-23 15:00Z", "notify.call", "phone to customer_technical <+15555550100>: "
+            "Call about T2: Database server slow (SEV1, Globex)") in of(lines, "T2", "notify.call")
     assert [(t, a) for _, t, a in fired(lines, "severity_1_opened")] == [("T1", "page, notify"), ("T2", "page, notify")]
     assert [(t, a) for _, t, a in fired(lines, "severity_1_customer_system")] == [("T2", "call")]
 
