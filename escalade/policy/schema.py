@@ -314,26 +314,6 @@ class Intake:
         "ticket.", factory=list, example="ask_for: [error_messages, steps_to_reproduce]")
 
 
-@dataclass(kw_only=True)
-class NpsSurvey:
-    """A Net Promoter Score survey: each customer contact is asked, now and then, how likely they
-    are to recommend us (0–10). NPS = % promoters (9–10) − % detractors (0–6)."""
-    every_days: int = doc("How often each contact is asked, in days.", 90, min=7,
-                          example="every_days: 90")
-    ask: Literal["primary", "contacts"] = doc(
-        "Who is asked: `primary` (each customer's primary contacts) or `contacts` (every contact "
-        "who may open tickets).", "contacts")
-    question: str = doc("The question, as the invitation and the survey page put it.",
-                        "How likely are you to recommend us to a friend or colleague?")
-
-
-@dataclass(kw_only=True)
-class Surveys:
-    """Surveys beside the satisfaction survey after each resolution (which every policy has)."""
-    nps: NpsSurvey | None = doc("A periodic Net Promoter Score survey; none: no NPS survey.", None,
-                                example="nps: {every_days: 90}")
-
-
 # -- people and channels ------------------------------------------------------------------------
 
 @dataclass(kw_only=True)
@@ -410,6 +390,7 @@ from .schema_email import Email  # noqa: E402
 from .schema_escalation import SHORTHAND as _ESCALATION_SHORTHAND  # noqa: E402
 from .schema_escalation import Escalation  # noqa: E402
 from .schema_monitoring import Monitoring  # noqa: E402
+from .schema_surveys import Surveys  # noqa: E402
 
 SHORTHAND.update(_ESCALATION_SHORTHAND)
 

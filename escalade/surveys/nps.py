@@ -22,7 +22,7 @@ from escalade.notifications.outbox import enqueue
 from escalade.orgs.access import Viewer
 from escalade.orgs.models import Contact
 from escalade.policy.publish import active_version, policy_of
-from escalade.policy.schema import NpsSurvey
+from escalade.policy.schema_surveys import NpsSurvey
 from escalade.surveys.models import NpsInvitation
 
 KIND = "nps_invitation"
