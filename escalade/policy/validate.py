@@ -457,7 +457,7 @@ def _check_counting_windows(esc: Any, base: Path, err: Any) -> None:
     seen: dict[str, tuple[Any, ...]] = {}
     for name, trig in (esc.triggers or {}).items():
         when = trig.when if trig is not None else None
-        for kind, fields in (("related_tickets", ("same", "within")), ("customer_breaches", ("within",))):
+        for kind, fields in (("related_tickets", ("same", "within")), ("customer_breaches", ("within", "clocks"))):
             cond = getattr(when, kind, None) if when is not None else None
             if cond is None:
                 continue
