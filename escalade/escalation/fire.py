@@ -70,7 +70,8 @@ def _escalation_already_made(ticket: Ticket, group: list[act.Action]) -> bool:
     if not aims or not ticket.level_id:
         return False
     ranks = dict(Level.objects.filter(key__in=aims).values_list("key", "rank"))
-    return all(ranks.get(level, 0) <= ticket.level.rank for level in aims)
+    # A level that is not set up here is not "reached": the escalation logs that it cannot move.
+    return all(level in ranks and ranks[level] <= ticket.level.rank for level in aims)
 
 
 def _carry_out(ticket: Ticket, policy: Policy, a: act.Action) -> None:
