@@ -466,7 +466,7 @@ def _check_counting_windows(esc: Any, base: Path, err: Any) -> None:
                 continue  # broken; already reported
             first = seen.setdefault(kind, (name, *window))
             if first[1:] != window:
-                said = ", ".join(f"{f}: {v}" for f, v in zip(fields, first[1:], strict=True))
+                said = ", ".join(f"{f}: {v}" for f, v in zip(fields, first[1:], strict=True) if v != [])
                 err(base + ("triggers", name, "when", kind), f"every '{kind}' condition must count "
                     f"over the same window as rule '{first[0]}' ({said})", key=True)
 

@@ -13,8 +13,9 @@ import secrets
 from dataclasses import dataclass
 
 from django.db import transaction
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, Max, Min, OuterRef
 
+from escalade import clock
 from escalade.audit.chain import record
 from escalade.errors import DomainError, NotFound
 from escalade.notifications.notify import render
@@ -43,6 +44,22 @@ def due_contacts(now: dt.datetime, nps: NpsSurvey):
     if nps.ask == "primary":
         contacts = contacts.filter(is_primary=True)
     return contacts.filter(~Exists(recent)).select_related("organisation").order_by("pk")
+
+
+def next_invitation_due(limit: dt.datetime) -> dt.datetime | None:
+    """The earliest instant, not after `limit`, at which a contact's invitation is due (for the
+    simulator's clock): now for a contact never asked, else their last invitation plus
+    `every_days`. None without an NPS survey or before `limit`."""
+    settings = survey_settings()
+    if settings is None:
+        return None
+    now = clock.now()
+    if due_contacts(now, settings).exists():
+        return now
+    every = dt.timedelta(days=settings.every_days)
+    last = (NpsInvitation.objects.filter(contact__isnull=False).values("contact").annotate(last=Max("sent_at"))
+            .aggregate(first=Min("last"))["first"])
+    return last + every if last is not None and last + every <= limit else None
 
 
 def send_due_invitations(now: dt.datetime, batch: int = 200) -> int:

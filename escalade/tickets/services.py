@@ -98,7 +98,7 @@ def _policy_keys(version: PolicyVersion | None, priority: str | None, category: 
     return priority, category
 
 
-def category_routing(version: PolicyVersion | None, category: str) -> tuple[Level | None, Team | None]:
+def _category_routing(version: PolicyVersion | None, category: str) -> tuple[Level | None, Team | None]:
     """The support level and team a new ticket in `category` goes to (`categories.*.level` and
     `.team`), each None where the policy names none or it is not set up here. Mirrored Storage:
     Level 4 (Account Manager) handles "Billing and contract questions"."""
@@ -160,7 +160,7 @@ def open_ticket(viewer: Viewer, *, organisation: Organisation, subject: str, des
                 what = INFO_LABELS[field]
                 raise DomainError(f"The support policy asks every new ticket for {what}; please add it",
                                   field=field)
-    routed_level, team = category_routing(version, category)
+    routed_level, team = _category_routing(version, category)
     level = level or routed_level or Level.objects.order_by("rank").first()
     ticket = Ticket.objects.create(
         policy_version=version,
