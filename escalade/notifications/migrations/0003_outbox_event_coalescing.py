@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('notifications', '0001_outbox'),
+        ('notifications', '0002_outbox_event_channel'),
         ('tickets', '0003_priority_change_request'),
     ]
 
