@@ -68,7 +68,10 @@ def test_a_call_reaches_the_technical_contacts_phone_with_a_titled_call_task(wor
 def test_hourly_status_of_a_monitoring_case_goes_to_the_technical_contact(world, mycorp, http_target):
     """MyCorp 002 line 123: "Customers get hourly status on any open Severity 1 cases until that case
     is closed"; the case a monitor opened has no requester, so the status goes to the customer's
-    technical staff (line 139; `escalation.no_requester`)."""
+    technical staff (line 139; mycorp.yaml `escalation.no_requester: [customer_technical, …]`), not to the
+    primary contact."""
+    Contact.objects.filter(pk=world.alice.pk).update(is_primary=False)  # Alice: technical only
+    Contact.objects.filter(pk=world.bob.pk).update(is_primary=True)     # Bob: Acme's primary contact
     ticket = open_incident(world, http_target)
     world.clock.advance(hours=1)
     check_due(world.clock.now())
