@@ -243,6 +243,14 @@ class Calendar(BusinessTime):
             holiday_subdivision=subdivision,
         )
 
+    def with_holidays(self, country: str | None, subdivision: str | None = None) -> Calendar:
+        """The same hours closed on the public holidays of `country` (and `subdivision`) instead of
+        its own country's (e.g. the customer's); its own listed dates stay closed."""
+        tz, week, holidays, _, _ = self._key
+        country, subdivision = _parse_country(country, subdivision)
+        return Calendar(tz=tz, week=week, holidays=holidays, holiday_country=country,
+                        holiday_subdivision=subdivision)
+
     @property
     def tz(self) -> str:
         """The IANA time zone name the hours are read in."""

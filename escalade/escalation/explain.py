@@ -45,7 +45,8 @@ def _say_condition(kind: str, c: Any) -> str:
                                            if c.business_impact_required else ""),
         "category_in": lambda: f"the ticket is in {' or '.join(c.categories)}",
         "related_tickets": lambda: f"{c.count} tickets of the same {c.same} open within {c.within}",
-        "customer_breaches": lambda: f"the customer has {c.count} SLA breaches within {c.within}",
+        "customer_breaches": lambda: (f"the customer has {c.count} SLA breaches within {c.within}"
+                                      + (f" (of {', '.join(c.clocks)})" if c.clocks else "")),
         "ticket_resolved": lambda: ("an emergency" if c.emergency_only else "a ticket") + prios + " is resolved",
     }[kind]()
 
@@ -74,7 +75,7 @@ def _say_action(kind: str, a: Any, p: Policy) -> str:
 def _scope(t: Trigger, p: Policy) -> str:
     parts = [f"{label} {', '.join(keys)}" for label, keys in (
         ("plans", t.plans), ("priorities", t.priorities), ("categories", t.categories),
-        ("levels", t.levels)) if keys]
+        ("levels", t.levels), ("ticket kinds", t.kinds)) if keys]
     return f" ({'; '.join(parts)})" if parts else ""
 
 

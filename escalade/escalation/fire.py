@@ -8,11 +8,10 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from itertools import groupby
 
 from escalade.audit.chain import record
 from escalade.escalation import actions as act
-from escalade.escalation import followups, management, webhook_events
+from escalade.escalation import followups, management, unreached, webhook_events
 from escalade.escalation.models import BillableRecord, Firing, ProblemRecord, ReviewTask
 from escalade.notifications.models import OnCallRotation
 from escalade.notifications.notify import PAGE_KINDS, default_text, notify, ticket_context, ticket_url
@@ -31,9 +30,10 @@ logger = logging.getLogger("escalade.escalation")
 def fire(ticket: Ticket, policy: Policy, decided: list[act.Action], now: dt.datetime) -> int:
     """Record and carry out `decided` (from rules.decide); returns how many firings were new."""
     new = 0
-    for key, group in groupby(sorted(decided, key=lambda a: (a.key, a.index)), key=lambda a: a.key):
-        group = list(group)
-        first = group[0]
+    for group in _firings_in_time_order(decided):
+        key, first = group[0].key, group[0]
+        if _escalation_already_made(ticket, group):
+            continue
         firing, created = Firing.objects.get_or_create(key=key, defaults={
             "ticket": ticket, "rule": first.rule, "at": first.at, "recorded_at": now,
             "actions": [a.to_dict() for a in group], "visible_to_customer": first.visible_to_customer,
@@ -48,6 +48,30 @@ def fire(ticket: Ticket, policy: Policy, decided: list[act.Action], now: dt.date
             _carry_out(ticket, policy, action)
         webhook_events.firing(ticket, policy, firing)
     return new
+
+
+def _firings_in_time_order(decided: list[act.Action]) -> list[list[act.Action]]:
+    """The actions grouped by firing (key), each group in `then` order, the firings by the time
+    their condition became true (then by key): a breach back-dated to 09:15 escalates before a
+    rule that holds since 10:00."""
+    groups: dict[str, list[act.Action]] = {}
+    for a in decided:
+        groups.setdefault(a.key, []).append(a)
+    ordered = sorted(groups.values(), key=lambda g: (min(a.at for a in g), g[0].key))
+    return [sorted(g, key=lambda a: a.index) for g in ordered]
+
+
+def _escalation_already_made(ticket: Ticket, group: list[act.Action]) -> bool:
+    """Whether every escalation of this firing aims at a level the ticket has already reached
+    (another firing decided from the same snapshot moved it first). Such a firing is not
+    recorded and sends nothing, like a rule that can no longer act (`rules.cannot_act`); the
+    rules look again with the ticket where it now is."""
+    aims = [a.to_level for a in group if isinstance(a, act.Escalate)]
+    if not aims or not ticket.level_id:
+        return False
+    ranks = dict(Level.objects.filter(key__in=aims).values_list("key", "rank"))
+    # A level that is not set up here is not "reached": the escalation logs that it cannot move.
+    return all(level in ranks and ranks[level] <= ticket.level.rank for level in aims)
 
 
 def _carry_out(ticket: Ticket, policy: Policy, a: act.Action) -> None:
@@ -73,9 +97,7 @@ def _carry_out(ticket: Ticket, policy: Policy, a: act.Action) -> None:
     elif isinstance(a, act.Page):
         _send(ticket, policy, a.role, None, "page", a, dedupe)
     elif isinstance(a, act.Call):
-        ReviewTask.objects.create(ticket=ticket, kind="call", role=a.role, rule=a.rule, created_at=a.at,
-                                  reason=f"Call {a.role} about {ticket.number} (rule {a.rule})")
-        _send(ticket, policy, a.role, None, "page", a, dedupe)
+        _call(ticket, policy, a, dedupe)
     elif isinstance(a, act.StatusUpdateToCustomer):
         _send(ticket, policy, "requester", a.template, "status_update", a, dedupe)
     elif isinstance(a, act.ReviewTask):
@@ -110,6 +132,26 @@ def _carry_out(ticket: Ticket, policy: Policy, a: act.Action) -> None:
         raise TypeError(f"no executor for action {a.kind}")
 
 
+def _call(ticket: Ticket, policy: Policy, a: act.Call, dedupe: str) -> None:
+    """A `call`: the person's phone (the voice channel; email, noted, when they have no number or
+    it is their quiet hours below the highest priority), and a titled call task for an agent."""
+    name = _role_name(policy, a.role)
+    reached = _send(ticket, policy, a.role, None, "call", a, dedupe, channels=("phone",))
+    numbers = ", ".join(f"{r.name} {r.address}" for r in reached if r.channel == "phone")
+    ReviewTask.objects.create(
+        ticket=ticket, kind="call", role=a.role, rule=a.rule, created_at=a.at,
+        title=f"Call {name} about {ticket.number}"[:200],
+        reason=f"Rule {a.rule}: call {name} ({numbers or 'no phone number on record'}) about {ticket.number}: "
+               f"{ticket.subject}")
+
+
+def _role_name(policy: Policy, role: str) -> str:
+    spec = policy.roles.get(role)
+    if spec is not None:
+        return spec.name
+    return BUILT_IN_ROLES.get(role, role).removeprefix("the ")
+
+
 def _resolution_context(ticket: Ticket, policy: Policy) -> dict:
     """What the standard resolution message says: the latest public reply of an agent (what was
     done) and after how many days an unconfirmed resolution closes."""
@@ -141,23 +183,35 @@ class _Default(dict):
 
 
 def _send(ticket: Ticket, policy: Policy, role: str, template: str | None, kind: str, a: act.Action,
-          dedupe: str, reason: str = "", channels: tuple[str, ...] = (), extra: dict | None = None) -> None:
+          dedupe: str, reason: str = "", channels: tuple[str, ...] = (), extra: dict | None = None) -> list[Recipient]:
     """Queue the message for `role`; `channels` (a rule's `notify.channels`) replaces the people's
-    own channel preferences, quiet hours still holding back sms and phone."""
+    own channel preferences, quiet hours still holding back sms and phone. What is meant for the
+    requester of a ticket that has none goes to `escalation.no_requester` (unreached.py); a message
+    that reaches nobody is recorded as "nobody to tell" for a support manager. Returns who was
+    reached, on which channel."""
     subject, body = _texts(ticket, policy, template, kind, a, reason=reason, role=role, extra=extra)
+    for who in unreached.stand_ins(policy, ticket, role):
+        people = _queue(ticket, policy, who, kind, a, dedupe, subject, body, channels)
+        if people:
+            return people
+    unreached.nobody_to_tell(ticket, a, role, kind, subject)
+    return []
+
+
+def _queue(ticket: Ticket, policy: Policy, role: str, kind: str, a: act.Action, dedupe: str, subject: str,
+           body: str, channels: tuple[str, ...]) -> list[Recipient]:
     if role in BUILT_IN_ROLES or role.startswith(ON_CALL_PREFIX):
-        notify(ticket, role, kind=kind, subject=subject, body=body, dedupe_key=dedupe, at=a.at,
-               is_highest_priority=_highest(policy, ticket), payload={"rule": a.rule}, channels=channels)
-        return
+        rows = notify(ticket, role, kind=kind, subject=subject, body=body, dedupe_key=dedupe, at=a.at,
+                      is_highest_priority=_highest(policy, ticket), payload={"rule": a.rule}, channels=channels)
+        return [Recipient(r.recipient_name, r.channel, r.recipient) for r in rows]
     page = kind in PAGE_KINDS
     people = _policy_role_people(policy, role, ticket, a.at, page=page, highest=_highest(policy, ticket),
                                  channels=channels)
-    if not people:
-        logger.warning("%s: rule %s names %s, who has no email address here", ticket.number, a.rule, role)
     for r in people:
         payload = {"role": role, "rule": a.rule, **({"fallback": r.note} if r.note else {})}
         enqueue(channel=r.channel, recipient=r.address, recipient_name=r.name, subject=subject, body=body, kind=kind,
-                dedupe_key=f"{dedupe}:{r.channel}:{r.address}", ticket=ticket, payload=payload)
+                dedupe_key=f"{dedupe}:{r.channel}:{r.address}", ticket=ticket, payload=payload, event_at=a.at)
+    return people
 
 
 def _highest(policy: Policy, ticket: Ticket) -> bool:

@@ -30,7 +30,7 @@ from escalade.policy.schema_escalation import Trigger
 from . import actions as act
 from .state import ClockView, TicketState
 
-__all__ = ["CountingWindows", "check_now", "counting_windows", "decide", "next_check_at", "one_of"]
+__all__ = ["CountingWindows", "cannot_act", "check_now", "counting_windows", "decide", "next_check_at", "one_of"]
 
 #: Which policy target drives which clock.
 TARGET_OF = {"first_response": "first_response", "next_update": "update_every",
@@ -53,12 +53,13 @@ def decide(state: TicketState, policy: Policy, now: dt.datetime) -> list[act.Act
     check_now(now)
     out: list[act.Action] = []
     for name, trigger in policy.escalation.triggers.items():
-        if not _passes_filters(trigger, state, policy):
+        if not _passes_filters(trigger, state, policy) or cannot_act(trigger, state, policy):
             continue
         kind, cond = _condition(trigger)
         if state.done != (kind == "ticket_resolved"):
             continue
-        firing = _FIRES[kind](cond, state, policy, now)
+        fires = _first_stall if kind == "no_progress_within" and not _escalates(trigger) else _FIRES[kind]
+        firing = fires(cond, state, policy, now)
         if firing is None:
             continue
         key = f"{state.ticket_id}:{name}:{firing.cycle}"
@@ -81,7 +82,7 @@ def next_check_at(state: TicketState, policy: Policy, now: dt.datetime) -> dt.da
         return None
     found: list[dt.datetime] = []
     for trigger in policy.escalation.triggers.values():
-        if not _passes_filters(trigger, state, policy):
+        if not _passes_filters(trigger, state, policy) or cannot_act(trigger, state, policy):
             continue
         kind, cond = _condition(trigger)
         nxt = _NEXT.get(kind)
@@ -91,28 +92,55 @@ def next_check_at(state: TicketState, policy: Policy, now: dt.datetime) -> dt.da
     return min(found, default=None)
 
 
+def cannot_act(trigger: Trigger, s: TicketState, p: Policy) -> bool:
+    """Whether a rule that escalates can no longer move the ticket up (it is at, or above, every
+    level its `escalate` steps aim at). Such a rule neither fires nor messages: its messages
+    would announce an escalation that did not happen (a "no progress within 1 hour" rule at the
+    top level would otherwise write "escalated to L4" every hour)."""
+    aims = [value.to for kind, value in map(one_of, trigger.then) if kind == "escalate"]
+    return bool(aims) and all(_escalation(p, s, to) is None for to in aims)
+
+
+def _escalates(trigger: Trigger) -> bool:
+    return any(one_of(step)[0] == "escalate" for step in trigger.then)
+
+
+def _first_stall(cond: Any, s: TicketState, p: Policy, now: dt.datetime) -> _Firing | None:
+    """`no_progress_within` for a rule that does not escalate: once per stall (the same key as
+    the stall's first period). Repeats come only from an interval the policy states
+    (`update_every`), not from the stall going on."""
+    if (cond.emergency_only and not s.emergency) or s.status in p.pause_statuses:
+        return None
+    since = _progress_since(s)
+    at = since + dt.timedelta(minutes=_wall_minutes(cond.duration))
+    return _Firing(f"{_iso(since)}#1", at) if at <= now else None
+
+
 @dataclass(frozen=True)
 class CountingWindows:
     """What the state builder must count for `TicketState`: related tickets sharing
-    `related_same` opened within `related_within_minutes`, and the customer's breaches within
-    `breaches_within_minutes` (None: the policy has no such rule)."""
+    `related_same` opened within `related_within_minutes`, and the customer's breaches of
+    `breach_clocks` (empty: every clock) within `breaches_within_minutes` (None: the policy has
+    no such rule)."""
 
     related_same: str | None
     related_within_minutes: float | None
     breaches_within_minutes: float | None
+    breach_clocks: tuple[str, ...] = ()
 
 
 def counting_windows(policy: Policy) -> CountingWindows:
     """The windows of the policy's `related_tickets` and `customer_breaches` conditions (the
     validator makes all rules of a kind agree)."""
     same = related = breaches = None
+    clocks: tuple[str, ...] = ()
     for trigger in policy.escalation.triggers.values():
         kind, cond = _condition(trigger)
         if kind == "related_tickets" and same is None:
             same, related = cond.same, _wall_minutes(cond.within)
         elif kind == "customer_breaches" and breaches is None:
-            breaches = _wall_minutes(cond.within)
-    return CountingWindows(same, related, breaches)
+            breaches, clocks = _wall_minutes(cond.within), tuple(cond.clocks)
+    return CountingWindows(same, related, breaches, clocks)
 
 
 # -- conditions: does it hold now, and for which cycle? -----------------------------------------
@@ -135,7 +163,7 @@ def _clock_elapsed(cond: Any, s: TicketState, p: Policy, now: dt.datetime) -> _F
         return _Firing(_run(c), now) if c.share + EPS >= cond.share else None
     if cond.until != "resolved":
         return None
-    cal = _calendar(p, s, c.kind)  # window counted from opening once the clock has stopped
+    cal = _clock_calendar(p, s, c)  # window counted from opening once the clock has stopped
     needed = cond.share * c.target_minutes
     if cal is None or cal.between(s.opened_at, now) + EPS < needed:
         return None
@@ -239,9 +267,9 @@ def _next_clock_elapsed(cond: Any, s: TicketState, p: Policy, now: dt.datetime) 
         return None
     needed = cond.share * c.target_minutes
     if c.state == "running":
-        return _after(p, s, c.kind, now, needed - c.elapsed_minutes) if c.share < cond.share else None
+        return _after(p, s, c, now, needed - c.elapsed_minutes) if c.share < cond.share else None
     if cond.until == "resolved":
-        cal = _calendar(p, s, c.kind)
+        cal = _clock_calendar(p, s, c)
         return cal.add(s.opened_at, needed) if cal is not None else None
     return None
 
@@ -262,7 +290,7 @@ def _next_update_due(cond: Any, s: TicketState, p: Policy, now: dt.datetime) -> 
         n = math.floor(c.share + EPS)
         if n == 0 and c.due_at is not None:
             return c.due_at
-        return _after(p, s, c.kind, now, (n + 1) * c.target_minutes - c.elapsed_minutes)
+        return _after(p, s, c, now, (n + 1) * c.target_minutes - c.elapsed_minutes)
     target, cal = _target(p, s, "next_update"), _calendar(p, s, "next_update")
     if target is None or cal is None:
         return None
@@ -404,6 +432,7 @@ def _passes_filters(t: Trigger, s: TicketState, p: Policy) -> bool:
     return ((not t.plans or s.plan in t.plans)
             and (not t.priorities or s.priority in t.priorities)
             and (not t.categories or s.category in t.categories)
+            and (not t.kinds or s.kind in t.kinds)
             and (not t.levels or _level(s, p) in t.levels))
 
 
@@ -443,7 +472,7 @@ def _target(p: Policy, s: TicketState, clock: str) -> Any:
     """The policy's target behind `clock` for this ticket, or None."""
     try:
         category = s.category if s.category in p.categories else None
-        return getattr(p.targets_for(s.plan, s.priority, category), TARGET_OF[clock])
+        return getattr(p.targets_for(s.plan, s.priority, category, s.kind), TARGET_OF[clock])
     except NotInPolicy:
         return None
 
@@ -455,16 +484,21 @@ def _calendar(p: Policy, s: TicketState, clock: str) -> Any:
     if target is None:
         return None
     try:
-        return target.calendar(s.customer_tz)
+        return target.calendar(s.customer_tz, s.customer_holidays)
     except ValueError as exc:
         raise ValueError(f"TicketState.customer_tz is needed for ticket {s.number}: {exc}") from exc
 
 
-def _after(p: Policy, s: TicketState, clock: str, now: dt.datetime, minutes: float) -> dt.datetime:
-    """When `minutes` more business minutes of `clock` will have passed; without a calendar,
+def _clock_calendar(p: Policy, s: TicketState, c: ClockView) -> Any:
+    """The calendar clock `c` counts on: its own, else the policy's for its target (or None)."""
+    return c.calendar if c.calendar is not None else _calendar(p, s, c.kind)
+
+
+def _after(p: Policy, s: TicketState, c: ClockView, now: dt.datetime, minutes: float) -> dt.datetime:
+    """When `minutes` more business minutes of clock `c` will have passed; without a calendar,
     `minutes` of wall-clock time (never later than the true instant)."""
     minutes = max(0.0, minutes)
-    cal = _calendar(p, s, clock)
+    cal = _clock_calendar(p, s, c)
     if cal is None:
         return now + dt.timedelta(minutes=minutes)
     return cal.add(now, minutes) if minutes > 0 else now
@@ -472,6 +506,6 @@ def _after(p: Policy, s: TicketState, clock: str, now: dt.datetime, minutes: flo
 
 def _open(p: Policy, calendar: str, s: TicketState, at: dt.datetime) -> bool:
     try:
-        return p.calendar(calendar, s.customer_tz).is_open(at)
+        return p.calendar(calendar, s.customer_tz, s.customer_holidays).is_open(at)
     except ValueError as exc:
         raise ValueError(f"TicketState.customer_tz is needed for ticket {s.number}: {exc}") from exc

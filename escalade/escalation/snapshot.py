@@ -11,7 +11,7 @@ from escalade.escalation.models import Firing
 from escalade.escalation.rules import counting_windows
 from escalade.escalation.state import ClockView, TicketState
 from escalade.policy import Policy
-from escalade.sla.clocks import elapsed_minutes
+from escalade.sla.clocks import calendar_of, elapsed_minutes
 from escalade.sla.models import ClockStatus, SlaClock
 from escalade.tickets.models import Channel, Message, Ticket
 
@@ -43,8 +43,7 @@ def ticket_state(ticket: Ticket, policy: Policy, now: dt.datetime) -> TicketStat
     breaches = related = 0
     if windows.breaches_within_minutes:
         since = now - dt.timedelta(minutes=windows.breaches_within_minutes)
-        breaches = SlaClock.objects.filter(ticket__organisation_id=ticket.organisation_id,
-                                           breached_at__gte=since, breached_at__lte=now).count()
+        breaches = customer_breaches(ticket, since, now, windows.breach_clocks)
     if windows.related_same and windows.related_within_minutes:
         since = now - dt.timedelta(minutes=windows.related_within_minutes)
         peers = Ticket.objects.filter(created_at__gte=since, status__in=("open", "in_progress", "pending_customer"))
@@ -73,7 +72,17 @@ def ticket_state(ticket: Ticket, policy: Policy, now: dt.datetime) -> TicketStat
         customer_tz=ticket.organisation.timezone,
         resolved_at=ticket.resolved_at,
         priority_since=priority_since,
+        kind=ticket.kind,
+        customer_holidays=ticket.organisation.holidays,
     )
+
+
+def customer_breaches(ticket: Ticket, since: dt.datetime, now: dt.datetime, clocks: tuple[str, ...]) -> int:
+    """Breaches of the ticket's customer between `since` and `now`, of `clocks` only (the policy's
+    `customer_breaches.clocks`; empty: every clock)."""
+    found = SlaClock.objects.filter(ticket__organisation_id=ticket.organisation_id, breached_at__gte=since,
+                                    breached_at__lte=now)
+    return (found.filter(kind__in=clocks) if clocks else found).count()
 
 
 def _emergency(policy: Policy, ticket: Ticket) -> bool:
@@ -86,4 +95,5 @@ def _emergency(policy: Policy, ticket: Ticket) -> bool:
 def _clock_view(clock: SlaClock, now: dt.datetime) -> ClockView:
     state = {ClockStatus.RUNNING: "running", ClockStatus.PAUSED: "paused"}.get(clock.status, "stopped")
     return ClockView(kind=clock.kind, target_minutes=clock.target_minutes, elapsed_minutes=elapsed_minutes(clock, now),
-                     due_at=clock.due_at, breached_at=clock.breached_at, state=state, started_at=clock.started_at)
+                     due_at=clock.due_at, breached_at=clock.breached_at, state=state, started_at=clock.started_at,
+                     calendar=calendar_of(clock) if clock.calendar else None)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from typing import Any
 
 #: Ticket statuses (as in escalade.tickets); on resolved and closed tickets only `ticket_resolved`
 #: rules act.
@@ -32,7 +33,9 @@ class ClockView:
 
     `state` is the clock's status: `running`, `paused` or `stopped` (met, or ended with the
     ticket); whether it breached is `breached_at` (set once it passed its due time).
-    `started_at` identifies one run of a clock that restarts (next update)."""
+    `started_at` identifies one run of a clock that restarts (next update). `calendar` is the
+    `escalade.businesstime.Calendar` the clock counts on (None: the policy's target's calendar),
+    which differs from the policy's when the plan's after-hours response set the target."""
 
     kind: str
     target_minutes: float
@@ -41,6 +44,7 @@ class ClockView:
     breached_at: dt.datetime | None
     state: str
     started_at: dt.datetime | None = None
+    calendar: Any = None
 
     def __post_init__(self) -> None:
         if self.kind not in CLOCK_KINDS:
@@ -63,7 +67,8 @@ class TicketState:
     """A ticket as the escalation rules see it, as of the reference time.
 
     - `plan`, `priority`, `category`, `level`: keys from the ticket's policy version (`category`
-      and `level` may be "": none yet, which counts as the first level).
+      and `level` may be "": none yet, which counts as the first level); `kind`: the ticket kind
+      (fault, administration, question, billing).
     - `emergency`: the ticket is handled as an emergency (the policy's emergency coverage, or the
       customer declared a production emergency).
     - `first_worked_at`: when an agent first started work; `last_progress_at`: the last progress
@@ -73,7 +78,9 @@ class TicketState:
     - `customer_breaches_recent`, `related_open_tickets`: counts over the policy's windows
       (`rules.counting_windows`); `related_open_tickets` includes this ticket.
     - `fired`: idempotency keys already recorded for this ticket (`Action.key`).
-    - `customer_tz`: the customer's time zone, for calendars with `tz: customer`.
+    - `customer_tz`: the customer's time zone, for calendars with `tz: customer`;
+      `customer_holidays`: the customer's public holidays ("GB", "US-TX", "" for none), for
+      calendars with `holiday_country: customer`.
     - `resolved_at`: when the ticket was last resolved (kept once closed; None while open or
       after a reopen).
     - `priority_since`: when the ticket got its current priority, if it changed after opening;
@@ -100,6 +107,8 @@ class TicketState:
     customer_tz: str | None = None
     resolved_at: dt.datetime | None = None
     priority_since: dt.datetime | None = None
+    kind: str = "fault"
+    customer_holidays: str = ""
 
     def __post_init__(self) -> None:
         if self.status not in STATUSES:

@@ -82,7 +82,8 @@ def check_ticket(check: EscalationCheck, now: dt.datetime) -> int:
 
 
 # What the rules read from the ticket row; if a firing changed none of it, only its keys are new.
-_STATE_FIELDS = ("priority", "category", "level_id", "team_id", "assignee_id", "status", "resolved_at", "updated_at")
+_STATE_FIELDS = ("priority", "category", "kind", "level_id", "team_id", "assignee_id", "status", "resolved_at",
+                 "updated_at")
 
 
 def _after_firing(ticket: Ticket, state: TicketState, policy: Policy, now: dt.datetime) -> TicketState:

@@ -12,11 +12,13 @@ from escalade.tickets.services import INFO_LABELS
 
 
 def hours(policy: Policy, key: str) -> str:
-    """A calendar's hours in English; `customer` zones read "your local time"."""
+    """A calendar's hours in English; `customer` zones read "your local time", and customer
+    holidays (`holiday_country: customer`) "your public holidays"."""
     spec = policy.calendar_spec(key)
     if spec.always:
         return "around the clock, 24×7"
-    return cal.summarize(spec).replace("customer time", "(your local time)")
+    return (cal.summarize(spec).replace("customer time", "(your local time)")
+            .replace("each customer's public holidays", "your public holidays"))
 
 
 def duration(text: str) -> str:

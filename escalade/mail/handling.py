@@ -152,10 +152,21 @@ def _acknowledge(ctx: _Context, ticket: Ticket, sender: Sender) -> str:
     to = sender.address
     refused = outbound.auto_reply_allowed(to, automated=ctx.automated, per_hour=ctx.per_hour, now=ctx.now)
     if refused:
+        _note_held_acknowledgement(ctx, ticket, refused)
         return refused
     name = sender.contact.name if sender.contact else ctx.p.from_name
     return outbound.send_acknowledgement(ticket, ctx.p, ctx.inbound, ctx.rules, ctx.policy,
                                          to=to, name=name, now=ctx.now)
+
+
+def _note_held_acknowledgement(ctx: _Context, ticket: Ticket, why: str) -> None:
+    """An acknowledgement the loop rules held back is an internal note on the ticket, so the agent
+    sees on the ticket page that the customer was not told their ticket number (and can answer by
+    hand), not only in the admin's mail log."""
+    reason = why.removeprefix("no automatic reply: ")
+    services.add_message(SYSTEM, ticket, internal=True, channel=Channel.EMAIL, at=ctx.now,
+                         body=f"No acknowledgement was sent for this email ({reason}); the customer has not been "
+                              "told the ticket number. Reply to them if they need it.")
 
 
 def _not_accepted(ctx: _Context, kind: str, why: str) -> Outcome:

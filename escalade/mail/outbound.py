@@ -190,7 +190,7 @@ def send_instructions(p: ParsedEmail, inbound: InboundEmail, rules: Email, *, wh
 # -- agent replies -------------------------------------------------------------------------------
 
 def on_ticket_changed(sender, ticket: Ticket, change: str, after: dict, **kwargs) -> None:
-    """Every public agent reply goes to the requester by email, and a ticket opened with
+    """Every public agent reply goes to the requester (on the channels they chose), and a ticket opened with
     `intake=True` (portal, API, phone) is acknowledged (connected in MailConfig.ready, after the
     SLA receiver, so the first-response clock the acknowledgement promises exists)."""
     if change == "opened" and after.get("acknowledge"):
@@ -204,11 +204,20 @@ def on_ticket_changed(sender, ticket: Ticket, change: str, after: dict, **kwargs
 
 
 def send_agent_reply(ticket: Ticket, message: Message):
-    """Enqueue `message` to the ticket's requester (or the address that wrote in), threaded with
-    the conversation. Returns the outbox row, or None when there is nobody to send to."""
+    """Send `message` to the ticket's requester on the channels they chose for the ticket's
+    priority (`Contact.channel_preferences`, quiet hours as for notifications): by email threaded
+    with the conversation, and a short notice by SMS or phone; nothing when they follow the ticket
+    in the portal only. Someone who wrote in without being a contact gets email. Returns the email's
+    outbox row, or None when no email was sent."""
     to, name = recipient_of(ticket)
     if not to:
         logger.info("%s: agent reply not emailed: no requester address", ticket.number)
+        return None
+    channels = reply_channels(ticket, message.created_at)
+    for channel, address in channels:
+        if channel != "email":
+            _enqueue_reply_notice(ticket, message, channel, address, name)
+    if not any(channel == "email" for channel, _ in channels):
         return None
     received = list(InboundEmail.objects.filter(ticket=ticket).exclude(message_id="")
                     .order_by("received_at", "pk").values_list("message_id", flat=True))
@@ -230,6 +239,33 @@ def send_agent_reply(ticket: Ticket, message: Message):
     return _enqueue(recipient=to, recipient_name=name, subject=f"Re: {tagged_subject(ticket)}",
                     body="\n".join(lines) + "\n", kind="reply",
                     dedupe_key=f"mail.agent_reply:{message.pk}", ticket=ticket, headers=headers)
+
+
+def reply_channels(ticket: Ticket, at: dt.datetime) -> list[tuple[str, str]]:
+    """(channel, address) pairs an agent reply goes to: the requester's chosen channels for the
+    ticket's priority (Mirrored Storage asks each customer "Text/SMS for critical alerts?"), with
+    quiet hours holding back SMS and phone below the policy's highest priority; plain email for
+    a sender who is not a contact."""
+    from escalade.notifications.recipients import for_contact
+
+    if ticket.requester_id is None or not ticket.requester.email:
+        to, _ = recipient_of(ticket)
+        return [("email", to)] if to else []
+    policy = _policy(ticket)
+    highest = bool(policy and policy.priorities) and ticket.priority == next(iter(policy.priorities))
+    return [(r.channel, r.address) for r in for_contact(ticket.requester, ticket.priority, at, highest=highest)]
+
+
+def _enqueue_reply_notice(ticket: Ticket, message: Message, channel: str, address: str, name: str):
+    """A short notice of an agent reply by SMS or phone: who answered, the start of the answer, and
+    where to read it."""
+    from escalade.notifications.outbox import enqueue
+
+    text = " ".join(message.body.split())
+    body = (f"{ticket.number} ({ticket.priority}): {message.author_name} replied: "
+            f"{text[:300]}{'…' if len(text) > 300 else ''} Read and answer: {ticket_url(ticket) or 'the portal'}")
+    return enqueue(channel=channel, recipient=address, recipient_name=name, subject=f"Reply on {ticket.number}",
+                   body=body, kind="reply", dedupe_key=f"mail.agent_reply:{message.pk}:{channel}", ticket=ticket)
 
 
 def recipient_of(ticket: Ticket) -> tuple[str, str]:

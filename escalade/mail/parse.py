@@ -209,6 +209,9 @@ def _visit(part: Message, p: ParsedEmail, texts: list[tuple[str, str]], *, wante
         name = _safe_name(subject or "forwarded message") + ".eml"
         p.attachments.append(Part(name, "message/rfc822", data))
         return
+    if ctype.startswith("multipart/") and not part.is_multipart():
+        _boundary_never_came(part, p, texts, wanted=wanted)
+        return
     if part.is_multipart():
         subparts = [s for s in part.get_payload() if isinstance(s, Message)]
         best = _best_alternative(subparts) if ctype == "multipart/alternative" else None
@@ -235,6 +238,20 @@ def _visit(part: Message, p: ParsedEmail, texts: list[tuple[str, str]], *, wante
         ext = mimetypes.guess_extension(ctype) or ".bin"
         filename = f"{'inline' if inline else 'attachment'}-{len(p.attachments) + 1}{ext}"
     p.attachments.append(Part(filename, ctype, payload, inline=inline, content_id=content_id))
+
+
+def _boundary_never_came(part: Message, p: ParsedEmail, texts: list[tuple[str, str]], *, wanted: bool) -> None:
+    """A multipart whose declared boundary never appears in its body: the body is what the sender
+    wrote, so it is read as plain text (in the declared charset) rather than kept as an attachment
+    nobody opens."""
+    payload = _payload(part, p)
+    if not payload.strip() or not wanted:
+        return
+    text, problem = decode_bytes(payload, part.get_content_charset() or part.get_param("charset"))
+    if problem:
+        p.problems.append(f"charset: {problem}")
+    p.problems.append("the multipart boundary never appears: its body read as text")
+    texts.append(("text/plain", text))
 
 
 def _best_alternative(subparts: list[Message]) -> Message | None:

@@ -29,6 +29,7 @@ class Status(models.TextChoices):
     SENDING = "sending", "Sending"
     SENT = "sent", "Sent"
     FAILED = "failed", "Failed (gave up)"
+    COALESCED = "coalesced", "Sent with another message"
 
 
 class OutboxMessage(models.Model):
@@ -66,6 +67,13 @@ class OutboxMessage(models.Model):
     last_error = models.TextField(blank=True, help_text="The most recent failure, kept after a later success.")
     created_at = models.DateTimeField()
     sent_at = models.DateTimeField(null=True, blank=True)
+    event_key = models.CharField(
+        max_length=255, blank=True, default="",
+        help_text="The event that caused it (ticket and instant): one event gives one message per person and "
+                  "channel (see coalesce.py).")
+    coalesced_into = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="coalesced",
+        help_text="The message of the same event, person and channel that carries this one's text.")
 
     class Meta:
         ordering = ["-created_at", "-pk"]
@@ -80,6 +88,8 @@ class OutboxMessage(models.Model):
             models.Index(fields=["created_at"], name="outbox_failed", condition=models.Q(status="failed")),
             # selectors.deliveries_for: WHERE ticket_id = … ORDER BY created_at
             models.Index(fields=["ticket", "created_at"], name="outbox_ticket_created"),
+            # coalesce.coalesce: WHERE event_key = … AND status = 'pending' (only rows of an event).
+            models.Index(fields=["event_key"], name="outbox_event", condition=~models.Q(event_key="")),
         ]
 
     def __str__(self) -> str:

@@ -26,7 +26,7 @@ from escalade.notifications.recipients import resolve
 
 logger = logging.getLogger("escalade.notifications")
 
-KINDS = ("ack", "status_update", "escalation", "page", "resolution", "management", "follow_up_overdue")
+KINDS = ("ack", "status_update", "escalation", "page", "call", "resolution", "management", "follow_up_overdue")
 #: Kinds that reach agents on their paging channels (`Agent.paging_preferences`).
 PAGE_KINDS = ("page",)
 TEMPLATE_DIR = Path(__file__).resolve().parent / "templates"
@@ -81,8 +81,9 @@ def notify(ticket, role: str, *, kind: str, subject: str, body: str, dedupe_key:
     that decides who is on call and whose quiet hours apply), one row per recipient and channel,
     keyed f"{dedupe_key}:{channel}:{address}" so repeating the call adds nothing. `channels` (a
     rule's `notify.channels`) replaces the people's own channel preferences; quiet hours still
-    apply (see `recipients`). Runs inside the caller's transaction. Returns the rows (existing
-    ones for repeated keys)."""
+    apply (see `recipients`). Runs inside the caller's transaction. Messages of one event (`at`) to
+    the same person and channel become one (`coalesce`). Returns the rows (existing ones for
+    repeated keys); an empty list when the role reaches nobody."""
     recipients = resolve(role, ticket, at, is_highest_priority=is_highest_priority, page=kind in PAGE_KINDS,
                          channels=channels)
     if not recipients:
@@ -93,7 +94,7 @@ def notify(ticket, role: str, *, kind: str, subject: str, body: str, dedupe_key:
             enqueue(
                 channel=r.channel, recipient=r.address, recipient_name=r.name, subject=subject, body=body,
                 kind=kind, dedupe_key=f"{dedupe_key}:{r.channel}:{r.address}", ticket=ticket,
-                headers=headers, payload={**extra, "fallback": r.note} if r.note else extra,
+                headers=headers, payload={**extra, "fallback": r.note} if r.note else extra, event_at=at,
             )
             for r in recipients
         ]

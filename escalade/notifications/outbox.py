@@ -31,7 +31,7 @@ from django.db import IntegrityError, connection, transaction
 from escalade import clock
 from escalade.audit.chain import record
 from escalade.errors import DomainError
-from escalade.notifications import channels
+from escalade.notifications import channels, coalesce
 from escalade.notifications.channels.base import DeliveryError
 from escalade.notifications.models import Channel, OutboxMessage, Status
 
@@ -64,12 +64,15 @@ def fit_key(key: str) -> str:
 
 def enqueue(*, channel: str, recipient: str, subject: str, body: str, kind: str, dedupe_key: str,
             ticket=None, recipient_name: str = "", headers: dict | None = None, payload: dict | None = None,
-            not_before: dt.datetime | None = None) -> OutboxMessage:
+            not_before: dt.datetime | None = None, event_at: dt.datetime | None = None) -> OutboxMessage:
     """Queue one message for delivery by the worker; returns its row.
 
     Idempotent on `dedupe_key`: a second call (or a concurrent one) returns the row the first made
     and changes nothing. Runs inside the caller's transaction, so the message exists if and only if
-    the change that caused it commits. `not_before` (aware) delays the first attempt.
+    the change that caused it commits. `not_before` (aware) delays the first attempt. `event_at`
+    (aware) is when the event behind it happened: a second message of the same ticket, instant,
+    channel and address is added to the first while it waits (`coalesce`), and the row returned
+    is then marked `coalesced`.
     """
     if channel not in Channel.values:
         raise DomainError(f"unknown channel {channel!r}; use {', '.join(Channel.values)}", field="channel")
@@ -82,7 +85,7 @@ def enqueue(*, channel: str, recipient: str, subject: str, body: str, kind: str,
     try:
         # A savepoint inside the caller's transaction: a duplicate key rolls back only this insert.
         with transaction.atomic():
-            return OutboxMessage.objects.create(
+            row = OutboxMessage.objects.create(
                 channel=channel,
                 recipient=recipient.strip(),
                 recipient_name=recipient_name,
@@ -97,7 +100,10 @@ def enqueue(*, channel: str, recipient: str, subject: str, body: str, kind: str,
                 status=Status.PENDING,
                 next_attempt_at=max(not_before, now) if not_before else now,
                 created_at=now,
+                event_key=coalesce.event_key(ticket, event_at),
             )
+            coalesce.coalesce(row)
+            return row
     except IntegrityError:
         # The unique constraint waited for (PostgreSQL) or saw (SQLite) the other writer's commit.
         existing = OutboxMessage.objects.filter(dedupe_key=key).first()

@@ -51,9 +51,34 @@ class Organisation(models.Model):
         help_text="The contract's monthly fee; service-credit statements show credits as amounts of it.",
     )
     currency = models.CharField(max_length=3, blank=True, help_text="ISO 4217 code of the fee, e.g. EUR.")
+    holiday_country = models.CharField(
+        max_length=2, blank=True,
+        help_text="ISO country code of this customer's public holidays, e.g. GB; used by calendars whose "
+                  "holiday_country is 'customer'.")
+    holiday_subdivision = models.CharField(
+        max_length=10, blank=True, help_text="Region within that country, e.g. ENG or TX.")
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def holidays(self) -> str:
+        """The customer's public holidays as a calendar takes them: "GB", "US-TX", or "" for none."""
+        if not self.holiday_country:
+            return ""
+        region = self.holiday_subdivision
+        return f"{self.holiday_country}-{region}" if region else self.holiday_country
+
+    def clean(self) -> None:
+        from escalade.businesstime import Calendar, CalendarError
+
+        if self.holiday_subdivision and not self.holiday_country:
+            raise ValidationError({"holiday_country": "a region needs its country too"})
+        if self.holiday_country:
+            try:
+                Calendar.always().with_holidays(self.holiday_country, self.holiday_subdivision or None)
+            except CalendarError as exc:
+                raise ValidationError({"holiday_country": str(exc)}) from None
 
 
 class Contact(models.Model):

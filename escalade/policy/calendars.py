@@ -90,10 +90,10 @@ def calendar_dict(spec: schema.CalendarSpec) -> dict[str, Any]:
     d: dict[str, Any] = {"tz": tz, "holidays": list(spec.holidays)}
     d["week"] = {day: [[_hhmm(s), _hhmm(e)] for s, e in _intervals(spec, day)]
                  for day in schema.WEEKDAYS}
-    if spec.holiday_country:
+    if spec.holiday_country and spec.holiday_country != schema.CUSTOMER_HOLIDAYS:
         d["holiday_country"] = spec.holiday_country
-    if spec.holiday_subdivision:
-        d["holiday_subdivision"] = spec.holiday_subdivision
+        if spec.holiday_subdivision:
+            d["holiday_subdivision"] = spec.holiday_subdivision
     return d
 
 
@@ -116,7 +116,10 @@ def summarize(spec: schema.CalendarSpec) -> str:
     data = calendar_dict(spec)
     if spec.tz == schema.CUSTOMER_TZ:
         data["tz"] = "customer time"
-    return explain(_AsDict(data))
+    text = explain(_AsDict(data))
+    if spec.holiday_country == schema.CUSTOMER_HOLIDAYS:
+        text += ", closed on each customer's public holidays"
+    return text
 
 
 class _AsDict:

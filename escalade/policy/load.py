@@ -194,7 +194,8 @@ class Builder:
         out: dict[str, Any] = {}
         for k, v in self.pairs(node):
             self.locs.keys[path + (k.value,)] = _pos(k)
-            key = self.scalar(k, str, shape(ktype).newtype)
+            ks = shape(ktype)
+            key = self.literal(k, ks.args) if ks.kind == "literal" else self.scalar(k, str, ks.newtype)
             if key is _BROKEN:
                 key = k.value  # reported; keep the entry so its contents are still checked
             value = self.item(v, vtype, path + (k.value,))

@@ -4,6 +4,7 @@ priority suggestions. Durations are in minutes; calendars come from `escalade.bu
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 from collections import Counter
 from dataclasses import dataclass, field
@@ -33,9 +34,10 @@ class Target:
     emergency: bool  # the emergency coverage calendar applies
     policy: Policy = field(repr=False, compare=False)
 
-    def calendar(self, customer_tz: str | None = None) -> Calendar:
-        """The calendar the clock runs on, in `customer_tz` when the calendar says `customer`."""
-        return self.policy.calendar(self.calendar_key, customer_tz)
+    def calendar(self, customer_tz: str | None = None, customer_holidays: str | None = None) -> Calendar:
+        """The calendar the clock runs on, in `customer_tz` when the calendar says `customer`,
+        closed on `customer_holidays` when it says `holiday_country: customer`."""
+        return self.policy.calendar(self.calendar_key, customer_tz, customer_holidays)
 
     def describe(self) -> str:
         """English, e.g. "4 business hours on the Standard calendar (Mon–Fri 09:00–18:00, …)"."""
@@ -97,10 +99,15 @@ class Policy(schema.PolicySpec):
             raise NotInPolicy(f"no calendar '{key}' in this policy")
         return self.calendars[key]
 
-    def calendar(self, key: str, customer_tz: str | None = None) -> Calendar:
-        """The named calendar; one whose zone is `customer` is moved into `customer_tz`."""
+    def calendar(self, key: str, customer_tz: str | None = None, customer_holidays: str | None = None) -> Calendar:
+        """The named calendar; one whose zone is `customer` is moved into `customer_tz`, one whose
+        `holiday_country` is `customer` closes on `customer_holidays` ("GB", "US-TX"; None or ""
+        for none: the organisation has no holiday country)."""
         spec = self.calendar_spec(key)
         cal = self._calendars[key] if key in self._calendars else calendars.build(spec)
+        if spec.holiday_country == schema.CUSTOMER_HOLIDAYS and customer_holidays:
+            country, _, region = customer_holidays.partition("-")
+            cal = cal.with_holidays(country, region or None)
         if spec.tz != schema.CUSTOMER_TZ:
             return cal
         if not customer_tz:
@@ -118,17 +125,40 @@ class Policy(schema.PolicySpec):
         plan, priority = self.plan(plan).key, self.priority(priority).key
         return bool(e) and priority in e.priorities and (not e.plans or plan in e.plans)
 
-    def targets_for(self, plan: str, priority: str, category: str | None = None) -> Targets:
-        """Targets for a plan and priority, with the category's own targets where it has any."""
+    def targets_for(self, plan: str, priority: str, category: str | None = None,
+                    ticket_kind: str | None = None) -> Targets:
+        """Targets for a plan and priority, with the ticket kind's own targets (`by_kind`) and then
+        the category's own targets (`by_category`) where they have any."""
         plan_key, prio_key = self.plan(plan).key, self.priority(priority).key
         cat_key = self.category(category).key if category is not None else None
         spec = self.targets[plan_key][prio_key]
-        override = spec.by_category.get(cat_key) if cat_key else None
+        overrides = [spec.by_category.get(cat_key) if cat_key else None,
+                     spec.by_kind.get(ticket_kind) if ticket_kind else None]
         out: dict[str, Target | None] = {}
         for kind in TARGET_KINDS:
-            text = getattr(override, kind, None) or getattr(spec, kind)
+            text = next((getattr(o, kind) for o in overrides if o is not None and getattr(o, kind)), None)
+            text = text or getattr(spec, kind)
             out[kind] = self._target(kind, text, plan_key, prio_key) if text else None
         return Targets(plan_key, prio_key, cat_key, **out)
+
+    def after_hours_response(self, plan: str, priority: str, channel_kind: str, opened_at: dt.datetime,
+                             customer_tz: str | None = None, customer_holidays: str | None = None) -> Target | None:
+        """The first-response target `escalation.after_hours.PLAN.response` promises a ticket
+        opened at `opened_at` (aware), or None: only outside the plan's coverage hours, at one
+        of the rule's priorities, and on a channel of the rule's channel's kind when it names
+        one (Mirrored Storage Premium: "Dedicated emergency line with guaranteed 30-minute
+        response", "All priority levels supported 24×7")."""
+        plan_key, prio_key = self.plan(plan).key, self.priority(priority).key
+        rule = self.escalation.after_hours.get(plan_key)
+        if rule is None or not rule.response:
+            return None
+        if rule.priorities and prio_key not in rule.priorities:
+            return None
+        if rule.channel and self.channels[rule.channel].kind != channel_kind:
+            return None
+        if self.calendar(self.plans[plan_key].coverage, customer_tz, customer_holidays).is_open(opened_at):
+            return None
+        return self._target("first_response", rule.response, plan_key, prio_key)
 
     def _target(self, kind: str, text: str, plan: str, priority: str) -> Target:
         d = parse_duration(text)

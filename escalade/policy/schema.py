@@ -61,12 +61,18 @@ REFERENCES: dict[Any, tuple[str, str]] = {
 ALWAYS = "24x7"
 #: `tz: customer` — the calendar is applied in the customer's own time zone.
 CUSTOMER_TZ = "customer"
+#: `holiday_country: customer` — the calendar closes on each customer's own public holidays.
+CUSTOMER_HOLIDAYS = "customer"
 #: Ticket statuses (the lifecycle belongs to escalade.tickets; the policy only names them).
 STATUSES = ("open", "in_progress", "pending_customer", "resolved", "closed")
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
 Status = Literal["open", "in_progress", "pending_customer", "resolved", "closed"]
 ChannelKind = Literal["email", "phone", "portal", "chat", "emergency_line"]
+#: What a ticket is (the ticket kinds of escalade.tickets): a fault, an administration request, a
+#: question or a billing matter. Targets (`by_kind`) and escalation rules (`kinds`) may depend on it.
+TicketKind = Literal["fault", "administration", "question", "billing"]
+TICKET_KINDS: tuple[str, ...] = ("fault", "administration", "question", "billing")
 Combine = Literal["majority", "highest"]
 
 
@@ -118,7 +124,9 @@ class CalendarSpec:
     holidays: list[DateText] = doc("Dates on which the calendar is closed.", factory=list,
                                    example='holidays: ["2026-12-25", "2026-12-26"]')
     holiday_country: str | None = doc("Country whose public holidays close the calendar "
-                                      "(ISO code, e.g. `GB`).", None)
+                                      "(ISO code, e.g. `GB`), or `customer` for each customer's own "
+                                      "(the organisation's holiday country and region; none set: no "
+                                      "public holidays).", None, example="holiday_country: customer")
     holiday_subdivision: str | None = doc("Region within the country, e.g. `ENG` for England.", None)
     business_day: Duration | None = doc(
         "Length of one business day on this calendar, e.g. `9 hours`. "
@@ -195,7 +203,11 @@ class Category:
     priority_definitions: dict[PriorityKey, str] = doc(
         "What each priority means for this category.", factory=dict,
         example="priority_definitions: {P1: Billing errors affecting critical services}")
-    team: TeamKey | None = doc("Team that usually handles this category.", None)
+    team: TeamKey | None = doc("Team that usually handles this category: a new ticket in it goes to this "
+                               "team.", None)
+    level: LevelKey | None = doc("Support level a new ticket in this category starts at, e.g. `L4` for "
+                                 "billing questions the account manager handles; none: the first level.",
+                                 None, example="level: L4")
 
 
 @dataclass(kw_only=True)
@@ -237,7 +249,8 @@ _MAXIMUM = "Time to resolution that must not be exceeded."
 
 @dataclass(kw_only=True)
 class CategoryTargets:
-    """Targets for one category, replacing the plan × priority targets they name."""
+    """Targets for one category (or ticket kind), replacing the plan × priority targets they
+    name."""
     first_response: Duration | None = doc(_FIRST, None)
     update_every: Duration | None = doc(_UPDATE, None)
     resolution_target: Duration | None = doc(_TARGET, None)
@@ -255,6 +268,10 @@ class TargetSpec:
     by_category: dict[CategoryKey, CategoryTargets] = doc(
         "Different targets for some categories.", factory=dict,
         example='by_category: {security: {first_response: "30 minutes, 24x7"}}')
+    by_kind: dict[TicketKind, CategoryTargets] = doc(
+        "Different targets for some ticket kinds (`fault`, `administration`, `question`, "
+        "`billing`); a category's own targets (`by_category`) win over them.", factory=dict,
+        example="by_kind: {administration: {resolution_target: 5 business days}}")
 
 
 # -- ticket handling ----------------------------------------------------------------------------
@@ -373,6 +390,7 @@ from .schema_email import Email  # noqa: E402
 from .schema_escalation import SHORTHAND as _ESCALATION_SHORTHAND  # noqa: E402
 from .schema_escalation import Escalation  # noqa: E402
 from .schema_monitoring import Monitoring  # noqa: E402
+from .schema_surveys import Surveys  # noqa: E402
 
 SHORTHAND.update(_ESCALATION_SHORTHAND)
 
@@ -409,3 +427,4 @@ class PolicySpec:
                                  "after hours.", factory=Escalation)
     monitoring: Monitoring = doc("Proactive monitoring, maintenance notice, availability SLA and credits.",
                                  factory=Monitoring)
+    surveys: Surveys = doc("Periodic surveys (Net Promoter Score).", factory=Surveys)

@@ -28,6 +28,7 @@ from .schema import (
     PlanKey,
     PriorityKey,
     TeamKey,
+    TicketKind,
     doc,
     mapping_key,
 )
@@ -122,7 +123,8 @@ class Cadence:
 
 @dataclass(kw_only=True)
 class Stall:
-    """No progress on the ticket for this long (again after each further such period)."""
+    """No progress on the ticket for this long. Fires once per stall; a rule that escalates fires
+    again after each further such period while it can still move the ticket up."""
     duration: Duration = doc("Wall-clock time since the last progress, e.g. `1 hour`.")
     emergency_only: bool = doc("Only for tickets handled as emergencies.", False)
 
@@ -152,8 +154,12 @@ class Trend:
 @dataclass(kw_only=True)
 class History:
     """The customer has had repeated SLA breaches."""
-    count: int = doc("How many breaches (any clock, any ticket of the customer).", min=1)
+    count: int = doc("How many breaches (of the `clocks` below, any ticket of the customer).", min=1)
     within: Duration = doc("Window counted back from now, wall-clock, e.g. `30 days, 24x7`.")
+    clocks: list[ClockName] = doc(
+        "Which clocks' breaches count, e.g. `[first_response, resolution_maximum]` when missed "
+        "update intervals are not SLA breaches; empty: every clock.", factory=list,
+        example="clocks: [first_response, resolution_maximum]")
 
 
 @dataclass(kw_only=True)
@@ -338,6 +344,9 @@ class Trigger:
                                         factory=list)
     levels: list[LevelKey] = doc("Only tickets at these support levels; empty: every level.",
                                  factory=list, example="levels: [L1]")
+    kinds: list[TicketKind] = doc("Only tickets of these kinds (`fault`, `administration`, "
+                                  "`question`, `billing`); empty: every kind.", factory=list,
+                                  example="kinds: [fault]")
     then: list[Action] = doc("What to do, in order.", min=1)
     visible_to_customer: bool = doc("Show the firing on the customer's view of the ticket.", False)
 
@@ -394,9 +403,13 @@ class AfterHours:
     key: str = mapping_key("plan")
     priorities: list[PriorityKey] = doc("Priorities handled after hours; empty: every priority.",
                                         factory=list)
-    response: Duration | None = doc("Response promised after hours, e.g. `30 minutes, 24x7`.",
-                                    None)
-    channel: ChannelKey | None = doc("Channel to use after hours, e.g. the emergency line.", None)
+    response: Duration | None = doc(
+        "Response promised after hours, e.g. `30 minutes, 24x7`: a ticket of the plan opened "
+        "outside its coverage hours, at one of `priorities` (and on `channel`, if given), gets this "
+        "first-response target when it is due sooner than the usual one.", None)
+    channel: ChannelKey | None = doc("Channel to use after hours, e.g. the emergency line; with "
+                                     "`response`, only tickets opened on a channel of this kind get "
+                                     "the after-hours response.", None)
     billable: bool = doc("After-hours handling of emergencies is billed (recorded on the ticket).",
                          False)
     note: str = doc("What customers should know.", "")
@@ -414,6 +427,12 @@ class Escalation:
     management_chain: Chain | None = doc("People to raise a concern with, in order.",
                                                    None)
     after_hours: dict[PlanKey, AfterHours] = doc("After-hours rules per plan.", factory=dict)
+    no_requester: list[str] = doc(
+        "Who gets what is written for the requester (status updates, the resolution message) on a "
+        "ticket that has none, e.g. one a monitor opened: the first of these roles that reaches "
+        "somebody. When nobody can be reached, the firing is recorded as 'nobody to tell' for a "
+        "support manager. " + _ROLE, factory=lambda: ["customer_primary", "customer_technical"],
+        example="no_requester: [customer_technical, customer_primary]")
 
 
 #: Dataclasses that may be written as plain text, and the field that text fills (merged into

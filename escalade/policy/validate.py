@@ -179,6 +179,8 @@ def _check_targets(policy: schema.PolicySpec, err: Any) -> None:
 def _check_intake(policy: schema.PolicySpec, err: Any) -> None:
     """A piece of information named twice in one `intake` list is a slip worth pointing at."""
     intake = policy.intake
+    if intake is None:
+        return  # a broken section, already reported
     lists = [(("intake", "required"), intake.required), (("intake", "ask_for"), intake.ask_for)]
     lists += [(("intake", "by_category", key), fields) for key, fields in intake.by_category.items()]
     for where, fields in lists:
@@ -332,6 +334,9 @@ def _check_escalation(policy: schema.PolicySpec, err: Any, locs: Locations) -> N
                 _check_action(policy, kind, getattr(step, kind), at + (kind,), err, locs)
     _check_counting_windows(esc, base, err)
     _check_escalation_matrix(policy, esc, base, err)
+    for i, role in enumerate(esc.no_requester or []):
+        if role is not None and (problem := _role_problem(policy, role)):
+            err(base + ("no_requester", i), problem)
     chain = esc.management_chain
     for i, step in enumerate((chain.steps or []) if chain else []):
         if step is None:
@@ -452,7 +457,7 @@ def _check_counting_windows(esc: Any, base: Path, err: Any) -> None:
     seen: dict[str, tuple[Any, ...]] = {}
     for name, trig in (esc.triggers or {}).items():
         when = trig.when if trig is not None else None
-        for kind, fields in (("related_tickets", ("same", "within")), ("customer_breaches", ("within",))):
+        for kind, fields in (("related_tickets", ("same", "within")), ("customer_breaches", ("within", "clocks"))):
             cond = getattr(when, kind, None) if when is not None else None
             if cond is None:
                 continue
@@ -461,7 +466,7 @@ def _check_counting_windows(esc: Any, base: Path, err: Any) -> None:
                 continue  # broken; already reported
             first = seen.setdefault(kind, (name, *window))
             if first[1:] != window:
-                said = ", ".join(f"{f}: {v}" for f, v in zip(fields, first[1:], strict=True))
+                said = ", ".join(f"{f}: {v}" for f, v in zip(fields, first[1:], strict=True) if v != [])
                 err(base + ("triggers", name, "when", kind), f"every '{kind}' condition must count "
                     f"over the same window as rule '{first[0]}' ({said})", key=True)
 

@@ -32,6 +32,7 @@ from escalade.orgs.access import Viewer
 from escalade.policy.publish import active_version, policy_of
 from escalade.portal.badges import Badge, most_urgent
 from escalade.sla.models import ClockStatus, SlaClock
+from escalade.surveys.nps import NpsSummary, nps_summary
 from escalade.surveys.selectors import CsatSummary, csat_summary
 from escalade.tickets.models import LinkKind, Status, Ticket, TicketLink
 from escalade.tickets.selectors import visible_tickets
@@ -150,6 +151,12 @@ def csat_overview(viewer: Viewer, now: dt.datetime, days: int = 30) -> CsatSumma
     """Satisfaction ratings of the last `days` days, per level and per customer (managers only)."""
     require_manager(viewer)
     return csat_summary(viewer, now=now, days=days)
+
+
+def nps_overview(viewer: Viewer, now: dt.datetime, days: int = 90) -> NpsSummary:
+    """The Net Promoter Score of the last `days` days' invitations (managers only)."""
+    require_manager(viewer)
+    return nps_summary(viewer, now=now, days=days)
 
 
 # How a link reads from the ticket it points to.

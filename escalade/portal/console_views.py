@@ -56,9 +56,10 @@ def manager(request):
         overview = console.risk_overview(viewer, clock.now())
         tasks = list(console.open_review_tasks(viewer))
         csat = console.csat_overview(viewer, clock.now())
+        nps = console.nps_overview(viewer, clock.now())
     except PermissionDenied as exc:
         return _forbidden(request, viewer, exc)
-    context = {"viewer": viewer, "overview": overview, "tasks": tasks, "csat": csat, "refresh": REFRESH}
+    context = {"viewer": viewer, "overview": overview, "tasks": tasks, "csat": csat, "nps": nps, "refresh": REFRESH}
     return TemplateResponse(request, "portal/console_manager.html", context)
 
 

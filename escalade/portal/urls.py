@@ -6,6 +6,7 @@ from escalade.portal import (
     guide_views,
     health_views,
     kb_views,
+    nps_views,
     report_views,
     ticket_actions,
     views,
@@ -53,5 +54,7 @@ urlpatterns = [
     path("console/webhooks/<int:pk>/", webhook_views.webhook, name="webhook"),
     path("console/webhooks/<int:pk>/deliveries/<int:delivery_id>/replay/", webhook_views.replay,
          name="webhook_replay"),
+    path("console/reports/nps/", nps_views.report, name="report_nps"),
+    path("nps/<str:token>/", nps_views.answer, name="nps"),
     path("console/review-tasks/<int:task_id>/done/", console_views.review_task_done, name="review_done"),
 ]

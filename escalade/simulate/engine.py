@@ -21,6 +21,7 @@ from escalade.escalation.models import EscalationCheck
 from escalade.monitoring.models import MaintenanceNotice, MonitoredAsset
 from escalade.policy.publish import policy_of
 from escalade.sla.models import ClockStatus, SlaClock
+from escalade.surveys import nps
 from escalade.tickets.models import Status, Ticket
 from escalade.worker.loop import Worker
 from escalade.worker.sweeps import SWEEPS
@@ -58,6 +59,7 @@ TIMERS: dict[str, Callable[[dt.datetime], dt.datetime | None]] = {
     "close_resolved_tickets": _auto_close,
     "send_due_notices": lambda limit: _first(
         MaintenanceNotice.objects.filter(status=MaintenanceNotice.Status.PENDING, due_at__lte=limit), "due_at"),
+    "send_due_invitations": lambda limit: nps.next_invitation_due(limit),
 }
 #: Sweeps with no timer of their own: inbound email (none in a scenario), delivery, sealing the audit
 #: trail and queueing its checkpoint for an auditor (work the others make, at their instants), and

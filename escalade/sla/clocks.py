@@ -6,6 +6,7 @@ caller's transaction. Business minutes are computed by `escalade.businesstime`.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import functools
 import json
@@ -61,8 +62,9 @@ def policy_for(ticket: Ticket) -> Policy | None:
 
 
 def targets_or_why_not(ticket: Ticket, policy: Policy) -> tuple[Targets | None, str]:
-    """The policy's targets for this ticket's plan, priority and category (a category the policy
-    does not know counts as none), or None and why: the policy does not know the plan or priority."""
+    """The policy's targets for this ticket's plan, priority, kind and category (a category the
+    policy does not know counts as none), with the plan's after-hours response where it applies
+    (`after_hours_first_response`), or None and why: the policy does not know the plan or priority."""
     category = ticket.category or None
     if category is not None:
         try:
@@ -70,9 +72,10 @@ def targets_or_why_not(ticket: Ticket, policy: Policy) -> tuple[Targets | None, 
         except NotInPolicy:
             category = None
     try:
-        return policy.targets_for(ticket.organisation.plan, ticket.priority, category), ""
+        targets = policy.targets_for(ticket.organisation.plan, ticket.priority, category, ticket.kind)
     except NotInPolicy as exc:
         return None, str(exc)
+    return after_hours_first_response(ticket, policy, targets), ""
 
 
 def targets_for(ticket: Ticket, policy: Policy) -> Targets | None:
@@ -84,11 +87,29 @@ def targets_for(ticket: Ticket, policy: Policy) -> Targets | None:
     return targets
 
 
+def after_hours_first_response(ticket: Ticket, policy: Policy, targets: Targets) -> Targets:
+    """`targets` with the first response the plan promises after hours (`escalation.after_hours.
+    PLAN.response`) when the ticket was opened outside the plan's coverage and that promise is due
+    sooner than the usual target."""
+    org = ticket.organisation
+    tz, holidays = org.timezone, org.holidays
+    promise = policy.after_hours_response(org.plan, ticket.priority, ticket.channel, ticket.created_at, tz, holidays)
+    usual = targets.first_response
+    if promise is None:
+        return targets
+    if usual is not None:
+        opened = ticket.created_at
+        usual_due = usual.calendar(tz, holidays).add(opened, usual.minutes)
+        if usual_due <= promise.calendar(tz, holidays).add(opened, promise.minutes):
+            return targets
+    return dataclasses.replace(targets, first_response=promise)
+
+
 def _set_target(clock: SlaClock, targets: Targets, ticket: Ticket) -> bool:
     target = getattr(targets, TARGET_OF[clock.kind])
     if target is None:
         return False
-    cal = target.calendar(ticket.organisation.timezone)
+    cal = target.calendar(ticket.organisation.timezone, ticket.organisation.holidays)
     clock.plan, clock.priority = targets.plan, targets.priority
     clock.target_minutes = target.minutes
     clock.target_text = f"{targets.priority} on {targets.plan} = {target.describe()}"

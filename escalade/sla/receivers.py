@@ -13,7 +13,7 @@ from escalade.tickets.lifecycle import ticket_changed
 from escalade.tickets.locking import lock_ticket
 from escalade.tickets.models import Ticket
 
-RETARGET_FIELDS = {"priority", "category"}
+RETARGET_FIELDS = {"priority", "category", "kind"}
 
 
 @receiver(ticket_changed)
@@ -34,21 +34,25 @@ def on_ticket_changed(sender, ticket: Ticket, change: str, before: dict, after: 
 def remember_plan_and_zone(sender, instance: Organisation, **kwargs) -> None:
     """Note what the plan and time zone were, so the save below knows whether they changed."""
     if instance.pk is not None:
-        instance._sla_was = Organisation.objects.filter(pk=instance.pk).values_list("plan", "timezone").first()
+        instance._sla_was = Organisation.objects.filter(pk=instance.pk).values_list(
+            "plan", "timezone", "holiday_country", "holiday_subdivision").first()
 
 
 @receiver(post_save, sender=Organisation)
 def on_organisation_saved(sender, instance: Organisation, created: bool, **kwargs) -> None:
-    """A changed plan or time zone re-targets the open clocks of the customer's tickets."""
+    """A changed plan, time zone or holiday country re-targets the open clocks of the customer's
+    tickets."""
     was = getattr(instance, "_sla_was", None)
-    if created or was is None or was == (instance.plan, instance.timezone):
+    now_is = (instance.plan, instance.timezone, instance.holiday_country, instance.holiday_subdivision)
+    if created or was is None or was == now_is:
         return
     from escalade import clock
 
     now = clock.now()
     open_clocks = SlaClock.objects.filter(ticket__organisation=instance).exclude(status=ClockStatus.STOPPED)
     ticket_ids = Ticket.objects.filter(pk__in=open_clocks.values("ticket_id")).order_by("pk")
+    reason = f"plan {instance.plan}, time zone {instance.timezone}, holidays {instance.holidays or 'none'}"
     with transaction.atomic():
         # The lock order: each ticket before its clocks; tickets by pk, so two such saves never deadlock.
         for pk in ticket_ids.values_list("pk", flat=True):
-            clocks.retarget(lock_ticket(pk), now, reason=f"plan {instance.plan}, time zone {instance.timezone}")
+            clocks.retarget(lock_ticket(pk), now, reason=reason)

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from django.db import models
 
-from escalade.orgs.models import Agent, Contact, Level
+from escalade.orgs.models import Agent, Contact, Level, Organisation
 from escalade.tickets.models import Ticket
 
 
@@ -44,3 +44,32 @@ class SurveyResponse(models.Model):
 
     def __str__(self) -> str:
         return f"{self.ticket.number}: {self.rating}/5"
+
+
+class NpsInvitation(models.Model):
+    """One contact asked for a Net Promoter Score (the policy's `surveys.nps`), and their answer
+    (0–10, with an optional comment) once given. The token in the invitation's link is what lets
+    them answer without signing in. Written only by `surveys.nps`."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    contact = models.ForeignKey(Contact, null=True, on_delete=models.SET_NULL, related_name="+")
+    token = models.CharField(max_length=64, unique=True)
+    sent_at = models.DateTimeField(help_text="When the invitation was queued (UTC).")
+    score = models.PositiveSmallIntegerField(null=True, blank=True, help_text="0 (not at all likely) to 10.")
+    comment = models.TextField(blank=True)
+    answered_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-sent_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(score__isnull=True) | models.Q(score__gte=0, score__lte=10),
+                                   name="nps_score_0_to_10"),
+        ]
+        indexes = [
+            # nps.due_contacts: WHERE contact_id = … AND sent_at > now - every; selectors: WHERE sent_at >= since
+            models.Index(fields=["contact", "sent_at"], name="nps_contact_sent"),
+            models.Index(fields=["sent_at"], name="nps_sent"),
+        ]
+
+    def __str__(self) -> str:
+        return f"NPS {self.contact or self.organisation}: {self.score if self.score is not None else '—'}"

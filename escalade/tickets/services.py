@@ -111,6 +111,18 @@ def _policy_keys(version: PolicyVersion | None, priority: str | None, category: 
     return priority, category
 
 
+def _category_routing(version: PolicyVersion | None, category: str) -> tuple[Level | None, Team | None]:
+    """The support level and team a new ticket in `category` goes to (`categories.*.level` and
+    `.team`), each None where the policy names none or it is not set up here. Mirrored Storage:
+    Level 4 (Account Manager) handles "Billing and contract questions"."""
+    spec = policy_of(version).categories.get(category) if version is not None and category else None
+    if spec is None:
+        return None, None
+    level = Level.objects.filter(key=spec.level).first() if spec.level else None
+    team = Team.objects.filter(key=spec.team).first() if spec.team else None
+    return level, team
+
+
 @transaction.atomic
 def open_ticket(viewer: Viewer, *, organisation: Organisation, subject: str, description: str,
                 requester: Contact | None = None, priority: str | None = None, category: str = "",
@@ -161,8 +173,8 @@ def open_ticket(viewer: Viewer, *, organisation: Organisation, subject: str, des
                 what = INFO_LABELS[field]
                 raise DomainError(f"The support policy asks every new ticket for {what}; please add it",
                                   field=field)
-    if level is None:
-        level = Level.objects.order_by("rank").first()
+    routed_level, team = _category_routing(version, category)
+    level = level or routed_level or Level.objects.order_by("rank").first()
     ticket = Ticket.objects.create(
         policy_version=version,
         organisation=organisation,
@@ -174,11 +186,13 @@ def open_ticket(viewer: Viewer, *, organisation: Organisation, subject: str, des
         kind=kind,
         channel=channel,
         level=level,
+        team=team,
         created_at=at,
         updated_at=at,
         **info,
     )
     opened = _snapshot(ticket, ("subject", "priority", "category", "kind", "channel", "status"))
+    opened.update({f: str(v) for f, v in (("level", routed_level), ("team", team)) if v is not None})
     if answers:
         opened[priority_matrix.AUDIT_KEY] = [dataclasses.asdict(a) for a in answers]
     record(actor=viewer.label, actor_user=viewer.user, action="ticket.opened", obj=ticket, ticket_id=ticket.pk,

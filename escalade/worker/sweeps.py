@@ -21,6 +21,7 @@ from escalade.notifications.outbox import deliver_due
 from escalade.policy.models import PolicyVersion
 from escalade.policy.publish import policy_of
 from escalade.sla.breaches import record_breaches
+from escalade.surveys.nps import send_due_invitations
 from escalade.throttle.buckets import prune as prune_token_buckets
 from escalade.tickets.models import Status, Ticket
 from escalade.tickets.services import auto_close_resolved
@@ -54,6 +55,7 @@ SWEEPS: list[Callable[[dt.datetime], int]] = [
     process_waiting_email, check_due_assets, record_breaches, check_due, close_resolved_tickets,
     send_due_notices,  # maintenance notices queue their messages before delivery
     publish_started_and_ended,  # maintenance start and end events for webhook subscribers
+    send_due_invitations,  # the policy's periodic NPS survey queues its invitations before delivery
     deliver_due,
     seal_pending, publish_checkpoint,  # the audit events of this round get their place in the log, signed
     compact_results,  # old check results into hourly summaries; after the urgent work

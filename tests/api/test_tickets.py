@@ -94,8 +94,11 @@ def test_the_priority_matrix_answers_give_the_priority_and_a_wrong_answer_names_
     vioe = Path(__file__).resolve().parents[2] / "examples" / "policies" / "vioe.yaml"
     apply_policy(vioe.read_text(), actor="test")
     alice = as_(world.alice)
+    vioe_84 = {"steps_to_reproduce": "Log in.", "expected_behaviour": "The dashboard.", "actual_behaviour": "A 503.",
+               "error_messages": "503", "affected_users": "All", "business_impact": "Operations stopped"}
     answered = alice.post("/api/tickets", {"subject": "Platform down", "description": "Nobody can log in.",
-                                           "matrix": {"impact": "Platform unavailable", "users_affected": "all"}})
+                                           "matrix": {"impact": "Platform unavailable", "users_affected": "all"},
+                                           **vioe_84})
     assert answered.status_code == 201, answered.content
     assert answered.json()["priority"] == "P1"  # both answers point to P1 (VIOE 7.1)
     wrong = alice.post("/api/tickets", {"subject": "x", "description": "y", "matrix": {"impact": "catastrophic"}})

@@ -49,8 +49,9 @@ def test_diff_file_names_the_targets_hours_and_rules_that_change(proposed, capsy
     path, _ = proposed
     assert main(["policy", "diff", str(path)]) == 0
     out = capsys.readouterr().out
-    assert "Hours\n  ~ calendar standard: Monday–Friday 09:00–18:00 customer time → Monday 08:00–18:00, " \
-           "Tuesday–Friday 09:00–18:00 customer time\n" in out
+    holidays = ", closed on each customer's public holidays"
+    assert (f"Hours\n  ~ calendar standard: Monday–Friday 09:00–18:00 customer time{holidays} → Monday 08:00–18:00, "
+            f"Tuesday–Friday 09:00–18:00 customer time{holidays}\n") in out
     for plan in ("standard", "extended", "premium"):
         assert f"  ~ {plan} P2 first response: 1 hour → 2 hours\n" in out
         assert f"  - {plan} P2 resolution maximum: was 24 hours\n" in out

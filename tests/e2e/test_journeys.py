@@ -28,6 +28,11 @@ def test_customer_submits_a_ticket_and_sees_when_we_will_respond(site):
     page.get_by_role("link", name="New ticket").click()
     page.get_by_label("Subject").fill("Email bounces for the whole sales team")
     page.get_by_label("Description").fill("Since 9:00 every message to customers bounces.")
+    # VIOE 8.4: the seven pieces of information are required (vioe.yaml intake.required).
+    for field, text in (("steps_to_reproduce", "Send any email."), ("expected_behaviour", "It arrives."),
+                        ("actual_behaviour", "It bounces."), ("error_messages", "550 5.1.1"),
+                        ("affected_users", "The sales team"), ("business_impact", "No quotes go out.")):
+        page.locator(f"#id_{field}").fill(text)
     page.get_by_role("button", name="Open ticket").click()
     page.wait_for_url(re.compile(r"/tickets/[^/]+/$"))
     ticket_url = page.url

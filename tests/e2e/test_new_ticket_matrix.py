@@ -22,6 +22,11 @@ def test_customer_answers_the_matrix_and_the_ticket_gets_the_suggested_priority(
     page.goto("/tickets/new/")
     page.get_by_label("Subject").fill("Order entry very slow for the sales teams")
     page.get_by_label("Description").fill("Saving an order takes two minutes since this morning.")
+    # VIOE 8.4: the seven pieces of information are required (vioe.yaml intake.required).
+    for field, text in (("steps_to_reproduce", "Enter an order and save it."), ("expected_behaviour", "Saved at once."),
+                        ("actual_behaviour", "Two minutes of spinner."), ("error_messages", "None shown."),
+                        ("affected_users", "The sales teams"), ("business_impact", "Fewer orders an hour.")):
+        page.locator(f"#id_{field}").fill(text)
     page.get_by_label("Category").select_option(label="Performance")
     suggestion = page.locator("#priority-suggestion")
 

@@ -43,15 +43,16 @@ def test_decide_leaves_resolved_and_closed_tickets_alone(status: str) -> None:
     assert decide(breached_p1(status=status), policy("vioe"), at(16)) == []
 
 
-def test_escalate_never_moves_past_the_top_level_but_the_other_actions_still_happen() -> None:
-    assert fired(breached_p1(level="L4"), "vioe", at(16), "response_breach") == [
-        ("notify", ("level_manager", "escalated"))]
+def test_a_rule_that_can_no_longer_escalate_does_not_fire_or_message_at_the_top_level() -> None:
+    # Its "escalated to L4" message would announce an escalation that did not happen.
+    assert fired(breached_p1(level="L4"), "vioe", at(16), "response_breach") == []
 
 
-def test_escalate_to_a_named_level_never_moves_down() -> None:
+def test_escalate_to_a_named_level_never_moves_down_and_then_sends_nothing() -> None:
     state = ticket(plan="premium", priority="P3", level="L4", customer_breaches_recent=5)
-    assert fired(state, "vioe", at(1), "repeated_breaches") == [
-        ("notify", ("vp_customer_success", "repeated_breaches"))]
+    assert fired(state, "vioe", at(1), "repeated_breaches") == []
+    assert fired(dataclasses.replace(state, level="L3"), "vioe", at(1), "repeated_breaches") == [
+        ("escalate", ("L3", "L4")), ("notify", ("vp_customer_success", "repeated_breaches"))]
 
 
 def test_a_ticket_without_a_level_counts_as_the_first_level() -> None:

@@ -71,7 +71,7 @@ def test_customer_escalation_request_creates_a_review_task_for_the_tier_manager(
     t = f.ticket(w.acme, by=w.alice, subject="Exports fail", priority="P3")
     services.request_escalation(Viewer.of(w.alice.user), t, business_impact="Month-end close is blocked")
     run_worker()
-    task = ReviewTask.objects.get(ticket=t)
+    task = ReviewTask.objects.get(ticket=t, kind="review")
     assert task.kind == "review" and task.role == "level_manager"
     customer_view = selectors.timeline(Viewer.of(w.alice.user), t)
     assert any("escalation_request" in e.text for e in customer_view)

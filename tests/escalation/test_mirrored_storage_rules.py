@@ -50,7 +50,8 @@ def test_mirrored_storage_half_window_rule_is_for_level_1_only() -> None:
 
 def test_mirrored_storage_p1_goes_straight_to_level_3_and_pages_the_engineer_on_call() -> None:
     assert fired(ticket(plan="standard", priority="P1"), "mirrored-storage", at(0)) == [
-        ("escalate", ("L1", "L3")), ("page", "on_call:engineering")]
+        ("escalate", ("L1", "L3")), ("page", "on_call:engineering"),
+        ("status_update_to_customer", "critical_alert")]  # 000 line 182 "Text/SMS for critical alerts?"
 
 
 def test_mirrored_storage_premium_escalation_request_goes_to_senior_engineers() -> None:

@@ -62,13 +62,14 @@ def test_vioe_resolution_maximum_breach_takes_a_critical_security_issue_to_the_c
 
 
 @pytest.mark.parametrize("priority", ["P2", "P3", "P4"])
-def test_vioe_unresolved_non_critical_issue_past_its_maximum_does_not_go_to_tier_4(priority: str) -> None:
-    # 2.4: Tier 4 takes "Unresolved critical issues"; a P4 still open after 15 days stays below it.
+def test_vioe_every_priority_past_its_maximum_goes_to_tier_4(priority: str) -> None:
+    """VIOE 3.2 (004 lines 167–172) gives a Maximum for every priority; 2.4 (line 141) Tier 4
+    handles "SLA breach resolution": a P4 still open after 15 days goes to Tier 4 too."""
     state = ticket(plan="premium", priority=priority, level="L2", category="functionality",
                    clocks=(clock("resolution_maximum", 15 * 1440, 15 * 1440 + 1),))
-    now = at(15 * 1440 + 1)
-    assert _of("resolution_maximum_breach", state, now) == []
-    assert not [a for a in decide(state, policy("vioe"), now) if a.kind == "escalate" and a.to_level == "L4"]
+    escalate, notify = _of("resolution_maximum_breach", state, at(15 * 1440 + 1))
+    assert (escalate.from_level, escalate.to_level) == ("L2", "L4")
+    assert (notify.role, notify.template) == ("executive_sponsor", "resolution_breached")
 
 
 @pytest.mark.parametrize(("category", "owner"), [

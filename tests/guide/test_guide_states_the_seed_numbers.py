@@ -89,9 +89,9 @@ ZYNSTRA = [
 
 VIOE = [
     ("| Standard | Business hours | Monday-Friday, 9 AM - 6 PM (customer timezone) |", "Plans and support hours",
-     "| Standard | Monday–Friday 09:00–18:00 (your local time) |"),
+     "| Standard | Monday–Friday 09:00–18:00 (your local time), closed on your public holidays |"),
     ("| Extended | Extended hours | Monday-Friday, 6 AM - 9 PM (customer timezone) |", "Plans and support hours",
-     "| Extended | Monday–Friday 06:00–21:00 (your local time) |"),
+     "| Extended | Monday–Friday 06:00–21:00 (your local time), closed on your public holidays |"),
     ("| Premium | 24x7 | Around-the-clock coverage |", "Plans and support hours",
      "| Premium | around the clock, 24×7 |"),
     ("**Resolution Target:** 60% of issues resolved at Tier 1", "The escalation path",

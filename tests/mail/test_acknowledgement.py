@@ -20,6 +20,15 @@ from tests import factories as f
 from tests.mail.conftest import ROOT, message, process_received, send
 
 FORM = {"subject": "Mail is bouncing", "description": "Since 9am every mail bounces.", "kind": "fault"}
+# VIOE 8.4 requires seven fields of a new ticket on the portal and the API (vioe.yaml intake.required).
+VIOE_84 = {"steps_to_reproduce": "Send any mail.", "expected_behaviour": "It arrives.",
+           "actual_behaviour": "It bounces.", "error_messages": "550 5.1.1", "affected_users": "Everyone",
+           "business_impact": "No mail to customers"}
+#: VIOE with the 8.4 fields asked for by the acknowledgement instead of required.
+ASKING = ("  required: [description, steps_to_reproduce, expected_behaviour, actual_behaviour, error_messages,\n"
+          "             affected_users, business_impact]\n",
+          "  required: [description]\n  ask_for: [steps_to_reproduce, expected_behaviour, actual_behaviour,\n"
+          "            error_messages, affected_users, business_impact]\n")
 
 
 def deliver():
@@ -38,7 +47,8 @@ def acks(ticket: Ticket) -> list[OutboxMessage]:
     return list(OutboxMessage.objects.filter(ticket=ticket, kind="ack"))
 
 
-def test_a_portal_ticket_is_acknowledged_once_by_email_and_the_worker_delivers_it(world, client, vioe):
+def test_a_portal_ticket_is_acknowledged_once_by_email_and_the_worker_delivers_it(world, client):
+    use("vioe", replace=ASKING)
     client.force_login(world.alice.user)
     assert client.post("/tickets/new/", FORM).status_code == 302
     ticket = Ticket.objects.get(subject="Mail is bouncing")
@@ -60,7 +70,8 @@ def test_a_portal_ticket_is_acknowledged_once_by_email_and_the_worker_delivers_i
     assert email.to == [f"Alice Acme <{world.alice.email}>"]
 
 
-def test_the_acknowledgement_does_not_ask_for_what_the_customer_already_gave(world, client, vioe):
+def test_the_acknowledgement_does_not_ask_for_what_the_customer_already_gave(world, client):
+    use("vioe", replace=ASKING)
     client.force_login(world.alice.user)
     client.post("/tickets/new/", {**FORM, "business_impact": "Sales cannot quote", "affected_users": "40 sales"})
     [ack] = acks(Ticket.objects.get(subject="Mail is bouncing"))
@@ -71,8 +82,8 @@ def test_the_acknowledgement_does_not_ask_for_what_the_customer_already_gave(wor
 
 def test_an_api_ticket_is_acknowledged_to_the_customer_who_opened_it(world, client, vioe):
     client.force_login(world.gina.user)
-    resp = client.post("/api/tickets", json.dumps({"subject": "Invoices wrong", "description": "Totals off"}),
-                       content_type="application/json")
+    resp = client.post("/api/tickets", json.dumps({"subject": "Invoices wrong", "description": "Totals off",
+                                                   **VIOE_84}), content_type="application/json")
     assert resp.status_code == 201, resp.content
     [ack] = acks(Ticket.objects.get(subject="Invoices wrong"))
     assert ack.recipient == world.gina.email and "Hello Gina," in ack.body
@@ -82,7 +93,8 @@ def test_a_phone_ticket_an_agent_enters_is_acknowledged_to_the_requester(world, 
     client.force_login(world.vera.user)
     resp = client.post("/api/tickets", json.dumps({
         "organisation": world.acme.pk, "requester": world.alice.pk, "channel": "phone",
-        "subject": "Phones dead", "description": "Called in: no dial tone"}), content_type="application/json")
+        "subject": "Phones dead", "description": "Called in: no dial tone", **VIOE_84}),
+        content_type="application/json")
     assert resp.status_code == 201, resp.content
     ticket = Ticket.objects.get(subject="Phones dead")
     assert ticket.channel == "phone"
@@ -93,7 +105,7 @@ def test_an_agent_enters_a_phone_ticket_on_the_portal_and_the_caller_is_acknowle
     client.force_login(world.vera.user)
     form = client.get("/tickets/new/").context["form"]
     assert form.fields["channel"].initial == "phone"
-    resp = client.post("/tickets/new/", {**FORM, "organisation": world.acme.pk, "channel": "phone"})
+    resp = client.post("/tickets/new/", {**FORM, **VIOE_84, "organisation": world.acme.pk, "channel": "phone"})
     assert resp.status_code == 302
     ticket = Ticket.objects.get(subject="Mail is bouncing")
     assert ticket.channel == "phone" and ticket.requester is None
@@ -104,7 +116,7 @@ def test_a_ticket_without_a_requester_address_is_not_acknowledged_and_still_open
     world.alice.email = ""
     world.alice.save()
     ticket = services.open_ticket(Viewer.of(world.alice.user), organisation=world.acme, subject="No mail",
-                                  description="x", intake=True)
+                                  description="x", intake=True, **VIOE_84)
     assert acks(ticket) == []
 
 
@@ -113,6 +125,20 @@ def test_a_policy_with_send_false_turns_the_portal_acknowledgement_off(world, cl
     client.force_login(world.alice.user)
     assert client.post("/tickets/new/", FORM).status_code == 302
     assert acks(Ticket.objects.get(subject="Mail is bouncing")) == []
+
+
+def test_a_vioe_portal_ticket_with_all_84_information_is_not_asked_for_more(world, client, vioe):
+    client.force_login(world.alice.user)
+    assert client.post("/tickets/new/", {**FORM, **VIOE_84}).status_code == 302
+    [ack] = acks(Ticket.objects.get(subject="Mail is bouncing"))
+    assert "please reply with" not in ack.body
+
+
+def test_a_vioe_portal_ticket_without_the_84_information_is_refused_naming_the_field(world, client, vioe):
+    client.force_login(world.alice.user)
+    response = client.post("/tickets/new/", FORM)
+    assert response.status_code == 400 and not Ticket.objects.filter(subject="Mail is bouncing").exists()
+    assert response.context["form"].errors["steps_to_reproduce"]
 
 
 def test_tickets_the_system_opens_without_intake_are_not_acknowledged(world, vioe):
@@ -137,7 +163,7 @@ def test_acknowledging_twice_still_sends_one(world, vioe):
     from escalade.mail import outbound
 
     ticket = services.open_ticket(Viewer.of(world.alice.user), organisation=world.acme, subject="Twice",
-                                  description="x", intake=True)
+                                  description="x", intake=True, **VIOE_84)
     outbound.acknowledge_new_ticket(ticket)
     assert len(acks(ticket)) == 1
 

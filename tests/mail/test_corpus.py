@@ -15,6 +15,7 @@ REPLY = "reply to"
 # file → (status, what the reason starts with or contains)
 EXPECTED = {
     "auto_reply.eml": ("ignored", "automatic reply (Auto-Submitted: auto-replied)"),
+    "boundary_never_appears.eml": ("processed", NEW),
     "broken_mime.eml": ("processed", NEW),
     "dsn_bounce.eml": ("ignored", "bounce: gina.globex@globex.example.com 5.1.1"),
     "eight_bit_headers.eml": ("processed", NEW),
@@ -83,6 +84,13 @@ def test_corpus_text_is_decoded_whatever_the_charset(corpus_outcome):
     assert "unknown charset 'x-mac-klingon'" in corpus_outcome["unknown_charset.eml"].reason
     assert ticket("encoded_words.eml").subject.startswith("Réseau en panne")
     assert "réseau du 2e étage" in ticket("encoded_words.eml").description
+
+
+def test_a_multipart_whose_boundary_never_appears_shows_its_text(corpus_outcome):
+    row = corpus_outcome["boundary_never_appears.eml"]
+    assert row.ticket.description.startswith("The shared drive on FS01 is read-only since the update")
+    assert "(The email had no text.)" not in row.ticket.description
+    assert not row.ticket.messages.filter(attachments__isnull=False).exists()
 
 
 def test_html_only_mail_becomes_readable_text(corpus_outcome):

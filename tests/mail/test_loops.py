@@ -61,6 +61,23 @@ def test_a_normal_sender_gets_at_most_n_acknowledgements_an_hour(world, smtp_ser
     assert OutboxMessage.objects.filter(kind="ack").count() == 4
 
 
+def test_an_acknowledgement_held_back_by_the_loop_limit_shows_on_the_agents_ticket_page(world, smtp_server, settings,
+                                                                                     client):
+    settings.ESCALADE_MAIL_AUTO_REPLIES_PER_HOUR = 1
+    for i in range(2):
+        send(smtp_server, message(world.alice, f"Problem {i}"))
+    first, second = process_received()
+    assert not first.ticket.messages.filter(is_internal=True).exists()
+    [note] = second.ticket.messages.filter(is_internal=True)
+    assert note.body.startswith(f"No acknowledgement was sent for this email ({world.alice.email} already had 1 in "
+                                "the last hour)")
+    client.force_login(world.vera.user)
+    page = client.get(f"/tickets/{second.ticket.number}/").content.decode()
+    assert "No acknowledgement was sent for this email" in page
+    client.force_login(world.alice.user)  # an internal note: never shown to the customer
+    assert "No acknowledgement was sent" not in client.get(f"/tickets/{second.ticket.number}/").content.decode()
+
+
 def test_the_policy_sets_the_rate_limit_for_instructions_to_unknown_senders(world):
     text = (ROOT / "examples" / "policies" / "mycorp.yaml").read_text()
     apply_policy(text.replace("  unauthorised_sender: hold\n", "  unauthorised_sender: hold\n"

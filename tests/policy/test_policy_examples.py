@@ -246,7 +246,7 @@ def test_vioe_p1_is_emergency_24x7_on_every_plan() -> None:
 def test_vioe_standard_hours_are_read_in_the_customer_time_zone() -> None:
     target = policy("vioe").targets_for("standard", "P2").first_response
     assert target.describe() == ("1 hour on the Standard calendar "
-                                 "(Monday–Friday 09:00–18:00 customer time)")
+                                 "(Monday–Friday 09:00–18:00 customer time, closed on each customer's public holidays)")
     saturday_tokyo = at("Asia/Tokyo", 2026, 11, 28, 12, 0)
     due = target.calendar("Asia/Tokyo").add(saturday_tokyo, target.minutes)
     assert due == at("Asia/Tokyo", 2026, 11, 30, 10, 0)
@@ -269,7 +269,8 @@ def test_vioe_extended_hours_run_6_to_21() -> None:
 def test_vioe_p4_first_response_of_1_business_day_is_9_standard_hours() -> None:
     target = policy("vioe").targets_for("standard", "Low").first_response
     assert target.describe() == ("1 business day on the Standard calendar (Monday–Friday "
-                                 "09:00–18:00 customer time; a business day is 9 hours)")
+                                 "09:00–18:00 customer time, closed on each customer's public holidays; "
+                                 "a business day is 9 hours)")
 
 
 def test_vioe_customers_may_request_a_priority_change_with_justification() -> None:

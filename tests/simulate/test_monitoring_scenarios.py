@@ -57,8 +57,16 @@ def test_mycorp_flapping_server_adds_to_the_open_case_instead_of_opening_new_one
 
 def test_mycorp_outage_beyond_two_hours_gets_hourly_updates_to_the_technical_contact(mycorp_lines):
     updates = [when for when, detail in details(mycorp_lines, "notify.status_update")
-               if "customer_technical <it@acme.example.com>" in detail]
+               if "customer_technical <it@acme.example.com>: Update on" in detail]
     assert updates == ["2026-11-23 09:15Z", "2026-11-23 10:15Z"]
+
+
+def test_mycorp_monitoring_case_without_a_requester_gets_hourly_status_to_the_technical_contact(mycorp_lines):
+    # "Customers get hourly status on any open Severity 1 cases" (severity_1_hourly_status): the case a
+    # monitor opened has no requester, so the status reaches the technical staff (escalation.no_requester).
+    statuses = [when for when, detail in details(mycorp_lines, "notify.status_update")
+                if "customer_technical <it@acme.example.com>: Status of case" in detail]
+    assert statuses and statuses[0] == "2026-11-23 04:30Z"
 
 
 @pytest.fixture

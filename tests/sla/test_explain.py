@@ -8,7 +8,8 @@ from escalade.tickets import services
 from escalade.tickets.models import Status
 from tests.sla.support import LONDON, NEW_YORK, clocks, open_ticket, t, viewer
 
-P3_FIRST_RESPONSE = "P3 on standard = 4 hours on the Standard calendar (Monday–Friday 09:00–18:00 customer time)"
+P3_FIRST_RESPONSE = ("P3 on standard = 4 hours on the Standard calendar (Monday–Friday 09:00–18:00 customer time, "
+                     "closed on each customer's public holidays)")
 
 
 def test_the_customer_is_promised_a_response_by_the_due_time_in_their_zone(world, vioe):

@@ -77,5 +77,6 @@ def test_a_paused_clock_explains_the_business_time_left_and_the_pause_so_far(wor
     text = explain(clocks(ticket)["first_response"], t(LONDON, 2026, 11, 23, 13, 45), LONDON)
     assert text == (
         "paused, 3 h of business time left: P3 on standard = 4 hours on the Standard calendar "
-        "(Monday–Friday 09:00–18:00 customer time); paused 2 h 45 min while pending customer"
+        "(Monday–Friday 09:00–18:00 customer time, closed on each customer's public holidays); "
+        "paused 2 h 45 min while pending customer"
     )
