@@ -17,6 +17,7 @@ from django.db.models import QuerySet
 from escalade import clock
 from escalade.api.models import ApiToken
 from escalade.audit.chain import record
+from escalade.orgs.access import USER_SIDES
 
 TOKEN_PREFIX = "esc_"
 # Writing last_used_at on every request would take SQLite's write lock for each GET;
@@ -47,7 +48,7 @@ def authenticate(key: str | None) -> object | None:
     if not key or not key.startswith(TOKEN_PREFIX) or len(key) > 200:
         return None
     token = (
-        ApiToken.objects.select_related("user")
+        ApiToken.objects.select_related(*USER_SIDES)  # the caller's agent or contact too (Viewer.of)
         .filter(key_hash=hash_key(key), revoked=False)
         .first()
     )

@@ -6,6 +6,8 @@ once it has committed (audit/sequencer.py)."""
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import datetime as dt
 import json
 
@@ -50,6 +52,28 @@ def new_event(*, actor: str, action: str, obj=None, before: dict | None = None, 
     )
 
 
+_collecting: contextvars.ContextVar[list[Event] | None] = contextvars.ContextVar("audit_collecting", default=None)
+
+
+@contextlib.contextmanager
+def collected():
+    """Within the block, `record()` keeps its events and inserts them all in one statement when the
+    block ends (inside the caller's transaction, in the order recorded). For a write path that makes
+    several events at once (opening a ticket: opened, clocks started); nothing in the block may read
+    the events back. Nested blocks join the outermost."""
+    if _collecting.get() is not None:
+        yield
+        return
+    events: list[Event] = []
+    token = _collecting.set(events)
+    try:
+        yield
+    finally:
+        _collecting.reset(token)
+    if events:
+        Event.objects.bulk_create(events)
+
+
 def record(**fields) -> Event:
     """Append one event: who (`actor`, `actor_user`), what (`action` on `obj`), when (`at`, default
     now), the ticket and customer it concerns, and the values before and after.
@@ -59,7 +83,11 @@ def record(**fields) -> Event:
     (`organisation_id`), else from the ticket when the event is sealed. Runs inside the caller's
     transaction."""
     event = new_event(**fields)
-    event.save()
+    events = _collecting.get()
+    if events is not None:
+        events.append(event)
+    else:
+        event.save()
     return event
 
 

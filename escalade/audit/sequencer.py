@@ -20,6 +20,7 @@ from escalade import clock
 from escalade.audit import merkle, signing, verifier
 from escalade.audit.chain import leaf_content
 from escalade.audit.models import Checkpoint, Event, LogState
+from escalade.db import update_rows
 
 BATCH = 5000
 
@@ -76,32 +77,14 @@ def _seal(state: LogState, events: list[Event], now: dt.datetime) -> None:
         leaf = verifier.leaf_hash(leaf_content(event))
         event.leaf_hash = leaf.hex()
         leaves.append(leaf)
-    _write_seals(events, now)
+    # Events refuse updates through their own manager; the sequencer is the one writer that seals them.
+    update_rows(Event, ["seq", "leaf_hash", "organisation_id", "sequenced_at"],
+                [(e.pk, e.seq, e.leaf_hash, e.organisation_id, now) for e in events])
     frontier, size = merkle.extend([bytes.fromhex(h) for h in state.frontier], state.tree_size, leaves)
     state.frontier = [h.hex() for h in frontier]
     state.tree_size = size
     state.root_hash = merkle.frontier_root(frontier).hex()
     state.save(update_fields=["frontier", "tree_size", "root_hash"])
-
-
-def _write_seals(events: list[Event], now: dt.datetime) -> None:
-    """Store each event's number, leaf hash and organisation: one statement per batch. Events refuse
-    updates through their own manager; the sequencer is the one writer that seals them (and Django's
-    bulk_update spends seconds building its CASE expressions for a batch of thousands)."""
-    table = connection.ops.quote_name(Event._meta.db_table)
-    when = connection.ops.adapt_datetimefield_value(now)
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute(
-                f"UPDATE {table} AS e SET seq = v.seq, leaf_hash = v.leaf, organisation_id = v.org, sequenced_at = %s "
-                "FROM unnest(%s::bigint[], %s::bigint[], %s::text[], %s::bigint[]) AS v(id, seq, leaf, org) "
-                "WHERE e.id = v.id",
-                [when, [e.pk for e in events], [e.seq for e in events], [e.leaf_hash for e in events],
-                 [e.organisation_id for e in events]])
-        else:
-            cursor.executemany(
-                f"UPDATE {table} SET seq = %s, leaf_hash = %s, organisation_id = %s, sequenced_at = %s WHERE id = %s",
-                [(e.seq, e.leaf_hash, e.organisation_id, when, e.pk) for e in events])
 
 
 def sign_checkpoint(state: LogState) -> Checkpoint:

@@ -10,6 +10,7 @@ import datetime as dt
 import logging
 
 from escalade.audit.chain import record
+from escalade.db import remembered
 from escalade.escalation import actions as act
 from escalade.escalation import followups, management, unreached, webhook_events
 from escalade.escalation.models import BillableRecord, Firing, ProblemRecord, ReviewTask
@@ -27,19 +28,19 @@ from escalade.tickets.models import Message, Ticket
 logger = logging.getLogger("escalade.escalation")
 
 
-def fire(ticket: Ticket, policy: Policy, decided: list[act.Action], now: dt.datetime) -> int:
-    """Record and carry out `decided` (from rules.decide); returns how many firings were new."""
+def fire(ticket: Ticket, policy: Policy, decided: list[act.Action], now: dt.datetime,
+         fired: frozenset[str] = frozenset()) -> int:
+    """Record and carry out `decided` (from rules.decide) for a ticket the caller holds locked, whose
+    firings so far are `fired`; returns how many firings were new. The firing's unique key stays the
+    last word: a key recorded meanwhile fails the caller's savepoint instead of firing twice."""
     new = 0
     for group in _firings_in_time_order(decided):
         key, first = group[0].key, group[0]
-        if _escalation_already_made(ticket, group):
+        if key in fired or _escalation_already_made(ticket, group):
             continue
-        firing, created = Firing.objects.get_or_create(key=key, defaults={
-            "ticket": ticket, "rule": first.rule, "at": first.at, "recorded_at": now,
-            "actions": [a.to_dict() for a in group], "visible_to_customer": first.visible_to_customer,
-        })
-        if not created:
-            continue
+        firing = Firing.objects.create(
+            key=key, ticket=ticket, rule=first.rule, at=first.at, recorded_at=now,
+            actions=[a.to_dict() for a in group], visible_to_customer=first.visible_to_customer)
         new += 1
         record(actor=f"system: escalation rule {first.rule}", action="escalation.fired", obj=firing,
                ticket_id=ticket.pk, at=first.at, after={"rule": first.rule, "actions": [a.kind for a in group],
@@ -69,15 +70,22 @@ def _escalation_already_made(ticket: Ticket, group: list[act.Action]) -> bool:
     aims = [a.to_level for a in group if isinstance(a, act.Escalate)]
     if not aims or not ticket.level_id:
         return False
-    ranks = dict(Level.objects.filter(key__in=aims).values_list("key", "rank"))
     # A level that is not set up here is not "reached": the escalation logs that it cannot move.
-    return all(level in ranks and ranks[level] <= ticket.level.rank for level in aims)
+    return all((level := _level(key)) is not None and level.rank <= ticket.level.rank for key in aims)
+
+
+def _level(key: str) -> Level | None:
+    return remembered(("level", key), lambda: Level.objects.filter(key=key).first())
+
+
+def _team(key: str) -> Team | None:
+    return remembered(("team", key), lambda: Team.objects.filter(key=key).first())
 
 
 def _carry_out(ticket: Ticket, policy: Policy, a: act.Action) -> None:
     dedupe = f"{a.key}:{a.index}"
     if isinstance(a, act.Escalate):
-        level = Level.objects.filter(key=a.to_level).first()
+        level = _level(a.to_level)
         if level is None:
             logger.error("%s: rule %s escalates to %s, which is not a level here", ticket.number, a.rule, a.to_level)
             return
@@ -88,7 +96,7 @@ def _carry_out(ticket: Ticket, policy: Policy, a: act.Action) -> None:
                         ticket.level.key, level.key)
             return
         changes = {"level": level}
-        team = Team.objects.filter(key=a.assign_to).first() if a.assign_to else None
+        team = _team(a.assign_to) if a.assign_to else None
         if team is not None:
             changes["team"] = team
         services.update_ticket(Viewer.system(f"escalation rule {a.rule}"), ticket, at=a.at, **changes)
@@ -236,7 +244,7 @@ def _policy_role_people(policy: Policy, role: str, ticket: Ticket, at: dt.dateti
         if people or not spec.team:
             return _unique(people)
         role = spec.team
-    team = Team.objects.filter(key=role).first()
+    team = _team(role)
     if team is not None:
         agents = list(team.agents.select_related("user")) + ([team.manager] if team.manager_id else [])
         if page and OnCallRotation.objects.filter(team=team).exists():

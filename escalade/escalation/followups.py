@@ -7,6 +7,7 @@ the rule named, and wakes the ticket's check at the next due time. Every change 
 trail, so on the ticket's timeline.
 
     create_follow_ups   carry out the `follow_ups` action (called by fire, in its transaction)
+    open_follow_ups     the open tasks of many tickets, in one query (for the sweep's batch)
     due / next_check    what the sweep fires for the ticket's overdue tasks, and when to look again
 """
 
@@ -55,18 +56,23 @@ def mark_overdue(ticket: Ticket, a: act.FollowUpOverdue) -> ReviewTask | None:
     return task
 
 
-def open_follow_ups(ticket: Ticket) -> list[FollowUpView]:
-    tasks = ReviewTask.objects.filter(ticket=ticket, kind=KIND, status=ReviewTask.Status.OPEN,
+def open_follow_ups(ticket_ids) -> dict[int, list[FollowUpView]]:
+    """The open follow-up tasks with a due time of each ticket, earliest first: one query for all."""
+    tasks = ReviewTask.objects.filter(ticket_id__in=list(ticket_ids), kind=KIND, status=ReviewTask.Status.OPEN,
                                       due_at__isnull=False).order_by("due_at", "pk")
-    return [FollowUpView(task_id=t.pk, ticket_id=t.ticket_id, title=t.title, due_at=t.due_at,
-                         overdue_to=t.overdue_to or "level_manager") for t in tasks]
+    views: dict[int, list[FollowUpView]] = {}
+    for t in tasks:
+        views.setdefault(t.ticket_id, []).append(
+            FollowUpView(task_id=t.pk, ticket_id=t.ticket_id, title=t.title, due_at=t.due_at,
+                         overdue_to=t.overdue_to or "level_manager"))
+    return views
 
 
-def due(ticket: Ticket, now: dt.datetime, fired: frozenset[str]) -> list[act.Action]:
-    """The escalations of the ticket's open follow-up tasks due at `now` (see `deadlines.decide_follow_ups`)."""
-    return decide_follow_ups(open_follow_ups(ticket), now, fired)
+def due(tasks: list[FollowUpView], now: dt.datetime, fired: frozenset[str]) -> list[act.Action]:
+    """The escalations of a ticket's open follow-up tasks due at `now` (see `deadlines.decide_follow_ups`)."""
+    return decide_follow_ups(tasks, now, fired)
 
 
-def next_check(ticket: Ticket, now: dt.datetime, fired: frozenset[str]) -> dt.datetime | None:
+def next_check(tasks: list[FollowUpView], now: dt.datetime, fired: frozenset[str]) -> dt.datetime | None:
     """The next due time of an open follow-up task not yet escalated, or None."""
-    return next_follow_up_check_at(open_follow_ups(ticket), now, fired)
+    return next_follow_up_check_at(tasks, now, fired)

@@ -4,6 +4,7 @@ each move is a Firing recorded once), ended by a support manager's answer. Every
 audit trail, and so on the ticket's timeline.
 
     raise_concern / move_concern   carry out the two actions (called by fire, in its transaction)
+    open_concerns                  the open concern of many tickets, in one query (for the sweep's batch)
     due / next_check               what the sweep fires for the ticket's open concern, and when to look again
     answer_concern                 a support manager acknowledges or answers: the chain stops
 """
@@ -76,24 +77,30 @@ def move_concern(ticket: Ticket, a: act.MoveManagementConcern) -> bool:
     return bool(moved)
 
 
-def _active(ticket: Ticket, policy: Policy) -> ManagementConcern | None:
+def open_concerns(ticket_ids) -> dict[int, ManagementConcern]:
+    """The open concern of each ticket that has one: one query for all (for the sweep's batch)."""
+    return {c.ticket_id: c for c in ManagementConcern.objects.filter(ticket_id__in=list(ticket_ids),
+                                                                     status=ManagementConcern.Status.OPEN)}
+
+
+def _active(ticket: Ticket, policy: Policy, concern: ManagementConcern | None) -> ManagementConcern | None:
     if ticket.status in DONE_STATUSES or policy.escalation.management_chain is None:
         return None  # a resolved ticket's concern waits; reopening the ticket resumes it
-    return open_concern(ticket)
+    return concern
 
 
-def due(ticket: Ticket, policy: Policy, now: dt.datetime) -> list[act.Action]:
-    """The chain moves due for the ticket's open concern at `now` (see `deadlines.decide_management`)."""
-    concern = _active(ticket, policy)
+def due(ticket: Ticket, policy: Policy, now: dt.datetime, concern: ManagementConcern | None) -> list[act.Action]:
+    """The chain moves due for the ticket's open `concern` at `now` (see `deadlines.decide_management`)."""
+    concern = _active(ticket, policy, concern)
     if concern is None:
         return []
     return decide_management(policy, view_of(concern), now, plan=ticket.organisation.plan,
                              customer_tz=ticket.organisation.timezone)
 
 
-def next_check(ticket: Ticket, policy: Policy) -> dt.datetime | None:
+def next_check(ticket: Ticket, policy: Policy, concern: ManagementConcern | None) -> dt.datetime | None:
     """When the open concern's current step times out, or None."""
-    concern = _active(ticket, policy)
+    concern = _active(ticket, policy, concern)
     if concern is None:
         return None
     return next_management_check_at(policy, view_of(concern), plan=ticket.organisation.plan,

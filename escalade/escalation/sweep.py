@@ -1,21 +1,24 @@
 """The escalation sweep: claim tickets whose check is due, let the rules decide, fire, and set the
-next check. Each ticket is handled in its own short transaction holding its ticket and check rows,
-so any number of workers share the work (PostgreSQL: SKIP LOCKED) and none acts twice; a ticket a
-request is writing is skipped, never waited for (docs/architecture.md, "Locks")."""
+next check. A batch of tickets is claimed in one short transaction holding their ticket and check
+rows, so any number of workers share the work (PostgreSQL: SKIP LOCKED) and none acts twice; a
+ticket a request is writing is skipped, never waited for (docs/architecture.md, "Locks")."""
 
 from __future__ import annotations
 
-import dataclasses
+import contextvars
 import datetime as dt
 import logging
 
 from django.db import connection, transaction
+from django.db.models import Q
 
+from escalade.audit.chain import collected
+from escalade.db import remembering, update_rows
 from escalade.escalation import followups, management
 from escalade.escalation.fire import fire
-from escalade.escalation.models import EscalationCheck, Firing
+from escalade.escalation.models import EscalationCheck
 from escalade.escalation.rules import decide, next_check_at
-from escalade.escalation.snapshot import ticket_state
+from escalade.escalation.snapshot import ticket_states
 from escalade.escalation.state import TicketState
 from escalade.policy import Policy
 from escalade.policy.publish import policy_of
@@ -24,11 +27,18 @@ from escalade.tickets.models import Ticket
 logger = logging.getLogger("escalade.escalation")
 
 
+#: The tickets whose checks the current batch of the sweep holds: it sets their next checks itself.
+_in_batch: contextvars.ContextVar[frozenset[int]] = contextvars.ContextVar("escalation_batch", default=frozenset())
+
+
 def schedule_check(ticket: Ticket, at: dt.datetime) -> None:
-    """Ask for the rules to look at `ticket` at `at` (or earlier, if already due sooner)."""
-    check, created = EscalationCheck.objects.get_or_create(ticket=ticket, defaults={"next_check_at": at})
-    if not created and (check.next_check_at is None or check.next_check_at > at):
-        EscalationCheck.objects.filter(pk=check.pk).update(next_check_at=at)
+    """Ask for the rules to look at `ticket` at `at` (or earlier, if already due sooner). A ticket the
+    sweep is handling right now gets its next check from the sweep, after its firings."""
+    if ticket.pk in _in_batch.get():
+        return
+    later = Q(next_check_at__isnull=True) | Q(next_check_at__gt=at)
+    if not EscalationCheck.objects.filter(later, ticket=ticket).update(next_check_at=at):
+        EscalationCheck.objects.get_or_create(ticket=ticket, defaults={"next_check_at": at})
 
 
 def due_checks(now: dt.datetime):
@@ -46,52 +56,76 @@ def due_checks(now: dt.datetime):
     return due
 
 
-def check_due(now: dt.datetime, batch: int = 50) -> int:
-    """Handle up to `batch` tickets whose check is due; returns how many firings were new."""
-    fired = 0
-    for _ in range(batch):
-        with transaction.atomic():
-            check = due_checks(now).first()
-            if check is None:
-                return fired
-            fired += check_ticket(check, now)
+BATCH = 100
+#: A ticket whose rules raised an error is looked at again after this, not at every round.
+RETRY_AFTER = dt.timedelta(minutes=5)
+
+
+def check_due(now: dt.datetime, batch: int = BATCH) -> int:
+    """Handle up to `batch` tickets whose check is due, in one transaction: the rules' view of all
+    of them is built in a few queries, each ticket fires in a savepoint of its own (an error in one
+    is logged and retried later without undoing the others), and the next checks are stored in one
+    statement. Returns how many firings were new."""
+    with transaction.atomic(), remembering():
+        checks = list(due_checks(now)[:batch])
+        if not checks:
+            return 0
+        token = _in_batch.set(frozenset(c.ticket_id for c in checks))
+        try:
+            return _check_batch(checks, now)
+        finally:
+            _in_batch.reset(token)
+
+
+def _check_batch(checks: list[EscalationCheck], now: dt.datetime) -> int:
+    work = [(c, c.ticket, policy_of(c.ticket.policy_version)) for c in checks if c.ticket.policy_version_id]
+    for check in checks:
+        check.next_check_at, check.last_checked_at = None, now
+    ids = [ticket.pk for _, ticket, _ in work]
+    states = ticket_states([(ticket, policy) for _, ticket, policy in work], now)
+    tasks, concerns = followups.open_follow_ups(ids), management.open_concerns(ids)
+    fired, changed = 0, set()
+    for check, ticket, policy in work:
+        try:
+            with transaction.atomic(), collected():  # the ticket's audit events in one insert
+                new = _fire_due(ticket, policy, states[ticket.pk], tasks.get(ticket.pk, []),
+                                concerns.get(ticket.pk), now)
+        except Exception:
+            logger.exception("%s: the escalation rules failed; looking again in %s", ticket.number, RETRY_AFTER)
+            check.next_check_at = now + RETRY_AFTER
+            continue
+        if new:
+            fired += new
+            changed.add(ticket.pk)
+    if changed:  # what fired may have moved the tickets (another level, a concern): look at them afresh
+        work = _reloaded(work, changed)
+        states.update(ticket_states([(t, p) for _, t, p in work if t.pk in changed], now))
+        tasks.update(followups.open_follow_ups(changed))
+        concerns = {**{k: v for k, v in concerns.items() if k not in changed}, **management.open_concerns(changed)}
+    for check, ticket, policy in work:
+        if check.next_check_at is None:
+            state = states[ticket.pk]
+            wake = [t for t in (next_check_at(state, policy, now),
+                                management.next_check(ticket, policy, concerns.get(ticket.pk)),
+                                followups.next_check(tasks.get(ticket.pk, []), now, state.fired)) if t]
+            check.next_check_at = min(wake, default=None)
+    update_rows(EscalationCheck, ["next_check_at", "last_checked_at"],
+                [(c.pk, c.next_check_at, c.last_checked_at) for c in checks])
     return fired
 
 
-def check_ticket(check: EscalationCheck, now: dt.datetime) -> int:
-    """Evaluate the rules for one claimed ticket (inside the caller's transaction)."""
-    ticket = check.ticket
-    check.last_checked_at = now
-    if ticket.policy_version_id is None:
-        check.next_check_at = None
-        check.save(update_fields=["next_check_at", "last_checked_at"])
-        return 0
-    policy = policy_of(ticket.policy_version)
-    state = ticket_state(ticket, policy, now)
-    new = fire(ticket, policy, decide(state, policy, now), now)
-    new += fire(ticket, policy, management.due(ticket, policy, now), now)  # moves up the management chain
-    new += fire(ticket, policy, followups.due(ticket, now, state.fired), now)  # overdue follow-up tasks
-    if new:
-        state = _after_firing(ticket, state, policy, now)
-    wake = [t for t in (next_check_at(state, policy, now), management.next_check(ticket, policy),
-                        followups.next_check(ticket, now, state.fired)) if t]
-    check.next_check_at = min(wake, default=None)
-    EscalationCheck.objects.filter(pk=check.pk).update(next_check_at=check.next_check_at,
-                                                       last_checked_at=now)
+def _fire_due(ticket: Ticket, policy: Policy, state: TicketState, tasks, concern, now: dt.datetime) -> int:
+    """Fire what is due for one claimed ticket: its rules, its management chain, its overdue
+    follow-up tasks. Returns how many firings were new."""
+    new = fire(ticket, policy, decide(state, policy, now), now, state.fired)
+    if new and policy.escalation.management_chain is not None:
+        concern = management.open_concerns([ticket.pk]).get(ticket.pk)  # a rule may have raised or pressed it
+    new += fire(ticket, policy, management.due(ticket, policy, now, concern), now, state.fired)
+    new += fire(ticket, policy, followups.due(tasks, now, state.fired), now, state.fired)
     return new
 
 
-# What the rules read from the ticket row; if a firing changed none of it, only its keys are new.
-_STATE_FIELDS = ("priority", "category", "kind", "level_id", "team_id", "assignee_id", "status", "resolved_at",
-                 "updated_at")
-
-
-def _after_firing(ticket: Ticket, state: TicketState, policy: Policy, now: dt.datetime) -> TicketState:
-    """The rules' view after new firings: rebuilt when an action changed the ticket (an escalation to
-    another level, say), else the same view with the new firing keys (saves rebuilding it)."""
-    before = [getattr(ticket, f) for f in _STATE_FIELDS]
-    ticket.refresh_from_db()
-    if [getattr(ticket, f) for f in _STATE_FIELDS] != before:
-        return ticket_state(ticket, policy, now)
-    return dataclasses.replace(state, fired=frozenset(Firing.objects.filter(ticket=ticket).values_list("key",
-                                                                                                       flat=True)))
+def _reloaded(work, changed: set[int]):
+    """`work` with the tickets in `changed` read again (one query)."""
+    fresh = Ticket.objects.select_related("organisation", "level").in_bulk(changed)
+    return [(check, fresh.get(ticket.pk, ticket), policy) for check, ticket, policy in work]

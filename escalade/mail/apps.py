@@ -8,7 +8,9 @@ class MailConfig(AppConfig):
 
     def ready(self) -> None:
         from escalade.mail import outbound
+        from escalade.notifications.outbox import register_renderer
         from escalade.tickets.lifecycle import ticket_changed
 
+        register_renderer(outbound.ACKNOWLEDGEMENT, outbound.render_acknowledgement)
         # Every public agent reply goes to the requester by email.
         ticket_changed.connect(outbound.on_ticket_changed, dispatch_uid="escalade.mail.outbound")

@@ -79,9 +79,10 @@ def send_acknowledgement(ticket: Ticket, p: ParsedEmail, inbound: InboundEmail, 
     return f"acknowledged to {to}"
 
 
-def acknowledge_new_ticket(ticket: Ticket) -> str:
+def acknowledge_new_ticket(ticket: Ticket, *, fresh: bool = False) -> str:
     """Enqueue the acknowledgement of a ticket opened on the portal, through the API or by an agent
-    (a phone call) to its requester, unless the policy sends none. Returns what was done, in words."""
+    (a phone call) to its requester, unless the policy sends none. Returns what was done, in words.
+    `fresh`: the ticket was opened in this transaction (nothing acknowledged it yet)."""
     policy = _policy(ticket)
     rules = policy.email if policy is not None else Email()
     if not rules.acknowledgement.send:
@@ -90,17 +91,25 @@ def acknowledge_new_ticket(ticket: Ticket) -> str:
     if not to:
         logger.info("%s: not acknowledged: the requester has no email address", ticket.number)
         return "no acknowledgement: no requester address"
-    _enqueue_acknowledgement(ticket, policy, to=to, name=name, headers={})
+    _enqueue_acknowledgement(ticket, policy, to=to, name=name, headers={}, fresh=fresh)
     return f"acknowledged to {to}"
 
 
 def _enqueue_acknowledgement(ticket: Ticket, policy: Policy | None, *, to: str, name: str,
-                             headers: dict[str, str]):
-    # One key per ticket, whichever way it came in: a ticket is acknowledged once.
-    body = acknowledgement_text(ticket, policy, name=name)
-    return _enqueue(recipient=to, recipient_name=name, subject=tagged_subject(ticket), body=body, kind="ack",
+                             headers: dict[str, str], fresh: bool = False):
+    # One key per ticket, whichever way it came in: a ticket is acknowledged once. The text is
+    # written by the worker when it sends it (render_acknowledgement), not in the request.
+    return _enqueue(recipient=to, recipient_name=name, subject=tagged_subject(ticket), body="", kind="ack",
                     dedupe_key=f"mail.acknowledgement:{ticket.pk}", ticket=ticket,
-                    headers={**headers, **AUTO_HEADERS})
+                    headers={**headers, **AUTO_HEADERS}, render=ACKNOWLEDGEMENT, fresh=fresh)
+
+
+ACKNOWLEDGEMENT = "mail.acknowledgement"
+
+
+def render_acknowledgement(row) -> str:
+    """The acknowledgement's text for an outbox row queued by `_enqueue_acknowledgement`."""
+    return acknowledgement_text(row.ticket, _policy(row.ticket), name=row.recipient_name)
 
 
 def _policy(ticket: Ticket) -> Policy | None:
@@ -194,7 +203,7 @@ def on_ticket_changed(sender, ticket: Ticket, change: str, after: dict, **kwargs
     `intake=True` (portal, API, phone) is acknowledged (connected in MailConfig.ready, after the
     SLA receiver, so the first-response clock the acknowledgement promises exists)."""
     if change == "opened" and after.get("acknowledge"):
-        acknowledge_new_ticket(ticket)
+        acknowledge_new_ticket(ticket, fresh=True)
         return
     if change != "agent_reply":
         return

@@ -3,10 +3,11 @@ the change that caused it, then delivered by the worker.
 
 - `enqueue` is idempotent on `dedupe_key` (the unique constraint decides, even between racing
   transactions), so a firing that runs twice makes one message.
-- `deliver_due` (a worker sweep) claims one due row at a time in a short transaction
-  (PostgreSQL: SELECT … FOR UPDATE SKIP LOCKED ordered by next_attempt_at; SQLite: the IMMEDIATE
-  transaction the settings use), marks it `sending` with a fresh claim token and a lease, commits,
-  delivers it outside any transaction, then records the result only if it still holds the claim.
+- `deliver_due` (a worker sweep) claims the next due row in one statement (an UPDATE of the row a
+  sub-SELECT … FOR UPDATE SKIP LOCKED picks by next_attempt_at, on PostgreSQL; SQLite's write lock
+  does the same), marking it `sending` with a fresh claim token and a lease; delivers it outside
+  any transaction; then records the result only if it still holds the claim. One row at a time:
+  a worker killed with SIGKILL holds only the message in its hands until the lease ends.
 - A failed attempt is stored in `last_error`, logged, and retried after 1, 2, 4, … minutes; after
   `MAX_ATTEMPTS` the row is `failed`. A row left `sending` by a worker that died becomes due again
   when its lease ends.
@@ -22,7 +23,7 @@ import datetime as dt
 import hashlib
 import logging
 import uuid
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from email.utils import parseaddr
 
 from django.conf import settings
@@ -64,7 +65,8 @@ def fit_key(key: str) -> str:
 
 def enqueue(*, channel: str, recipient: str, subject: str, body: str, kind: str, dedupe_key: str,
             ticket=None, recipient_name: str = "", headers: dict | None = None, payload: dict | None = None,
-            not_before: dt.datetime | None = None, event_at: dt.datetime | None = None) -> OutboxMessage:
+            not_before: dt.datetime | None = None, event_at: dt.datetime | None = None, render: str = "",
+            fresh: bool = False) -> OutboxMessage:
     """Queue one message for delivery by the worker; returns its row.
 
     Idempotent on `dedupe_key`: a second call (or a concurrent one) returns the row the first made
@@ -73,6 +75,11 @@ def enqueue(*, channel: str, recipient: str, subject: str, body: str, kind: str,
     (aware) is when the event behind it happened: a second message of the same ticket, instant,
     channel and address is added to the first while it waits (`coalesce`), and the row returned
     is then marked `coalesced`.
+
+    `render` names a renderer (`register_renderer`) that writes the body when the worker first
+    delivers the message, off the request that queued it (such a message is not coalesced).
+    `fresh=True` says the key names something made in this transaction, so it cannot exist yet: no
+    savepoint is needed to catch a duplicate.
     """
     if channel not in Channel.values:
         raise DomainError(f"unknown channel {channel!r}; use {', '.join(Channel.values)}", field="channel")
@@ -82,26 +89,33 @@ def enqueue(*, channel: str, recipient: str, subject: str, body: str, kind: str,
         raise DomainError("a message needs a dedupe key (what makes it happen once)", field="dedupe_key")
     key = fit_key(dedupe_key)
     now = clock.now()
+    if render and render not in _renderers:
+        raise ValueError(f"no renderer {render!r}; registered: {', '.join(_renderers)}")
+    row = OutboxMessage(
+        channel=channel,
+        recipient=recipient.strip(),
+        recipient_name=recipient_name,
+        subject=subject,
+        body="" if render else body,
+        headers={str(k): str(v) for k, v in (headers or {}).items()},
+        payload={**(payload or {}), **({RENDER_KEY: render} if render else {})},
+        ticket=ticket,
+        kind=kind,
+        dedupe_key=key,
+        message_id=make_message_id(),
+        status=Status.PENDING,
+        next_attempt_at=max(not_before, now) if not_before else now,
+        created_at=now,
+        event_key="" if render else coalesce.event_key(ticket, event_at),
+    )
+    if fresh:
+        row.save(force_insert=True)
+        coalesce.coalesce(row)
+        return row
     try:
         # A savepoint inside the caller's transaction: a duplicate key rolls back only this insert.
         with transaction.atomic():
-            row = OutboxMessage.objects.create(
-                channel=channel,
-                recipient=recipient.strip(),
-                recipient_name=recipient_name,
-                subject=subject,
-                body=body,
-                headers={str(k): str(v) for k, v in (headers or {}).items()},
-                payload=payload or {},
-                ticket=ticket,
-                kind=kind,
-                dedupe_key=key,
-                message_id=make_message_id(),
-                status=Status.PENDING,
-                next_attempt_at=max(not_before, now) if not_before else now,
-                created_at=now,
-                event_key=coalesce.event_key(ticket, event_at),
-            )
+            row.save(force_insert=True)
             coalesce.coalesce(row)
             return row
     except IntegrityError:
@@ -110,6 +124,27 @@ def enqueue(*, channel: str, recipient: str, subject: str, body: str, kind: str,
         if existing is None:
             raise
         return existing
+
+
+# -- bodies written at delivery ----------------------------------------------------------------
+
+RENDER_KEY = "render"
+_renderers: dict[str, Callable[[OutboxMessage], str]] = {}
+
+
+def register_renderer(name: str, render_body: Callable[[OutboxMessage], str]) -> None:
+    """Let `enqueue(render=name)` leave a message's body to `render_body(row)`, called by the worker
+    when it first delivers the row (an app registers its renderers in AppConfig.ready)."""
+    _renderers[name] = render_body
+
+
+def rendered(row: OutboxMessage) -> OutboxMessage:
+    """`row` with its body written (and stored) if a renderer still owes it; a no-op otherwise."""
+    name = (row.payload or {}).get(RENDER_KEY)
+    if name and not row.body:
+        row.body = _renderers[name](row)
+        OutboxMessage.objects.filter(pk=row.pk).update(body=row.body)
+    return row
 
 
 # -- the worker side ---------------------------------------------------------------------------
@@ -152,37 +187,55 @@ def claim_due(now: dt.datetime, limit: int = 1) -> list[OutboxMessage]:
     and a lease of `LEASE` — committed before this returns. A stale row that already used its last
     attempt is marked failed instead."""
     claimed: list[OutboxMessage] = []
-    seen: set[int] = set()
-    with transaction.atomic():
-        while len(claimed) < limit:
-            row = _due(now).first()
-            if row is None or row.pk in seen:
-                break
-            seen.add(row.pk)
-            at = max(now, clock.now())
-            if row.status == Status.SENDING:
-                row.last_error = (
-                    f"attempt {row.attempts} did not finish: the worker stopped before recording the result "
-                    f"(its {int(LEASE.total_seconds() // 60)}-minute lease ended)"
-                )
-                logger.warning("outbox message %s: %s", row.pk, row.last_error)
-                if row.attempts >= MAX_ATTEMPTS:
-                    _give_up(row, row.last_error, at, token=row.claim_token)
-                    continue
-            token = uuid.uuid4().hex
-            # Compare-and-set on the old status and token: on SQLite without the IMMEDIATE
-            # transaction (a DATABASE_URL of sqlite:///…), a second claimer still changes nothing.
-            updated = OutboxMessage.objects.filter(pk=row.pk, status=row.status, claim_token=row.claim_token).update(
-                status=Status.SENDING, claim_token=token, attempts=row.attempts + 1,
-                next_attempt_at=at + LEASE, last_error=row.last_error,
-            )
-            if not updated:
-                continue
-            row.status, row.claim_token, row.attempts, row.next_attempt_at = (
-                Status.SENDING, token, row.attempts + 1, at + LEASE
-            )
-            claimed.append(row)
+    while len(claimed) < limit:
+        row = _claim_next_pending(now) or _claim_next_stale(now)
+        if row is None:
+            break
+        claimed.append(row)
     return claimed
+
+
+def _claim_next_pending(now: dt.datetime) -> OutboxMessage | None:
+    """The next due pending row, claimed in one statement (its own transaction): no other worker
+    can take it, and no row is held that this worker is not about to send."""
+    table = connection.ops.quote_name(OutboxMessage._meta.db_table)
+    skip_locked = " FOR UPDATE SKIP LOCKED" if connection.features.has_select_for_update_skip_locked else ""
+    at = max(now, clock.now())
+    # The inner SELECT uses the partial index outbox_due; the outer status test is the compare-and-set
+    # that keeps a second claimer (SQLite without the IMMEDIATE transaction) from taking it too.
+    rows = list(OutboxMessage.objects.raw(
+        f"UPDATE {table} SET status = %s, claim_token = %s, attempts = attempts + 1, next_attempt_at = %s "
+        f"WHERE id = (SELECT id FROM {table} WHERE status IN (%s, %s) AND next_attempt_at <= %s AND status = %s "
+        f"ORDER BY next_attempt_at, id LIMIT 1{skip_locked}) AND status = %s RETURNING *",
+        [Status.SENDING, uuid.uuid4().hex, *_db_times(at + LEASE), Status.PENDING, Status.SENDING,
+         *_db_times(now), Status.PENDING, Status.PENDING]))
+    return rows[0] if rows else None
+
+
+def _db_times(*values: dt.datetime) -> list:
+    return [connection.ops.adapt_datetimefield_value(v) for v in values]
+
+
+def _claim_next_stale(now: dt.datetime) -> OutboxMessage | None:
+    """Take over the next row whose worker's lease ended (or give it up after its last attempt)."""
+    with transaction.atomic():
+        for row in _due(now).filter(status=Status.SENDING)[:10]:
+            at = max(now, clock.now())
+            row.last_error = (
+                f"attempt {row.attempts} did not finish: the worker stopped before recording the result "
+                f"(its {int(LEASE.total_seconds() // 60)}-minute lease ended)"
+            )
+            logger.warning("outbox message %s: %s", row.pk, row.last_error)
+            if row.attempts >= MAX_ATTEMPTS:
+                _give_up(row, row.last_error, at, token=row.claim_token)
+                continue
+            token = uuid.uuid4().hex
+            if OutboxMessage.objects.filter(pk=row.pk, status=row.status, claim_token=row.claim_token).update(
+                    status=Status.SENDING, claim_token=token, attempts=row.attempts + 1,
+                    next_attempt_at=at + LEASE, last_error=row.last_error):
+                row.claim_token, row.attempts, row.next_attempt_at = token, row.attempts + 1, at + LEASE
+                return row
+    return None
 
 
 def deliver_claimed(row: OutboxMessage, now: dt.datetime) -> bool:
@@ -190,7 +243,7 @@ def deliver_claimed(row: OutboxMessage, now: dt.datetime) -> bool:
     still holds). Returns True when sent. Never raises for a delivery failure: it is stored on the
     row and logged."""
     try:
-        channels.get(row.channel).notify(row)
+        channels.get(row.channel).notify(rendered(row))
     except Exception as exc:
         error = _error_text(exc)
         at = max(now, clock.now())
@@ -225,8 +278,9 @@ def _lost_claim(row: OutboxMessage) -> None:
 
 
 def deliver_due(now: dt.datetime, batch: int = 50) -> int:
-    """Worker sweep: deliver up to `batch` messages due at `now` (UTC), one claim at a time so each
-    gets a full lease; returns how many were attempted."""
+    """Worker sweep: deliver up to `batch` messages due at `now` (UTC), each claimed just before it
+    is sent (one statement), so a worker that dies holds at most the one in its hands; returns how
+    many were attempted."""
     handled = 0
     while handled < batch:
         claimed = claim_due(now, limit=1)

@@ -46,12 +46,13 @@ class Viewer:
     def of(cls, user) -> Viewer:
         if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
             return cls(user, "nobody")
-        agent = Agent.objects.filter(user=user).select_related("partner").first()
+        agent = _loaded(user, "agent", lambda: Agent.objects.filter(user=user).select_related("partner").first())
         if user.is_superuser:
             return cls(user, "admin", agent=agent)
         if agent is not None:
             return cls(user, "vendor_agent" if agent.is_vendor else "partner_agent", agent=agent)
-        contact = Contact.objects.filter(user=user).select_related("organisation").first()
+        contact = _loaded(user, "contact",
+                          lambda: Contact.objects.filter(user=user).select_related("organisation").first())
         if contact is not None:
             return cls(user, "customer", contact=contact)
         return cls(user, "nobody")
@@ -129,6 +130,17 @@ class Viewer:
         if self.kind in ("admin", "vendor_agent"):
             return
         raise AccessDenied("Sign in as a contact or an agent to open tickets.")
+
+
+#: What a query for a user must select_related for `Viewer.of` to need no query of its own.
+USER_SIDES = ("user__agent__partner", "user__contact__organisation")
+
+
+def _loaded(user, side: str, query):
+    """The user's agent or contact as a select_related already fetched it (None: it has none), else
+    from `query`."""
+    cache = user._state.fields_cache
+    return cache[side] if side in cache else query()
 
 
 def _ticket_orgs_of_vendor_agent(agent: Agent):

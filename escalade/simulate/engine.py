@@ -62,9 +62,12 @@ TIMERS: dict[str, Callable[[dt.datetime], dt.datetime | None]] = {
     "send_due_invitations": lambda limit: nps.next_invitation_due(limit),
 }
 #: Sweeps with no timer of their own: inbound email (none in a scenario), delivery, sealing the audit
-#: trail and queueing its checkpoint for an auditor (work the others make, at their instants), and
-#: compaction of old check results (days old).
-NO_TIMER = ("process_waiting_email", "deliver_due", "seal_pending", "publish_checkpoint", "compact_results")
+#: trail and queueing its checkpoint for an auditor (work the others make, at their instants),
+#: compaction of old check results (days old), pruning full sign-in throttle buckets, and the webhook
+#: events of maintenance starting and ending (scenarios have no webhook subscribers; events are
+#: published at the next instant).
+NO_TIMER = ("process_waiting_email", "deliver_due", "seal_pending", "publish_checkpoint", "compact_results",
+            "prune", "publish_started_and_ended")
 
 
 def sweeps(replaced: dict[str, Sweep]) -> list[Sweep]:

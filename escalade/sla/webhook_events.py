@@ -18,13 +18,13 @@ def clock_data(clock: SlaClock) -> dict:
 def clock_breached(clock: SlaClock) -> None:
     """Once per breach, back-dated to the due time (called where the breach is audited)."""
     publish(EventType.CLOCK_BREACHED, key=f"sla.breached:{clock.pk}:{clock.breached_at.isoformat()}",
-            at=clock.breached_at, ticket=clock.ticket, data={"ticket": ticket_data(clock.ticket),
-                                                             "clock": clock_data(clock)})
+            at=clock.breached_at, ticket=clock.ticket,
+            data=lambda: {"ticket": ticket_data(clock.ticket), "clock": clock_data(clock)})
 
 
 def clock_at_risk(clock: SlaClock, *, share: float, rule: str, at: dt.datetime) -> None:
     """A share of the clock's window has elapsed and a policy rule acted on it (a `clock_elapsed`
     escalation rule: the policy's own definition of "at risk")."""
     publish(EventType.CLOCK_AT_RISK, key=f"sla.at_risk:{clock.pk}:{rule}:{at.isoformat()}", at=at,
-            ticket=clock.ticket, data={"ticket": ticket_data(clock.ticket), "clock": clock_data(clock),
-                                       "share_elapsed": share, "rule": rule})
+            ticket=clock.ticket, data=lambda: {"ticket": ticket_data(clock.ticket), "clock": clock_data(clock),
+                                               "share_elapsed": share, "rule": rule})

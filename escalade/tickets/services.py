@@ -16,7 +16,7 @@ from django.db import transaction
 from django.db.models import QuerySet
 
 from escalade import clock
-from escalade.audit.chain import record
+from escalade.audit.chain import collected, record
 from escalade.errors import DomainError, NotFound, PermissionDenied
 from escalade.orgs.access import Viewer
 from escalade.orgs.models import Agent, Contact, Level, Organisation, Team
@@ -175,30 +175,31 @@ def open_ticket(viewer: Viewer, *, organisation: Organisation, subject: str, des
                                   field=field)
     routed_level, team = _category_routing(version, category)
     level = level or routed_level or Level.objects.order_by("rank").first()
-    ticket = Ticket.objects.create(
-        policy_version=version,
-        organisation=organisation,
-        requester=requester,
-        subject=subject.strip(),
-        description=description,
-        priority=priority,
-        category=category,
-        kind=kind,
-        channel=channel,
-        level=level,
-        team=team,
-        created_at=at,
-        updated_at=at,
-        **info,
-    )
-    opened = _snapshot(ticket, ("subject", "priority", "category", "kind", "channel", "status"))
-    opened.update({f: str(v) for f, v in (("level", routed_level), ("team", team)) if v is not None})
-    if answers:
-        opened[priority_matrix.AUDIT_KEY] = [dataclasses.asdict(a) for a in answers]
-    record(actor=viewer.label, actor_user=viewer.user, action="ticket.opened", obj=ticket, ticket_id=ticket.pk,
-           after=opened, at=at)
-    lifecycle.ticket_changed.send(Ticket, ticket=ticket, change="opened", before={},
-                                  after={"acknowledge": True} if intake else {}, at=at)
+    with collected():  # this ticket's events (opened, clocks started, …) go in with one insert
+        ticket = Ticket.objects.create(
+            policy_version=version,
+            organisation=organisation,
+            requester=requester,
+            subject=subject.strip(),
+            description=description,
+            priority=priority,
+            category=category,
+            kind=kind,
+            channel=channel,
+            level=level,
+            team=team,
+            created_at=at,
+            updated_at=at,
+            **info,
+        )
+        opened = _snapshot(ticket, ("subject", "priority", "category", "kind", "channel", "status"))
+        opened.update({f: str(v) for f, v in (("level", routed_level), ("team", team)) if v is not None})
+        if answers:
+            opened[priority_matrix.AUDIT_KEY] = [dataclasses.asdict(a) for a in answers]
+        record(actor=viewer.label, actor_user=viewer.user, action="ticket.opened", obj=ticket, ticket_id=ticket.pk,
+               after=opened, at=at)
+        lifecycle.ticket_changed.send(Ticket, ticket=ticket, change="opened", before={},
+                                      after={"acknowledge": True} if intake else {}, at=at)
     return ticket
 
 

@@ -8,11 +8,12 @@ so an event exists if and only if the change commits."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 
 from django.db import IntegrityError, transaction
-from django.db.models import Q
 
 from escalade import clock
+from escalade.db import remembered
 from escalade.notifications.outbox import enqueue
 from escalade.orgs.models import Organisation
 from escalade.tickets.models import Ticket
@@ -25,18 +26,20 @@ KIND = "event"
 def subscribers(event_type: str, organisation: Organisation | None):
     """Active subscriptions that get `event_type` about `organisation` (None: the whole service).
     A partner's subscription sees its own customers only; whole-service events go to everyone."""
-    subs = Subscription.objects.filter(active=True)
+    active = remembered(("webhooks.subscriptions",),  # once per batch of a sweep
+                        lambda: list(Subscription.objects.filter(active=True).order_by("pk")))
     if organisation is not None:
-        subs = subs.filter(Q(partner__isnull=True) | Q(partner_id=organisation.partner_id))
-    return [s for s in subs.order_by("pk") if s.wants(event_type)]
+        active = [s for s in active if s.partner_id is None or s.partner_id == organisation.partner_id]
+    return [s for s in active if s.wants(event_type)]
 
 
-def publish(event_type: str, *, key: str, data: dict, at: dt.datetime, organisation: Organisation | None = None,
-            ticket: Ticket | None = None) -> Event | None:
+def publish(event_type: str, *, key: str, data: dict | Callable[[], dict], at: dt.datetime,
+            organisation: Organisation | None = None, ticket: Ticket | None = None) -> Event | None:
     """Record that `event_type` happened at `at` (UTC) and queue it for each subscriber. `key` names
     the happening (e.g. "ticket.created:42"): publishing the same key again does nothing and
-    returns None. `data` is the JSON payload's `data` object. Nothing is stored when no
-    subscription wants the event (returns None)."""
+    returns None. `data` is the JSON payload's `data` object, or a function that makes it (called
+    only when a subscription wants the event). Nothing is stored when no subscription wants the
+    event (returns None)."""
     if event_type not in EventType.values:
         raise ValueError(f"unknown event type {event_type!r}")
     if ticket is not None and organisation is None:
@@ -44,6 +47,8 @@ def publish(event_type: str, *, key: str, data: dict, at: dt.datetime, organisat
     wanting = subscribers(event_type, organisation)
     if not wanting:
         return None
+    if callable(data):
+        data = data()
     try:
         with transaction.atomic():  # a savepoint: a duplicate key rolls back only this insert
             event = Event.objects.create(key=key[:255], type=event_type, organisation=organisation, ticket=ticket,

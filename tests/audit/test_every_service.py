@@ -25,6 +25,7 @@ READS = {
     "escalade.surveys.services.may_answer",
     "escalade.escalation.management.open_concern", "escalade.escalation.management.view_of",
     "escalade.escalation.management.due", "escalade.escalation.management.next_check",
+    "escalade.escalation.management.open_concerns",
     "escalade.api.tokens.hash_key", "escalade.api.tokens.authenticate",
     "escalade.policy.publish.active_version", "escalade.policy.publish.policy_of",
     "escalade.policy.publish.get_version", "escalade.policy.publish.diff_versions",

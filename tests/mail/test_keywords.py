@@ -6,6 +6,7 @@ from __future__ import annotations
 from escalade.audit.models import Event
 from escalade.mail.keywords import find_marks
 from escalade.notifications.models import OutboxMessage
+from escalade.notifications.outbox import rendered
 from escalade.policy import load_policy
 from tests.mail.conftest import ROOT, ingest, message
 
@@ -16,7 +17,7 @@ def test_production_emergency_opens_a_p1_ticket_on_the_emergency_line(world, vio
     assert (ticket.priority, ticket.channel) == ("P1", "emergency_line")
     event = Event.objects.get(action="ticket.keyword_matched", ticket_id=ticket.pk)
     assert event.after["keyword"] == "production_emergency" and event.after["phrase"] == "Production Emergency"
-    ack = OutboxMessage.objects.get(kind="ack").body
+    ack = rendered(OutboxMessage.objects.get(kind="ack")).body
     assert "Priority: P1 (Critical)" in ack
     assert "Response time: 15 minutes around the clock (24x7, emergency coverage); we will respond by " \
            "Mon 23 Nov 09:15 Europe/London" in ack

@@ -10,6 +10,7 @@ from django.core import mail
 
 from escalade.mail.models import InboundEmail
 from escalade.notifications.models import OutboxMessage
+from escalade.notifications.outbox import rendered
 from escalade.orgs.access import Viewer
 from escalade.policy.publish import apply_policy
 from escalade.tickets import services
@@ -25,7 +26,7 @@ def test_a_new_ticket_is_acknowledged_with_its_number_and_promised_response_time
     original = message(world.alice, "VPN is down")
     send(smtp_server, original)
     [row] = process_received()
-    ack = OutboxMessage.objects.get(kind="ack")
+    ack = rendered(OutboxMessage.objects.get(kind="ack"))
     number = row.ticket.number
     assert (ack.recipient, ack.ticket, ack.subject) == (world.alice.email, row.ticket, f"[{number}] VPN is down")
     assert f"Ticket number: {number}" in ack.body
@@ -71,7 +72,7 @@ def test_mycorp_acknowledges_with_troubleshooting_links_and_refers_end_users_to_
     world.acme.save()
     send(smtp_server, message(world.alice, "Customer servers off-line"))
     [row] = process_received()
-    body = OutboxMessage.objects.get(kind="ack").body
+    body = rendered(OutboxMessage.objects.get(kind="ack")).body
     assert f"Ticket number: {row.ticket.number}" in body
     assert "- On-line troubleshooting: https://support.example.com/troubleshooting" in body
     assert "Please contact your service provider for end user assistance." in body
@@ -81,7 +82,7 @@ def test_mycorp_acknowledges_with_troubleshooting_links_and_refers_end_users_to_
 def test_without_a_policy_the_acknowledgement_still_gives_the_ticket_number(world, smtp_server):
     send(smtp_server, message(world.alice, "VPN is down"))
     [row] = process_received()
-    body = OutboxMessage.objects.get(kind="ack").body
+    body = rendered(OutboxMessage.objects.get(kind="ack")).body
     assert f"Ticket number: {row.ticket.number}" in body and "Response time" not in body
 
 
@@ -100,7 +101,7 @@ def test_a_public_agent_reply_is_emailed_to_the_requester_threaded_with_the_conv
     ticket = row.ticket
     services.add_message(Viewer.of(world.vera.user), ticket, body="Please reboot the concentrator.")
     reply = ticket.outbox_messages.get(kind="reply")
-    ack = ticket.outbox_messages.get(kind="ack")
+    ack = rendered(ticket.outbox_messages.get(kind="ack"))
     assert reply.recipient == world.alice.email
     assert reply.subject == f"Re: [{ticket.number}] VPN is down"
     assert reply.headers["In-Reply-To"] == original["Message-ID"]

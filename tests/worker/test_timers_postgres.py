@@ -136,8 +136,10 @@ def _assert_each_timer_fired_exactly_once(ticket_ids: list[int]) -> None:
     assert verify_log().ok
 
 
-def test_two_worker_processes_fire_each_of_10000_due_timers_exactly_once(tmp_path):
-    ticket_ids = _due_timers(10_000)
+def test_two_worker_processes_fire_each_of_2000_due_timers_exactly_once(tmp_path):
+    # 10,000 and more, with the lag and the sweep's cost, are bench/timers.py's and
+    # bench/versus_django_helpdesk.py's (docs/benchmarks.md).
+    ticket_ids = _due_timers(2_000)
     workers = [_start_worker(tmp_path) for _ in range(2)]
     try:
         for worker in workers:
@@ -149,7 +151,7 @@ def test_two_worker_processes_fire_each_of_10000_due_timers_exactly_once(tmp_pat
                 worker.kill()
     assert [w.returncode for w in workers] == [0, 0], [err for _, err in outputs]
     per_worker = [_total(out) for out, _ in outputs]
-    assert sum(per_worker) == 10_000 and min(per_worker) > 0, per_worker  # both workers took part
+    assert sum(per_worker) == 2_000 and min(per_worker) > 0, per_worker  # both workers took part
     _assert_each_timer_fired_exactly_once(ticket_ids)
 
 
