@@ -176,12 +176,13 @@ def _texts(ticket: Ticket, policy: Policy, template: str | None, kind: str, a: a
     templates = policy.escalation.templates if policy.escalation else {}
     if template and template in templates:
         values = {"number": ticket.number, "priority": ticket.priority, "organisation": ticket.organisation.name,
-                  "level": ticket.level.name if ticket.level_id else "", "rule": names.rule_name(policy, a.rule),
+                  "level": names.level_name(policy, ticket.level.key) if ticket.level_id else "",
+                  "rule": names.rule_name(policy, a.rule),
                   "url": ticket_url(ticket),
                   "subject": ticket.subject, "status": ticket.get_status_display()}
         t = templates[template]
         return t.subject.format_map(_Default(values)), t.body.format_map(_Default(values))
-    level = ticket.level.name if ticket.level_id else ""
+    level = names.level_name(policy, ticket.level.key) if ticket.level_id else ""
     reason = reason or f"the rule “{names.rule_name(policy, a.rule)}”"
     return default_text(kind, ticket_context(ticket, reason=reason, level=level,
                                              role_name=names.role_name(policy, role), **(extra or {})))
