@@ -6,6 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from escalade.businesstime.display import duration, relative
+from escalade.portal import words
 from escalade.sla.clocks import remaining_minutes
 from escalade.sla.models import SlaClock
 
@@ -24,7 +25,7 @@ class Badge:
 def badge(clock: SlaClock, now: dt.datetime) -> Badge:
     """The badge of one clock at `now` (UTC, the injected clock): "due in 2 h 10 min", "breached
     12 min ago" (wall-clock time), "paused, 1 h 5 min left" (business time)."""
-    label = clock.get_kind_display()
+    label = words.label(words.CLOCK, clock.kind)
     state = clock.state
     if state == "met":
         return Badge("met", label, 0, "met")

@@ -55,6 +55,9 @@ def test_customer_reads_plain_sentences_and_promises_in_their_own_time_zone(site
     phone.goto(f"/tickets/{ticket.number}/")
     assert "We are working on your ticket." in phone.locator("section.timeline").inner_text()
     _shot(phone, "customer-ticket-phone")
+    phone.goto("/")
+    assert phone.locator("tr", has_text=ticket.number).locator(".promise").count() == 1
+    _shot(phone, "customer-tickets-phone")
 
 
 def test_agent_chooses_a_time_zone_and_reads_rules_by_name(site):
@@ -73,6 +76,10 @@ def test_agent_chooses_a_time_zone_and_reads_rules_by_name(site):
     page.goto("/console/?queue=at-risk")
     assert page.locator(".sla", has_text="due in").count() > 0
     _shot(page, "agent-console-desktop")
+
+    page.goto("/console/manager/")
+    _no_snake_case_status(page.locator("main").inner_text())
+    _shot(page, "manager-desktop")
 
     phone = site.sign_in("max", viewport=PHONE)
     phone.goto("/console/?queue=at-risk")
