@@ -17,6 +17,7 @@ from escalade.errors import DomainError, NotFound, PermissionDenied
 from escalade.escalation.review import complete_review_task
 from escalade.orgs.access import Viewer
 from escalade.orgs.models import Level
+from escalade.policy.publish import active_version, policy_of
 from escalade.portal import console
 from escalade.portal.htmx import htmx_block
 
@@ -59,7 +60,9 @@ def manager(request):
         nps = console.nps_overview(viewer, clock.now())
     except PermissionDenied as exc:
         return _forbidden(request, viewer, exc)
-    context = {"viewer": viewer, "overview": overview, "tasks": tasks, "csat": csat, "nps": nps, "refresh": REFRESH}
+    version = active_version()
+    context = {"viewer": viewer, "overview": overview, "tasks": tasks, "csat": csat, "nps": nps, "refresh": REFRESH,
+               "policy": policy_of(version) if version else None}
     return TemplateResponse(request, "portal/console_manager.html", context)
 
 

@@ -7,6 +7,7 @@ from escalade.portal import (
     health_views,
     kb_views,
     nps_views,
+    profile_views,
     report_views,
     ticket_actions,
     views,
@@ -17,6 +18,7 @@ app_name = "portal"
 urlpatterns = [
     path("", views.home, name="home"),
     path("contact/", views.contact_us, name="contact"),
+    path("account/time-zone/", profile_views.time_zone, name="time_zone"),
     path("audit/", audit_views.audit_page, name="audit"),
     path("audit/export/", audit_views.audit_export, name="audit_export"),
     path("guide/", guide_views.guide, name="guide"),

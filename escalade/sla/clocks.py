@@ -112,7 +112,8 @@ def _set_target(clock: SlaClock, targets: Targets, ticket: Ticket) -> bool:
     cal = target.calendar(ticket.organisation.timezone, ticket.organisation.holidays)
     clock.plan, clock.priority = targets.plan, targets.priority
     clock.target_minutes = target.minutes
-    clock.target_text = f"{targets.priority} on {targets.plan} = {target.describe()}"
+    plan = target.policy.plans.get(targets.plan)
+    clock.target_text = f"{targets.priority} on {plan.name if plan else targets.plan} = {target.describe()}"
     clock.calendar = cal.to_dict()
     return True
 

@@ -92,7 +92,7 @@ def timeline(viewer: Viewer, ticket: Ticket) -> list[TimelineEntry]:
     seen = set(visible_tickets(viewer).filter(pk__in=linked).values_list("pk", flat=True)) if linked else set()
     entries += [
         TimelineEntry(e.at, "event", e.actor, describe_event(e), {"action": e.action, "before": e.before,
-                                                                   "after": e.after})
+                                                                   "after": e.after, "object_id": e.object_id})
         for e in events
         if e.action != "ticket.linked" or parse_number(str(e.after.get("to", ""))) in seen
     ]
