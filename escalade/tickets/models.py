@@ -99,6 +99,8 @@ class Ticket(models.Model):
             models.Index(fields=["external_ref"], name="ticket_external_ref", condition=~models.Q(external_ref="")),
             models.Index(fields=["organisation", "status"], name="ticket_org_status"),
             models.Index(fields=["status", "updated_at"], name="ticket_status_updated"),
+            # portal.merge_live.queue_changed: WHERE updated_at > since (the console's live poll).
+            models.Index(fields=["updated_at"], name="ticket_updated"),
             # Used by services.auto_close_resolved: WHERE status = 'resolved' AND resolved_at <= cutoff.
             models.Index(
                 fields=["resolved_at"], name="ticket_resolved_waiting",
