@@ -43,10 +43,13 @@ class MergeForm(forms.Form):
 
 
 def merged_into(viewer: Viewer, ticket: Ticket) -> Ticket | None:
-    """The ticket this one was merged into, if the viewer may see it (None otherwise)."""
-    if not ticket.merged_into_id:
-        return None
-    return selectors.visible_tickets(viewer).filter(pk=ticket.merged_into_id).first()
+    """Where the conversation of a merged ticket continues, if the viewer may see it (None
+    otherwise): the ticket it was merged into, or where that one was merged in turn."""
+    target, seen = ticket, {ticket.pk}
+    while target is not None and target.merged_into_id and target.merged_into_id not in seen:
+        seen.add(target.merged_into_id)
+        target = selectors.visible_tickets(viewer).filter(pk=target.merged_into_id).first()
+    return target if target is not None and target.pk != ticket.pk else None
 
 
 def merge_candidates(viewer: Viewer, ticket: Ticket, q: str, limit: int = 8) -> list[Ticket]:
