@@ -28,7 +28,7 @@ from escalade.tickets import lifecycle
 from escalade.tickets.locking import expect_version, lock_ticket, save_change
 from escalade.tickets.models import LinkKind, Message, ResolutionType, Status, Ticket, TicketLink
 
-__all__ = ["CrossOrganisationMerge", "MergeRefused", "merge_tickets"]
+__all__ = ["CrossOrganisationMerge", "MergeRefused", "continues_at", "merge_tickets"]
 
 
 class MergeRefused(Conflict):
@@ -107,6 +107,17 @@ def merge_tickets(viewer: Viewer, into: Ticket | int, others: Iterable[Ticket | 
     lifecycle.ticket_changed.send(Ticket, ticket=target, change="merged_in", before={}, after={"from": numbers},
                                   at=at)
     return target
+
+
+def continues_at(ticket: Ticket) -> Ticket:
+    """Where a merged ticket's conversation continues: the ticket it was merged into, or where that
+    one was merged in turn; `ticket` itself when it was not merged. Plain reads, no lock (a merge
+    is never undone, so the answer cannot go stale)."""
+    seen = {ticket.pk}
+    while ticket.merged_into_id and ticket.merged_into_id not in seen:
+        seen.add(ticket.merged_into_id)
+        ticket = Ticket.objects.select_related("organisation").get(pk=ticket.merged_into_id)
+    return ticket
 
 
 def _require_visible(viewer: Viewer, locked: Mapping[int, Ticket], target_pk: int) -> None:

@@ -16,7 +16,7 @@ from escalade.sla.models import ClockStatus, SlaClock
 from escalade.surveys.invitations import KIND as SURVEY_KIND
 from escalade.tickets import services
 from escalade.tickets.locking import TicketChanged
-from escalade.tickets.merge import CrossOrganisationMerge, MergeRefused, merge_tickets
+from escalade.tickets.merge import CrossOrganisationMerge, MergeRefused, continues_at, merge_tickets
 from escalade.tickets.models import LinkKind, Message, ResolutionType, Status, Ticket, TicketLink
 from tests import factories as f
 
@@ -182,3 +182,12 @@ def test_several_tickets_merge_at_once(tickets):
     merge_tickets(vera(w), w.keep, [w.dupe, third])
     assert set(Ticket.objects.filter(merged_into=w.keep).values_list("pk", flat=True)) == {w.dupe.pk, third.pk}
     assert OutboxMessage.objects.filter(kind="merged").count() == 2
+
+
+def test_a_ticket_merged_into_one_merged_later_continues_at_the_end_of_the_chain(tickets):
+    w = tickets
+    third = f.ticket(w.acme, by=w.alice, subject="VPN again")
+    merge_tickets(vera(w), w.keep, [w.dupe])
+    merge_tickets(vera(w), third, [w.keep])
+    assert continues_at(Ticket.objects.get(pk=w.dupe.pk)).pk == third.pk
+    assert continues_at(third).pk == third.pk
