@@ -24,6 +24,7 @@ from escalade.tickets.models import (
     Status,
     Ticket,
     TicketLink,
+    format_number,
 )
 from escalade.tickets.selectors import TimelineEntry
 
@@ -158,6 +159,8 @@ class TicketOut(Schema):
     resolved_at: dt.datetime | None
     closed_at: dt.datetime | None
     external_ref: str | None = Field(description="The ticket's number in the system it was imported from.")
+    merged_into: str | None = Field(None, description="The number of the ticket this one was merged into "
+                                                      "(closed as its duplicate); the conversation continues there.")
     allowed_transitions: list[Status] = Field(description="The statuses the caller may move the ticket to.")
     clocks: list[ClockOut] = Field(description="SLA clocks; customers see only running ones, as promises.")
     version: int = Field(description="Raised by one by every change of the ticket; the ETag is this number in "
@@ -191,6 +194,7 @@ class TicketOut(Schema):
             resolved_at=utc(ticket.resolved_at),
             closed_at=utc(ticket.closed_at),
             external_ref=ticket.external_ref or None,
+            merged_into=format_number(ticket.merged_into_id) if ticket.merged_into_id else None,
             allowed_transitions=lifecycle.allowed_targets(
                 ticket.status, by_customer=viewer.kind == "customer"
             ),
@@ -407,6 +411,11 @@ class ManagementConcernOut(Schema):
 class LinkIn(InputSchema):
     to: str = Field(max_length=30, description="The other ticket's number.", examples=["ESC-000042"])
     kind: LinkKind = Field(description="This ticket is related to / a duplicate of / a child of the other.")
+
+
+class MergeIn(InputSchema):
+    into: str = Field(max_length=30, description="The number of the ticket to keep; this one is merged into it.",
+                      examples=["ESC-000040"])
 
 
 class LinkOut(Schema):

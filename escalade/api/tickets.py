@@ -20,6 +20,7 @@ from escalade.api.schemas import (
     LinkOut,
     ManagementAnswerIn,
     ManagementConcernOut,
+    MergeIn,
     MessageForm,
     MessageIn,
     MessageOut,
@@ -35,6 +36,7 @@ from escalade.api.schemas import (
 from escalade.escalation import management
 from escalade.notifications.selectors import deliveries_for
 from escalade.tickets import selectors, services
+from escalade.tickets.merge import merge_tickets
 from escalade.tickets.models import Channel
 
 router = Router(tags=["tickets"])
@@ -200,3 +202,20 @@ def link_ticket(request, number: Number, payload: LinkIn, response: HttpResponse
                                      expected_version=etags.expected_version(if_match))
     etags.send(response, ticket)
     return 201, LinkOut.of(link)
+
+
+@router.post("/{number}/merge", response={200: TicketOut, CHANGE_ERRORS: ErrorOut})
+def merge_ticket(request, number: Number, payload: MergeIn, response: HttpResponse, if_match: IfMatch = None):
+    """Agents: merge this ticket into another (`into`), the one kept. Its messages, attachments and
+    links move there; it is closed as a duplicate of it (its SLA clocks stop) and its requester is
+    told by email where the conversation continues. Answers the ticket kept, with its ETag; If-Match
+    is this ticket's version. 409 `merge_refused` for a closed ticket or a ticket into itself, 403
+    `cross_organisation` for tickets of different customers, 404 (field `into`) for a ticket you
+    cannot see."""
+    who = viewer(request)
+    ticket = selectors.get_ticket(who, number)
+    into = lookups.other_ticket(who, payload.into, field="into")
+    with fields_renamed({"tickets": "number"}):
+        kept = merge_tickets(who, into, [ticket], expected_versions={ticket.pk: etags.expected_version(if_match)})
+    etags.send(response, kept)
+    return TicketOut.of(kept, who)

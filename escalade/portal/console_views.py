@@ -18,7 +18,7 @@ from escalade.escalation.review import complete_review_task
 from escalade.orgs.access import Viewer
 from escalade.orgs.models import Level
 from escalade.policy.publish import active_version, policy_of
-from escalade.portal import console
+from escalade.portal import console, merge_live
 from escalade.portal.htmx import htmx_block
 
 REFRESH = "every 30s"
@@ -44,7 +44,7 @@ def queues(request):
     context = {
         "viewer": viewer, "queue": name, "queues": console.QUEUES, "level": level,
         "levels": Level.objects.order_by("rank"), "rows": console.with_badges(tickets[:100], clock.now()),
-        "refresh": REFRESH,
+        "refresh": REFRESH, "live_url": merge_live.live_url(request, viewer, clock.now()),
     }
     return TemplateResponse(request, "portal/console_queues.html", context)
 

@@ -20,7 +20,7 @@ from escalade.orgs.zones import time_zone, time_zone_name
 from escalade.policy import names
 from escalade.policy.publish import active_version, policy_of
 from escalade.policy.schema import CUSTOMER_TZ
-from escalade.portal import words
+from escalade.portal import merge_live, words
 from escalade.portal.console import open_management_concern, ticket_links
 from escalade.portal.forms import (
     DecidePriorityForm,
@@ -119,7 +119,8 @@ def _timeline(viewer: Viewer, ticket: Ticket) -> list:
 
 def render_ticket(request, viewer: Viewer, ticket: Ticket, *, reply_form=None, status_form=None,
                    escalation_form=None, priority_form=None, update_form=None, survey_form=None,
-                   link_form=None, management_form=None, changed: str = "", status: int = 200):
+                   link_form=None, management_form=None, changed: str = "", status: int = 200,
+                   merge_form=None, changes=None):
     """The ticket page; `changed`: why a submitted form was not saved (the ticket changed since)."""
     by_customer = viewer.kind == "customer"
     targets = lifecycle.allowed_targets(ticket.status, by_customer=by_customer)
@@ -164,6 +165,7 @@ def render_ticket(request, viewer: Viewer, ticket: Ticket, *, reply_form=None, s
         "reply_form": reply_form or ReplyForm(viewer=viewer),
         "status_form": status_form,
         "changed": changed,
+        **merge_live.ticket_extras(viewer, ticket, merge_form=merge_form, changes=changes),
     }
     return _render(request, viewer, "portal/ticket_detail.html", context, status=status)
 

@@ -15,7 +15,7 @@ from escalade.tickets.models import Message, Ticket, parse_number
 # Audit actions a customer sees on their ticket's timeline.
 CUSTOMER_VISIBLE_ACTIONS = {
     "ticket.opened", "ticket.status_changed", "ticket.escalation_requested", "ticket.priority_change_requested",
-    "ticket.priority_change_accepted", "ticket.priority_change_declined",
+    "ticket.priority_change_accepted", "ticket.priority_change_declined", "ticket.merged", "ticket.merged_in",
 }
 
 
@@ -129,6 +129,10 @@ def describe_event(event: Event) -> str:
         return f"Escalation rule {event.after.get('rule')}: {', '.join(event.after.get('actions', []))}"
     if event.action == "sla.breached":
         return f"SLA breached: {event.after.get('target', event.after.get('clock'))}"
+    if event.action == "ticket.merged":
+        return f"Merged into {event.after.get('into')}; the conversation continues there"
+    if event.action == "ticket.merged_in":
+        return f"Merged into this ticket: {', '.join(event.after.get('from', []))}"
     if event.action == "ticket.linked":
         return f"Linked: {event.after.get('kind')} {event.after.get('to')}"
     if event.action == "escalation.management_step":

@@ -23,6 +23,7 @@ ENDPOINTS = {
     "/api/tickets/{number}/timeline": {"get"},
     "/api/tickets/{number}/notifications": {"get"},
     "/api/tickets/{number}/links": {"post"},
+    "/api/tickets/{number}/merge": {"post"},
     "/api/tickets/{number}/escalation-request": {"post"},
     "/api/tickets/{number}/management-escalation/answer": {"post"},
     "/api/organisations": {"get"},
