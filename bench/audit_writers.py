@@ -31,7 +31,6 @@ sys.path.insert(0, str(ROOT))
 
 from bench.timers import setup_database  # noqa: E402
 
-
 # VIOE 8.4: the information every new ticket must carry.
 VIOE_REQUIRED = {"steps_to_reproduce": "Print", "expected_behaviour": "Paper", "actual_behaviour": "Smoke",
                  "error_messages": "E-451", "affected_users": "The whole office", "business_impact": "No invoices"}

@@ -56,6 +56,11 @@ def nobody_to_tell(ticket: Ticket, a: act.Action, role: str, kind: str, subject:
     return ReviewTask.objects.create(
         ticket=ticket, kind=NOBODY, role=role, rule=a.rule, created_at=a.at,
         title=f"Nobody to tell: {subject}"[:200],
-        reason=f"The rule “{names.rule_name(None, a.rule)}” had a {kind.replace('_', ' ')} for {who}, and nobody "
-               f"could be reached: add a "
+        reason=f"The rule “{names.rule_name(None, a.rule)}” had {_article(kind.replace('_', ' '))} for {who}, "
+               f"and nobody could be reached: add a "
                f"contact or an address, or tell them yourself.")
+
+
+def _article(noun: str) -> str:
+    """'an escalation', 'a page': the indefinite article a reader expects before `noun`."""
+    return f"{'an' if noun[:1].lower() in 'aeiou' else 'a'} {noun}"
