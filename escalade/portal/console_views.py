@@ -17,8 +17,9 @@ from escalade.errors import DomainError, NotFound, PermissionDenied
 from escalade.escalation.review import complete_review_task
 from escalade.orgs.access import Viewer
 from escalade.orgs.models import Level
-from escalade.portal import console
+from escalade.portal import console, tools
 from escalade.portal.htmx import htmx_block
+from escalade.tickets import tags
 
 REFRESH = "every 30s"
 
@@ -34,16 +35,18 @@ def queues(request):
     viewer = Viewer.of(request.user)
     name = request.GET.get("queue", "at-risk")
     level = request.GET.get("level", "")
+    tag = tags.normalise(request.GET.get("tag", ""))[:200]
     try:
         tickets = console.queue(viewer, name, level=level)
     except PermissionDenied as exc:
         return _forbidden(request, viewer, exc)
     except NotFound as exc:
         raise Http404(exc.message) from None
+    tickets = tags.with_tags(tags.filter_by_tag(tickets, tag) if tag else tickets)
     context = {
         "viewer": viewer, "queue": name, "queues": console.QUEUES, "level": level,
         "levels": Level.objects.order_by("rank"), "rows": console.with_badges(tickets[:100], clock.now()),
-        "refresh": REFRESH,
+        "refresh": REFRESH, "tag": tag, "known_tags": tags.all_tag_names(), "bulk_form": tools.bulk_form(viewer),
     }
     return TemplateResponse(request, "portal/console_queues.html", context)
 

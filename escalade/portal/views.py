@@ -19,6 +19,7 @@ from escalade.notifications.selectors import deliveries_for
 from escalade.orgs.access import AccessDenied, Viewer
 from escalade.policy.publish import active_version, policy_of
 from escalade.policy.schema import CUSTOMER_TZ
+from escalade.portal import tools
 from escalade.portal.console import open_management_concern, ticket_links
 from escalade.portal.forms import (
     DecidePriorityForm,
@@ -142,6 +143,7 @@ def render_ticket(request, viewer: Viewer, ticket: Ticket, *, reply_form=None, s
         "reply_form": reply_form or ReplyForm(viewer=viewer),
         "status_form": status_form,
         "changed": changed,
+        **tools.ticket_context(request, viewer, ticket),  # tags and macros (agents)
     }
     return _render(request, viewer, "portal/ticket_detail.html", context, status=status)
 
