@@ -167,6 +167,8 @@ INSTALLED_APPS = [
     "escalade.policy",
     "escalade.orgs",
     "escalade.tickets",
+    "escalade.tags",
+    "escalade.macros",
     "escalade.sla",
     "escalade.escalation",
     "escalade.notifications",

@@ -27,6 +27,7 @@ from escalade.tickets.models import (
     format_number,
 )
 from escalade.tickets.selectors import TimelineEntry
+from escalade.tickets.tags import tag_names
 
 # Database ids are signed 64-bit; larger numbers would overflow the query instead of finding nothing.
 MAX_ID = 2**63 - 1
@@ -165,6 +166,8 @@ class TicketOut(Schema):
     clocks: list[ClockOut] = Field(description="SLA clocks; customers see only running ones, as promises.")
     version: int = Field(description="Raised by one by every change of the ticket; the ETag is this number in "
                                      "quotes. Send it back as If-Match to change only what you read.")
+    tags: list[str] | None = Field(None, description="Agents: the ticket's tags, sorted. Null for customers, "
+                                                     "who never see tags.")
 
     @classmethod
     def of(cls, ticket: Ticket, viewer: Viewer) -> TicketOut:
@@ -201,6 +204,7 @@ class TicketOut(Schema):
             clocks=[ClockOut(kind=c.kind, state=c.state, due_at=c.due_at, remaining_minutes=c.remaining_minutes,
                              text=c.text) for c in clocks_for(ticket, staff=viewer.is_staff_side, now=clock.now())],
             version=ticket.version,
+            tags=tag_names(ticket) if viewer.is_staff_side else None,
         )
 
 
@@ -233,6 +237,7 @@ class TicketFilters(InputSchema):
     external_ref: str | None = Field(
         None, max_length=100, description="The number the ticket had in the system it was imported from, e.g. SUP-42."
     )
+    tag: str | None = Field(None, max_length=200, description="Agents: only tickets with this tag.")
 
     @field_validator("status")
     @classmethod

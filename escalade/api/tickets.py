@@ -33,6 +33,7 @@ from escalade.api.schemas import (
     TimelineEntryOut,
     TransitionIn,
 )
+from escalade.errors import PermissionDenied
 from escalade.escalation import management
 from escalade.notifications.selectors import deliveries_for
 from escalade.tickets import selectors, services
@@ -44,12 +45,16 @@ router = Router(tags=["tickets"])
 Number = Path[str, {"description": "A ticket number: ESC-000123 or 123."}]
 
 
-@router.get("", response={200: TicketPage, LIST_ERRORS: ErrorOut})
+@router.get("", response={200: TicketPage, LIST_ERRORS | {403}: ErrorOut})
 def list_tickets(request, filters: Query[TicketFilters], paging: Query[PageParams]):
-    """The tickets you can see, most recently updated first."""
+    """The tickets you can see, most recently updated first. Only agents filter by `tag` (403 for
+    customers, who never see tags)."""
     who = viewer(request)
+    if filters.tag and not who.is_staff_side:
+        raise PermissionDenied("Only agents filter by tag.", field="tag")
     tickets = selectors.filter_tickets(selectors.visible_tickets(who), **filters.model_dump())
     tickets = tickets.select_related("level", "team", "assignee", "organisation", "requester")
+    tickets = tickets.prefetch_related("tag_links__tag") if who.is_staff_side else tickets
     tickets = tickets.prefetch_related("clocks")  # one query for every ticket's clocks, not one per ticket
     return paginate(tickets.order_by("-updated_at", "-pk"), paging, lambda t: TicketOut.of(t, who))
 

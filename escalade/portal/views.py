@@ -20,7 +20,7 @@ from escalade.orgs.zones import time_zone, time_zone_name
 from escalade.policy import names
 from escalade.policy.publish import active_version, policy_of
 from escalade.policy.schema import CUSTOMER_TZ
-from escalade.portal import merge_live, words
+from escalade.portal import merge_live, tools, words
 from escalade.portal.console import open_management_concern, ticket_links
 from escalade.portal.forms import (
     DecidePriorityForm,
@@ -166,6 +166,7 @@ def render_ticket(request, viewer: Viewer, ticket: Ticket, *, reply_form=None, s
         "status_form": status_form,
         "changed": changed,
         **merge_live.ticket_extras(viewer, ticket, merge_form=merge_form, changes=changes),
+        **tools.ticket_context(request, viewer, ticket),  # tags and macros (agents)
     }
     return _render(request, viewer, "portal/ticket_detail.html", context, status=status)
 

@@ -26,6 +26,11 @@ ENDPOINTS = {
     "/api/tickets/{number}/merge": {"post"},
     "/api/tickets/{number}/escalation-request": {"post"},
     "/api/tickets/{number}/management-escalation/answer": {"post"},
+    "/api/tickets/{number}/tags": {"post"},
+    "/api/tickets/bulk": {"post"},
+    "/api/macros": {"get"},
+    "/api/macros/{macro_id}/preview": {"get"},
+    "/api/macros/{macro_id}/apply": {"post"},
     "/api/organisations": {"get"},
     "/api/organisations/{organisation_id}": {"get"},
 }
