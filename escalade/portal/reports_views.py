@@ -5,6 +5,7 @@ Thin: parse the filter, call one function of `escalade.reports`, render."""
 
 from __future__ import annotations
 
+import re
 from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
@@ -26,6 +27,7 @@ from escalade.reports.sla import breaches
 from escalade.reports.svg import render
 
 BREACHES_CSV = "breaches"
+SLUG = re.compile(r"[-a-zA-Z0-9_]+")
 
 
 def _forbidden(request, viewer: Viewer, exc: DomainError) -> TemplateResponse:
@@ -82,7 +84,7 @@ def chart_csv(request, key: str):
     if key == BREACHES_CSV:
         rows = charts.breach_rows(breaches(viewer, flt, now))
     else:
-        chart = charts.chart(viewer, flt, now, key)
+        chart = charts.one_chart(viewer, flt, now, key)
         if chart is None:
             raise Http404(f"No chart {key!r}")
         rows = [chart.header, *chart.rows]
@@ -134,8 +136,12 @@ def review_choose(request):
     """The review-pack form on the reports page: redirect to the chosen organisation and month."""
     organisation = (request.GET.get("organisation") or "").strip()
     month = (request.GET.get("month") or "").strip()
-    if not organisation or not month:
+    try:
+        month = f"{parse_month(month):%Y-%m}"
+    except ValueError:
+        month = ""
+    if not SLUG.fullmatch(organisation) or not month:
         viewer = Viewer.of(request.user)
-        return _bad_request(request, viewer, DomainError("Choose an organisation and a month."))
+        return _bad_request(request, viewer, DomainError("Choose an organisation and a month (YYYY-MM)."))
     fmt = "portal:review_pack_pdf" if request.GET.get("format") == "pdf" else "portal:review_pack"
     return redirect(fmt, organisation=organisation, month=month)

@@ -87,9 +87,12 @@ def tickets(viewer: Viewer, flt: ReportFilter) -> QuerySet[Ticket]:
 
 def _day(text: str, name: str) -> dt.date:
     try:
-        return dt.date.fromisoformat(text.strip())
+        day = dt.date.fromisoformat(text.strip())
     except ValueError:
-        raise DomainError(f"{text!r} is not a date; write YYYY-MM-DD, e.g. 2026-11-01", field=name) from None
+        day = None
+    if day is None or not 1970 <= day.year <= 9998:  # far years would overflow the day after `to`
+        raise DomainError(f"{text[:40]!r} is not a date; write YYYY-MM-DD, e.g. 2026-11-01", field=name)
+    return day
 
 
 def parse_filter(viewer: Viewer, params: Mapping[str, str], now: dt.datetime) -> ReportFilter:

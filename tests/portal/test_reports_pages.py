@@ -118,3 +118,30 @@ def test_the_console_links_managers_to_the_reports(reports_world, client_for, wh
 def test_an_agent_who_is_no_manager_is_not_shown_the_link(reports_world, client_for):
     page = client_for(reports_world.vera).get("/console/reports/levels/").content.decode()
     assert 'href="/console/reports/"' not in page
+
+
+@pytest.mark.parametrize("query", ["organisation=a%20b&month=2026-11", "organisation=acme&month=2026%2F11",
+                                   "organisation=acme&month=", "organisation=&month=2026-11"])
+def test_the_review_pack_form_refuses_what_is_no_organisation_or_month(reports_world, client_for, query):
+    assert client_for(reports_world.max).get(f"/console/reports/review/?{query}").status_code == 400
+
+
+@pytest.mark.parametrize("query", ["from=9999-12-31", "to=9999-12-31", "from=0001-01-01", "from=2026-02-30",
+                                   "from=2020-01-01&to=2026-01-01", "organisation=%00"])
+def test_extreme_or_impossible_dates_are_a_400_never_a_500(reports_world, client_for, query):
+    assert client_for(reports_world.max).get(f"/console/reports/?{query}").status_code in (400, 404)
+
+
+def test_every_charts_csv_is_exactly_its_data_table(reports_world, client_for):
+    from escalade.orgs.access import Viewer
+    from escalade.reports import charts, scope
+    from tests.reports.world import NOW
+
+    viewer = Viewer.of(reports_world.max.user)
+    report = charts.managers_report(viewer, scope.parse_filter(viewer, {"from": "2026-10-01", "to": "2026-11-30"},
+                                                               NOW), NOW)
+    client = client_for(reports_world.max)
+    for key in charts.CHART_KEYS:
+        expected = [report.charts[key].header, *report.charts[key].rows]
+        assert csv_rows(client.get(f"/console/reports/{key}.csv?{RANGE}")) == [[str(c) for c in row]
+                                                                               for row in expected], key
