@@ -10,9 +10,10 @@ from escalade.orgs.access import Viewer
 from escalade.reports import satisfaction, sla, work
 from escalade.reports.scope import ReportFilter
 from escalade.reports.svg import Chart, Series
+from escalade.sla.explain import duration_words
 
-CHART_KEYS = ("sla-by-month", "sla-by-priority", "sla-by-plan", "backlog-by-age", "first-response",
-              "csat-trend", "nps-trend", "resolution-by-tier", "resolution-time-by-tier")
+CHART_KEYS = ("sla-by-month", "sla-by-month-and-kind", "sla-by-priority", "sla-by-plan", "backlog-by-age",
+              "first-response", "csat-trend", "nps-trend", "resolution-by-tier", "resolution-time-by-tier")
 
 
 def sla_by_month(c: sla.Compliance, flt: ReportFilter) -> Chart:
@@ -24,6 +25,19 @@ def sla_by_month(c: sla.Compliance, flt: ReportFilter) -> Chart:
         x_label="Month", y_label="Clocks", categories=tuple(months),
         series=(Series("Met", tuple(tallies[m].met if m in tallies else 0 for m in months)),
                 Series("Breached", tuple(tallies[m].breached if m in tallies else 0 for m in months))))
+
+
+def sla_by_month_and_kind(c: sla.Compliance, flt: ReportFilter) -> Chart:
+    months = [f"{m:%Y-%m}" for m in flt.months]
+    series = []
+    for kind in c.kinds:
+        tallies = c.by("month", kind)
+        values = tuple(tallies[m].percent if m in tallies else None for m in months)
+        series.append(Series(sla.KIND_LABELS[kind], values))
+    return Chart(key="sla-by-month-and-kind", kind="line", title="SLA compliance by month and target kind",
+                 description="Share of the SLA targets decided in the month that were met, per target kind.",
+                 x_label="Month", y_label="Met (%)", categories=tuple(months), series=tuple(series), unit="%",
+                 y_max=100)
 
 
 def _compliance_by(c: sla.Compliance, dimension: str, key: str, title: str, x_label: str) -> Chart:
@@ -56,7 +70,9 @@ def first_response(f: sla.FirstResponses) -> Chart:
         x_label="Business time taken, share of the target", y_label="First responses",
         categories=sla.FIRST_RESPONSE_LABELS,
         series=tuple(Series(p, tuple(counts)) for p, counts in f.by_priority.items()),
-        marker=(4, "target"))
+        marker=(4, "target"),
+        notes=tuple(f"{p}: median {duration_words(median * 60)} of business time (target "
+                    f"{duration_words(target * 60)})" for p, (median, target) in f.medians.items()))
 
 
 def csat_trend(rows: list[satisfaction.CsatMonth]) -> Chart:
@@ -109,6 +125,7 @@ class ManagersReport:
 # compliance is read once for the three charts that share it.
 BUILDERS = {
     "sla-by-month": lambda v, f, now, c: sla_by_month(c(), f),
+    "sla-by-month-and-kind": lambda v, f, now, c: sla_by_month_and_kind(c(), f),
     "sla-by-priority": lambda v, f, now, c: _compliance_by(c(), "priority", "sla-by-priority",
                                                            "SLA compliance by priority", "Priority"),
     "sla-by-plan": lambda v, f, now, c: _compliance_by(c(), "plan", "sla-by-plan", "SLA compliance by plan", "Plan"),

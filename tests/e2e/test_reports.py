@@ -67,7 +67,7 @@ def test_manager_reads_the_charts_downloads_csv_and_a_review_pack(site, history)
     page.goto("/console/manager/")
     page.locator("main").get_by_role("link", name="Reports", exact=True).click()
     page.wait_for_url("**/console/reports/")
-    assert page.locator("figure.chart-figure svg[role=img]").count() == 9
+    assert page.locator("figure.chart-figure svg[role=img]").count() == 10
     assert page.get_by_role("img", name="SLA clocks met and breached, by month").count() == 1
     breaches = page.locator("#breaches").inner_text()
     assert "late" in breaches and "due" in breaches
@@ -106,7 +106,7 @@ def test_manager_reads_the_charts_downloads_csv_and_a_review_pack(site, history)
 def test_manager_reads_the_reports_on_a_phone(site, history):
     page = site.sign_in("max", viewport=PHONE)
     page.goto("/console/reports/")
-    assert page.locator("figure.chart-figure svg").count() == 9
+    assert page.locator("figure.chart-figure svg").count() == 10
     page.locator("#sla-by-priority").scroll_into_view_if_needed()
     shot(page, "reports-phone")
     shutil.copyfile(ROOT / "test-artifacts" / "reports-phone.png", ROOT / "docs" / "screenshots" / "reports-phone.png")

@@ -29,7 +29,7 @@ def test_the_manager_sees_every_chart_as_svg_with_a_data_table(reports_world, cl
     page = client_for(reports_world.max).get(f"/console/reports/?{RANGE}")
     assert page.status_code == 200
     html = page.content.decode()
-    assert html.count("<svg") == 9 and html.count("<summary>Data table</summary>") == 9
+    assert html.count("<svg") == 10 and html.count("<summary>Data table</summary>") == 10
     assert "SLA clocks met and breached, by month" in html
     assert "first response due Tue 03 Nov 11:00 GMT, answered 12:10 (1 h 10 min late)" in html.replace(
         "First response due", "first response due")

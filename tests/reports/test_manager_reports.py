@@ -26,6 +26,15 @@ def test_sla_compliance_by_month_counts_each_decided_clock_once(reports_world):
     assert rows(report(reports_world.max), "sla-by-month") == [["2026-10", 3, 1], ["2026-11", 8, 2]]
 
 
+def test_sla_compliance_by_month_per_target_kind(reports_world):
+    # Oct: T0's first response breached, the rest met. Nov: first responses T1 breached, T2 T3 T4 met;
+    # next updates T1 met, T3 breached; resolutions T1 and T3 met.
+    r = report(reports_world.max)
+    assert r.charts["sla-by-month-and-kind"].header[1:] == ["First response", "Next update", "Resolution target",
+                                                             "Resolution maximum"]
+    assert rows(r, "sla-by-month-and-kind") == [["2026-10", 0, 100, 100, 100], ["2026-11", 75, 50, 100, 100]]
+
+
 def test_sla_compliance_by_priority_and_plan_is_the_share_met_per_target_kind(reports_world):
     r = report(reports_world.max)
     assert r.charts["sla-by-priority"].header == ["Priority", "First response", "Next update", "Resolution target",
@@ -77,6 +86,9 @@ def test_first_responses_fall_in_buckets_of_their_share_of_the_target(reports_wo
     viewer = Viewer.of(reports_world.max.user)
     medians = sla.first_responses(viewer, report(reports_world.max).filter).medians
     assert medians == {"P1": (10, 15), "P2": (80, 60), "P3": (195, 240)}
+    assert r.charts["first-response"].notes == (
+        "P1: median 10 min of business time (target 15 min)", "P2: median 1 h 20 min of business time (target 1 h)",
+        "P3: median 3 h 15 min of business time (target 4 h)")
 
 
 def test_csat_and_nps_trends_per_month_with_response_rates(reports_world):
