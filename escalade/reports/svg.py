@@ -13,6 +13,7 @@ a template may insert the result as it is.
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass, field
 from html import escape
 from typing import Literal
@@ -25,6 +26,8 @@ PALETTE = ("#0072b2", "#d55e00", "#009e73", "#cc79a7", "#e69f00", "#56b4e9", "#f
 NAMED = {"met": "#009e73", "breached": "#d55e00"}
 
 WIDTH, HEIGHT = 640, 300
+# Characters XML 1.0 does not allow (control characters, lone surrogates, U+FFFE/U+FFFF): dropped.
+NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 LEFT, RIGHT, TOP, BOTTOM = 56, 16, 40, 64
 
 
@@ -74,6 +77,11 @@ class Chart:
         return s.colour or NAMED.get(s.name.lower(), PALETTE[index % len(PALETTE)])
 
 
+def _x(text: object) -> str:
+    """`text` as XML character data or attribute value: escaped, invalid characters dropped."""
+    return escape(NOT_XML.sub("", str(text)), quote=True)
+
+
 def _number(value: float) -> float | int:
     return int(value) if float(value).is_integer() else round(value, 1)
 
@@ -105,7 +113,7 @@ def _top(chart: Chart) -> float:
 
 def render(chart: Chart) -> str:
     """The chart as an <svg> element (a string of escaped XML)."""
-    ident = escape(f"chart-{chart.key}")
+    ident = _x(f"chart-{chart.key}")
     plot_w, plot_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
     top = _top(chart)
     n = max(len(chart.categories), 1)
@@ -117,11 +125,11 @@ def render(chart: Chart) -> str:
         value = min(max(value, low), top)
         return TOP + plot_h - ((value - low) / (top - low)) * plot_h if top > low else TOP + plot_h
 
-    out = [f'<svg xmlns="http://www.w3.org/2000/svg" class="chart chart-{escape(chart.kind)}" role="img" '
+    out = [f'<svg xmlns="http://www.w3.org/2000/svg" class="chart chart-{_x(chart.kind)}" role="img" '
            f'viewBox="0 0 {WIDTH} {HEIGHT}" width="100%" preserveAspectRatio="xMidYMid meet" '
            f'aria-labelledby="{ident}-title {ident}-desc" font-family="system-ui, sans-serif" font-size="12">',
-           f'<title id="{ident}-title">{escape(chart.title)}</title>',
-           f'<desc id="{ident}-desc">{escape(chart.description)}</desc>']
+           f'<title id="{ident}-title">{_x(chart.title)}</title>',
+           f'<desc id="{ident}-desc">{_x(chart.description)}</desc>']
     # Grid and the y axis: five steps.
     for step in range(6):
         value = low + (top - low) * step / 5
@@ -129,17 +137,17 @@ def render(chart: Chart) -> str:
         out.append(f'<line x1="{LEFT}" y1="{gy:.1f}" x2="{WIDTH - RIGHT}" y2="{gy:.1f}" stroke="#d9dde5" '
                    f'stroke-width="1"/>')
         out.append(f'<text x="{LEFT - 6}" y="{gy + 4:.1f}" text-anchor="end" fill="#5d6677">'
-                   f'{escape(_fmt(value, chart.unit))}</text>')
+                   f'{_x(_fmt(value, chart.unit))}</text>')
     out.append(f'<text x="14" y="{TOP + plot_h / 2:.1f}" text-anchor="middle" fill="#1d2330" '
-               f'transform="rotate(-90 14 {TOP + plot_h / 2:.1f})">{escape(chart.y_label)}</text>')
+               f'transform="rotate(-90 14 {TOP + plot_h / 2:.1f})">{_x(chart.y_label)}</text>')
     # Categories and the x axis.
     for i, category in enumerate(chart.categories):
         cx = LEFT + slot * (i + 0.5)
         out.append(f'<text x="{cx:.1f}" y="{TOP + plot_h + 16}" text-anchor="middle" fill="#5d6677">'
-                   f'{escape(category)}</text>')
+                   f'{_x(category)}</text>')
     out.append(f'<line x1="{LEFT}" y1="{TOP + plot_h}" x2="{WIDTH - RIGHT}" y2="{TOP + plot_h}" stroke="#1d2330"/>')
     out.append(f'<text x="{LEFT + plot_w / 2:.1f}" y="{HEIGHT - 26}" text-anchor="middle" fill="#1d2330">'
-               f'{escape(chart.x_label)}</text>')
+               f'{_x(chart.x_label)}</text>')
     if chart.kind == "line":
         out += _lines(chart, slot, y)
     else:
@@ -149,7 +157,7 @@ def render(chart: Chart) -> str:
         mx = LEFT + slot * index
         out.append(f'<line class="chart-marker" x1="{mx:.1f}" y1="{TOP - 4}" x2="{mx:.1f}" y2="{TOP + plot_h}" '
                    f'stroke="#1d2330" stroke-width="2" stroke-dasharray="6 4"/>')
-        out.append(f'<text x="{mx + 4:.1f}" y="{TOP - 8}" fill="#1d2330">{escape(label)}</text>')
+        out.append(f'<text x="{mx + 4:.1f}" y="{TOP - 8}" fill="#1d2330">{_x(label)}</text>')
     out += _legend(chart)
     out.append("</svg>")
     return "".join(out)
@@ -176,10 +184,10 @@ def _bars(chart: Chart, slot: float, y, plot_h: float) -> list[str]:
             height = max(y_bottom - y_top, 0)
             label = f"{category}, {series.name}: {_fmt(value, chart.unit)}"
             out.append(f'<rect class="chart-bar" x="{x:.1f}" y="{y_top:.1f}" width="{max(width - 1, 1):.1f}" '
-                       f'height="{height:.1f}" fill="{chart.colour(s_index)}"><title>{escape(label)}</title></rect>')
+                       f'height="{height:.1f}" fill="{chart.colour(s_index)}"><title>{_x(label)}</title></rect>')
             if chart.kind == "bar" and groups == 1 and height >= 0:
                 out.append(f'<text x="{x + width / 2:.1f}" y="{y_top - 4:.1f}" text-anchor="middle" '
-                           f'fill="#1d2330">{escape(_fmt(value, chart.unit))}</text>')
+                           f'fill="#1d2330">{_x(_fmt(value, chart.unit))}</text>')
     return out
 
 
@@ -204,7 +212,7 @@ def _lines(chart: Chart, slot: float, y) -> list[str]:
         for px, py, category, value in points:
             label = f"{category}, {series.name}: {_fmt(value, chart.unit)}"
             out.append(f'<circle class="chart-point" cx="{px:.1f}" cy="{py:.1f}" r="4" fill="{colour}">'
-                       f'<title>{escape(label)}</title></circle>')
+                       f'<title>{_x(label)}</title></circle>')
     return out
 
 
@@ -214,6 +222,6 @@ def _legend(chart: Chart) -> list[str]:
     out, x = [], LEFT
     for s_index, series in enumerate(chart.series):
         out.append(f'<rect x="{x}" y="{HEIGHT - 14}" width="12" height="12" fill="{chart.colour(s_index)}"/>')
-        out.append(f'<text x="{x + 16}" y="{HEIGHT - 4}" fill="#1d2330">{escape(series.name)}</text>')
+        out.append(f'<text x="{x + 16}" y="{HEIGHT - 4}" fill="#1d2330">{_x(series.name)}</text>')
         x += 24 + 7 * len(series.name)
     return out

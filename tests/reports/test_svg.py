@@ -3,6 +3,9 @@ the same numbers in the picture, the data table and the CSV."""
 
 import xml.etree.ElementTree as ET
 
+from hypothesis import given
+from hypothesis import strategies as st
+
 from escalade.reports.svg import Chart, Series, nice_ceiling, render
 
 NS = {"s": "http://www.w3.org/2000/svg"}
@@ -66,3 +69,17 @@ def test_the_data_table_is_the_chart_data_with_blanks_for_no_value():
 
 def test_the_axis_top_is_a_round_number():
     assert [nice_ceiling(v) for v in (0, 3, 7, 11, 23, 180)] == [1, 5, 10, 20, 25, 200]
+
+
+values = st.one_of(st.none(), st.floats(min_value=0, max_value=1e6, allow_nan=False, allow_infinity=False))
+
+
+@given(kind=st.sampled_from(["bar", "stacked", "line", "histogram"]),
+       names=st.lists(st.text(max_size=12), min_size=1, max_size=4),
+       data=st.data())
+def test_any_data_draws_well_formed_svg_with_bars_inside_the_plot(kind, names, data):
+    categories = tuple(data.draw(st.lists(st.text(max_size=10), min_size=1, max_size=8)))
+    series = tuple(Series(name, tuple(data.draw(values) for _ in categories)) for name in names)
+    root = parse(render(chart(kind=kind, categories=categories, series=series)))
+    for bar in root.findall(".//s:rect[@class='chart-bar']", NS):
+        assert float(bar.get("height")) >= 0 and float(bar.get("y")) >= 0
