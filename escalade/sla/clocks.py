@@ -159,7 +159,10 @@ def start_clocks(ticket: Ticket, at: dt.datetime) -> list[SlaClock]:
     clocks = SlaClock.objects.bulk_create([c for c in clocks if c is not None])
     # Whoever reads the ticket's clocks next in this request (the acknowledgement, the API's answer)
     # finds them here instead of asking the database again.
-    ticket._prefetched_objects_cache = {**getattr(ticket, "_prefetched_objects_cache", {}), "clocks": clocks}
+    # (A queryset holding its results, as prefetch_related leaves it, so .filter()/.get() still work.)
+    cached = ticket.clocks.all()
+    cached._result_cache, cached._prefetch_done = list(clocks), True
+    ticket._prefetched_objects_cache = {**getattr(ticket, "_prefetched_objects_cache", {}), "clocks": cached}
     record(actor="system: sla", action="sla.clocks_started", obj=ticket, ticket_id=ticket.pk, at=at,
            after={c.kind: c.due_at.isoformat() for c in clocks})
     return clocks
