@@ -5,6 +5,7 @@ Thin: parse the filter, call one function of `escalade.reports`, render."""
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from urllib.parse import urlencode
 
@@ -67,7 +68,8 @@ def reports(request):
         "viewer": viewer, "report": report, "filter": flt, "query": urlencode(flt.query()),
         "charts": [(chart, mark_safe(render(chart))) for chart in report.charts.values()],  # svg.py escapes every text
         "organisations": orgs, "plans": sorted({o.plan for o in orgs}),
-        "month": f"{now:%Y-%m}", "breaches_csv": BREACHES_CSV,
+        # A review is of a month that is over: last month by default.
+        "month": f"{now.date().replace(day=1) - dt.timedelta(days=1):%Y-%m}", "breaches_csv": BREACHES_CSV,
     }
     return TemplateResponse(request, "portal/reports.html", context)
 
@@ -115,7 +117,11 @@ def review(request, organisation: str, month: str):
     viewer, pack = _pack(request, organisation, month)
     if isinstance(pack, HttpResponse):
         return pack
-    return TemplateResponse(request, "portal/review_pack.html", {"viewer": viewer, "pack": pack})
+    context = {"viewer": viewer, "pack": pack,
+               # Each table above them holds the same numbers, so the pictures add no data of their own.
+               "priority_svg": mark_safe(render(pack.priority_chart)) if pack.priorities else "",
+               "compliance_svg": mark_safe(render(pack.compliance_chart)) if pack.compliance.clocks else ""}
+    return TemplateResponse(request, "portal/review_pack.html", context)
 
 
 @login_required

@@ -5,10 +5,14 @@ fpdf2's built-in Helvetica covers Windows-1252; other characters are spelt out o
 
 from __future__ import annotations
 
+import io
+import logging
+
 from fpdf import FPDF
 from fpdf.fonts import FontFace
 
 from escalade.reports.review_pack import ReviewPack
+from escalade.reports.svg import Chart, render
 
 _SPELT_OUT = {"→": "->", "←": "<-", "≥": ">=", "≤": "<=", "…": "...", "−": "-",
               "\N{NARROW NO-BREAK SPACE}": " "}
@@ -68,6 +72,21 @@ class _Pdf(FPDF):
         self.ln(2)
 
 
+def _chart(pdf: _Pdf, chart: Chart) -> None:
+    """The chart's SVG drawn into the page (fpdf2 reads SVG; it skips <title> and <desc>, which the
+    table beside the chart says anyway)."""
+    if pdf.get_y() > 200:
+        pdf.add_page()
+    svg_log = logging.getLogger("fpdf.svg")
+    level = svg_log.level
+    svg_log.setLevel(logging.ERROR)  # "Ignoring unsupported SVG tag: <title>" on every chart
+    try:
+        pdf.image(io.BytesIO(render(chart).encode()), x=pdf.l_margin, w=120)
+    finally:
+        svg_log.setLevel(level)
+    pdf.ln(2)
+
+
 def review_pack_pdf(pack: ReviewPack) -> bytes:
     """The pack as PDF bytes."""
     pdf = _Pdf(pack.title, f"{pack.organisation.name}  |  {pack.month:%Y-%m}  |  "
@@ -81,6 +100,7 @@ def review_pack_pdf(pack: ReviewPack) -> bytes:
     pdf.heading("Tickets by priority")
     if pack.priorities:
         pdf.grid(["Priority", "Opened", "Resolved"], [[p.priority, p.opened, p.resolved] for p in pack.priorities])
+        _chart(pdf, pack.priority_chart)
     else:
         pdf.para("No tickets opened or resolved this month.")
 
@@ -89,6 +109,7 @@ def review_pack_pdf(pack: ReviewPack) -> bytes:
     if overall.total:
         pdf.para(f"{overall.met} of {overall.total} SLA targets met ({overall.percent:g}%).")
         pdf.grid(["Target", "Met", "Breached", "Met (%)"], [list(r) for r in pack.compliance_rows()])
+        _chart(pdf, pack.compliance_chart)
     else:
         pdf.para("No SLA target was due this month.")
 

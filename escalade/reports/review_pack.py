@@ -17,6 +17,7 @@ from escalade.orgs.access import Viewer
 from escalade.orgs.models import Organisation
 from escalade.reports import satisfaction, sla, work
 from escalade.reports.scope import ReportFilter, organisation_for, require_report_reader, tickets
+from escalade.reports.svg import Chart, Series
 from escalade.sla.explain import duration_words
 from escalade.sla.models import ClockStatus
 
@@ -68,6 +69,23 @@ class ReviewPack:
         r = self.statement.report
         return (f"{format_percent(r.availability)} against a target of "
                 f"{self.statement.section.availability_target:g}%")
+
+    @property
+    def priority_chart(self) -> Chart:
+        return Chart(key="pack-priorities", kind="bar", title="Tickets opened and resolved, by priority",
+                     description=f"Tickets of {self.organisation.name} opened and resolved in {self.month:%B %Y}.",
+                     x_label="Priority", y_label="Tickets", categories=tuple(p.priority for p in self.priorities),
+                     series=(Series("Opened", tuple(p.opened for p in self.priorities)),
+                             Series("Resolved", tuple(p.resolved for p in self.priorities))))
+
+    @property
+    def compliance_chart(self) -> Chart:
+        tallies = self.compliance.by("kind")
+        return Chart(key="pack-sla", kind="stacked", title="SLA targets met and breached, by target kind",
+                     description=f"SLA targets of {self.organisation.name} decided in {self.month:%B %Y}.",
+                     x_label="Target", y_label="SLA targets", categories=tuple(sla.KIND_LABELS[k] for k in tallies),
+                     series=(Series("Met", tuple(t.met for t in tallies.values())),
+                             Series("Breached", tuple(t.breached for t in tallies.values()))))
 
     def compliance_rows(self) -> list[tuple[str, int, int, str]]:
         """(target kind, met, breached, percent met) for every kind decided in the month."""

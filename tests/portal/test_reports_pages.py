@@ -87,6 +87,7 @@ def test_the_review_pack_page_shows_the_customers_month(reports_world, client_fo
     assert "4 of 5 SLA targets met (80.0%)" in page
     assert "first response due Tue 03 Nov 11:00 GMT, answered 12:10 (1 h 10 min late)" in page
     assert reports_world.t2.number in page and reports_world.t5.number in page  # still open
+    assert '<title id="chart-pack-sla-title">SLA targets met and breached, by target kind</title>' in page
 
 
 def test_the_review_pack_form_leads_to_the_page_or_the_pdf(reports_world, client_for):

@@ -33,6 +33,12 @@ def test_sla_compliance_and_the_breach_explained(reports_world):
         "first response due Tue 03 Nov 11:00 GMT, answered 12:10 (1 h 10 min late)"]
 
 
+def test_the_packs_charts_hold_the_same_numbers_as_its_tables(reports_world):
+    p = pack(reports_world.max)
+    assert p.priority_chart.rows == [["P2", 1, 1], ["P3", 2, 0], ["P4", 1, 0]]
+    assert p.compliance_chart.rows == [[label, met, breached] for label, met, breached, _ in p.compliance_rows()]
+
+
 def test_satisfaction_and_open_items(reports_world):
     w = reports_world
     p = pack(w.max)
