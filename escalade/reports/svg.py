@@ -108,7 +108,9 @@ def _top(chart: Chart) -> float:
         highest = max((sum(s.values[i] or 0 for s in chart.series) for i in range(len(chart.categories))), default=0)
     else:
         highest = max((v for s in chart.series for v in s.values if v is not None), default=0)
-    return nice_ceiling(highest)
+    counts = all(float(v).is_integer() for s in chart.series for v in s.values if v is not None)
+    # Counts get whole-number gridlines (five steps): never a top below 5.
+    return max(5, nice_ceiling(highest)) if counts else nice_ceiling(highest)
 
 
 def render(chart: Chart) -> str:

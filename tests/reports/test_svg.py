@@ -83,3 +83,9 @@ def test_any_data_draws_well_formed_svg_with_bars_inside_the_plot(kind, names, d
     root = parse(render(chart(kind=kind, categories=categories, series=series)))
     for bar in root.findall(".//s:rect[@class='chart-bar']", NS):
         assert float(bar.get("height")) >= 0 and float(bar.get("y")) >= 0
+
+
+def test_counts_get_whole_number_gridlines():
+    root = parse(render(chart(series=(Series("Resolved", (1, 0)),))))
+    labels = [t.text for t in root.iter("{http://www.w3.org/2000/svg}text")][:6]
+    assert labels == ["0", "1", "2", "3", "4", "5"]
