@@ -17,6 +17,7 @@ from escalade.cli import (
     manage,
     monitoring,
     policy,
+    report,
     serve,
     simulate,
     transfer,
@@ -24,7 +25,7 @@ from escalade.cli import (
 )
 from escalade.cli.errors import CliError
 
-COMMANDS = [demo, serve, worker, manage, policy, simulate, mail, monitoring, availability, audit, transfer,
+COMMANDS = [demo, serve, worker, manage, policy, simulate, mail, monitoring, availability, report, audit, transfer,
             backup, health]
 
 

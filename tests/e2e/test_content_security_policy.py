@@ -14,8 +14,9 @@ ANONYMOUS_PAGES = ["/login/", "/password-reset/", "/status/"]
 CUSTOMER_PAGES = ["/", "/tickets/new/", "/health/", "/statements/", "/contact/", "/kb/", "/guide/", "/audit/",
                   "/account/"]
 AGENT_PAGES = ["/console/", "/console/reports/levels/", "/console/kb/", "/console/kb/new/", "/account/"]
-ADMIN_PAGES = ["/console/manager/", "/admin/", "/admin/tickets/ticket/", "/admin/orgs/organisation/add/",
-               "/admin/auth/user/1/change/", "/admin/audit/event/", "/api/docs", "/account/"]
+ADMIN_PAGES = ["/console/manager/", "/console/reports/", "/console/reports/review/acme/2026-11/", "/admin/",
+               "/admin/tickets/ticket/", "/admin/orgs/organisation/add/", "/admin/auth/user/1/change/",
+               "/admin/audit/event/", "/api/docs", "/account/"]
 
 
 class Violations:
