@@ -19,8 +19,8 @@ router = Router(tags=["tickets"])
 class BulkIn(InputSchema):
     tickets: list[Annotated[str, Field(max_length=30)]] = Field(min_length=1, max_length=bulk.MAX_TICKETS,
                                description="Ticket numbers (ESC-000123 or 123).")
-    action: str = Field(max_length=30, description="assign, status, priority, add_tag, remove_tag or apply_macro.",
-                        examples=["status"])
+    action: str = Field(max_length=30, examples=["status"],
+                        description="assign, status, priority, add_tag, remove_tag, apply_macro or merge.")
     assignee: str | None = Field(None, max_length=20, description="assign: `me` or an agent id.")
     team: str | None = Field(None, max_length=50, description="assign: a team key.")
     status: str | None = Field(None, max_length=20, description="status: the status to move to.")
@@ -29,6 +29,7 @@ class BulkIn(InputSchema):
     tag: str | None = Field(None, max_length=500, description="add_tag, remove_tag: a tag (or several, "
                                                               "separated by commas).")
     macro: int | None = Field(None, ge=1, le=2**63 - 1, description="apply_macro: the macro's id.")
+    into: str | None = Field(None, max_length=30, description="merge: the ticket to keep (ESC-000123 or 123).")
 
 
 class OutcomeOut(Schema):

@@ -100,6 +100,8 @@ class BulkForm(forms.Form):
     priority = forms.ChoiceField(label="Priority", required=False)
     tag = forms.CharField(label="Tag", required=False, max_length=200)
     macro = forms.ChoiceField(label="Macro", required=False)
+    into = forms.CharField(label="Merge into ticket", required=False, max_length=30,
+                           help_text="The number of the ticket to keep, e.g. ESC-000123")
 
     def __init__(self, *args, viewer: Viewer, macros, **kwargs):
         super().__init__(*args, **kwargs)

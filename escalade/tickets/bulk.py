@@ -1,5 +1,5 @@
 """Bulk actions on tickets from the console's queue and the API: assign, change status or
-priority, add or remove a tag, apply a macro (and, later, merge).
+priority, add or remove a tag, apply a macro, merge into one ticket.
 
 Each ticket is changed through the same single-ticket service as on its own page (its lock, its
 permission checks, its audit event), each in its own transaction: a ticket that cannot be changed
@@ -9,7 +9,8 @@ still change. Tickets the agent cannot see are refused without being read or cha
 Adding an action: write `run(viewer, ticket, params) -> str` (what changed, in words; raise a
 DomainError to refuse) and, when its parameters need checking once for all tickets,
 `prepare(viewer, raw_params) -> params`; then `register(BulkAction(...))`. The macros app registers
-"apply_macro" that way (macros/apps.py); ticket merging would register "merge" the same way."""
+"apply_macro" that way (macros/apps.py). An action that takes its own locks (merge: every ticket
+involved, in ascending pk order) says `locks_itself=True`, so no lock is taken before it."""
 
 from __future__ import annotations
 
@@ -22,7 +23,7 @@ from django.db import OperationalError, transaction
 from escalade.errors import DomainError
 from escalade.orgs.access import Viewer
 from escalade.orgs.models import Agent, Team
-from escalade.tickets import services, tags
+from escalade.tickets import merge, services, tags
 from escalade.tickets.locking import lock_ticket
 from escalade.tickets.models import ResolutionType, Status, Ticket, format_number, parse_number
 from escalade.tickets.selectors import visible_tickets
@@ -37,6 +38,7 @@ class BulkAction:
     label: str
     run: Callable[[Viewer, Ticket, Mapping], str]
     prepare: Callable[[Viewer, Mapping], Mapping] = lambda viewer, params: params
+    locks_itself: bool = False
 
 
 @dataclass(frozen=True)
@@ -140,7 +142,28 @@ register(BulkAction("status", "Change status", _status, _prepare_status))
 register(BulkAction("priority", "Change priority", _priority, _prepare_priority))
 register(BulkAction("add_tag", "Add a tag", _add_tag, _prepare_tag))
 register(BulkAction("remove_tag", "Remove a tag", _remove_tag, _prepare_tag))
-# "apply_macro" is registered by the macros app; "merge" will be registered by ticket merging.
+
+
+def _prepare_merge(viewer: Viewer, params: Mapping) -> Mapping:
+    """`into`: the ticket to keep (ESC-000123 or 123), one the agent can see."""
+    into = str(params.get("into") or "").strip()[:30]
+    pk = parse_number(into) if into else None
+    target = visible_tickets(viewer).filter(pk=pk).first() if pk else None
+    if target is None:
+        raise DomainError(f"No ticket {into} that you can see to merge into" if into else
+                          "Type the number of the ticket to merge into", field="into")
+    return {"into": target.pk, "number": target.number}
+
+
+def _merge(viewer: Viewer, ticket: Ticket, params: Mapping) -> str:
+    if ticket.pk == params["into"]:
+        return ""  # the ticket kept, ticked with the others
+    merge.merge_tickets(viewer, params["into"], [ticket])
+    return f"merged into {params['number']}"
+
+
+register(BulkAction("merge", "Merge into one ticket", _merge, _prepare_merge, locks_itself=True))
+# "apply_macro" is registered by the macros app.
 
 
 # -- running one ------------------------------------------------------------------------------------
@@ -184,9 +207,12 @@ def _one(viewer: Viewer, ticket: Ticket, action: BulkAction, params: Mapping) ->
     number = ticket.number
     try:
         with transaction.atomic():
-            ticket = lock_ticket(ticket)
+            if not action.locks_itself:
+                ticket = lock_ticket(ticket)
             version = ticket.version
             done = action.run(viewer, ticket, params)
+            if action.locks_itself and done:
+                return Outcome(number, "changed", done)
     except DomainError as exc:  # incl. InvalidTransition, PermissionDenied, NotFound
         return Outcome(number, "refused", exc.message)
     except Ticket.DoesNotExist:

@@ -155,7 +155,7 @@ def test_bulk_with_an_unknown_action_or_bad_input_changes_nothing_and_is_not_a_5
     vera = as_(world.vera, token=True)
     number = world.acme_ticket.number
 
-    unknown = vera.post("/api/tickets/bulk", {"tickets": [number], "action": "merge"})
+    unknown = vera.post("/api/tickets/bulk", {"tickets": [number], "action": "split"})
     assert unknown.status_code == 400 and "action" in unknown.json()["fields"]
     assert vera.post("/api/tickets/bulk", {"tickets": [], "action": "status"}).status_code == 422
     assert vera.post("/api/tickets/bulk", {"tickets": [number], "action": "status", "status": "nope"}

@@ -133,3 +133,27 @@ def test_the_same_ticket_named_twice_is_changed_once(world, three):
 
     assert [(o.number, o.result) for o in outcomes] == [(three[0].number, "changed")]
 
+
+
+def test_bulk_merge_merges_the_others_into_the_ticket_named_and_leaves_that_one(world, three):
+    keep, *others = three
+    outcomes = bulk.run_bulk(v(world.vera), [t.number for t in three], "merge", {"into": keep.number})
+
+    assert results(outcomes) == {keep.number: "unchanged", others[0].number: "changed",
+                                 others[1].number: "changed"}
+    for t in others:
+        t.refresh_from_db()
+        assert (t.status, t.merged_into_id) == (Status.CLOSED, keep.pk)
+    keep.refresh_from_db()
+    assert keep.status != Status.CLOSED
+
+
+def test_bulk_merge_into_a_ticket_the_agent_cannot_see_changes_nothing(world, three):
+    hidden = f.ticket(world.globex, by=world.gina, subject="Globex only")
+
+    with pytest.raises(DomainError) as refused:
+        bulk.run_bulk(v(world.pat), [three[1].number], "merge", {"into": hidden.number})
+
+    assert refused.value.field == "into"
+    three[1].refresh_from_db()
+    assert three[1].merged_into_id is None and three[1].status != Status.CLOSED
