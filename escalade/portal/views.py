@@ -38,7 +38,7 @@ from escalade.portal.htmx import render_block
 from escalade.sla.selectors import clocks_for
 from escalade.surveys import selectors as survey_selectors
 from escalade.surveys import services as surveys
-from escalade.tickets import lifecycle, priority_matrix, selectors, services
+from escalade.tickets import lifecycle, matrix_review, priority_matrix, selectors, services
 from escalade.tickets.models import Attachment, PriorityChangeRequest, Status, Ticket
 
 PAGE_SIZE = 50
@@ -187,11 +187,15 @@ def _priority_context(viewer: Viewer, policy, data) -> dict:
     context = {"has_matrix": priority_matrix.has_matrix(policy),
                "may_request_priority": policy.priority_change.customer_may_request}
     try:
-        context["suggestion"] = priority_matrix.suggest(
+        context["suggestion"] = suggestion = priority_matrix.suggest(
             policy, answers, category=data.get("category", ""),
             chosen=data.get("priority") if viewer.is_staff_side else None)
     except DomainError as exc:
         context["suggestion_error"] = exc.message
+        return context
+    if matrix_review.needs_review(policy, suggestion):
+        held = matrix_review.held_priority(policy)
+        context["review"] = {"held": held if not viewer.is_staff_side and held != suggestion.key else ""}
     return context
 
 
