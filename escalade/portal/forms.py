@@ -295,3 +295,15 @@ class LinkForm(forms.Form):
     kind = forms.ChoiceField(label="This ticket is", choices=LinkKind.choices, initial=LinkKind.RELATED)
     number = forms.CharField(label="Ticket number", max_length=20,
                              widget=forms.TextInput(attrs={"placeholder": "ESC-000123", "autocomplete": "off"}))
+
+
+class ConfirmFixForm(forms.Form):
+    """The customer confirms a resolution (resolution_views.confirm_fix); nothing to fill in."""
+
+
+class NotFixedForm(forms.Form):
+    """The customer says a resolution did not fix it (resolution_views.not_fixed)."""
+
+    reason = forms.CharField(label="What is still wrong?", max_length=2000,  # tickets.resolution.MAX_REASON
+                             widget=forms.Textarea(attrs={"rows": 2}),
+                             help_text="A sentence is enough: the ticket reopens and support reads it.")

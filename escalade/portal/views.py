@@ -26,6 +26,7 @@ from escalade.portal.forms import (
     LinkForm,
     ManagementAnswerForm,
     NewTicketForm,
+    NotFixedForm,
     PriorityRequestForm,
     ReplyForm,
     StatusForm,
@@ -98,7 +99,8 @@ def _timeline(viewer: Viewer, ticket: Ticket) -> list:
 
 def render_ticket(request, viewer: Viewer, ticket: Ticket, *, reply_form=None, status_form=None,
                    escalation_form=None, priority_form=None, update_form=None, survey_form=None,
-                   link_form=None, management_form=None, changed: str = "", status: int = 200):
+                   link_form=None, management_form=None, confirm_form=None, not_fixed_form=None,
+                   changed: str = "", status: int = 200):
     """The ticket page; `changed`: why a submitted form was not saved (the ticket changed since)."""
     by_customer = viewer.kind == "customer"
     targets = lifecycle.allowed_targets(ticket.status, by_customer=by_customer)
@@ -107,6 +109,12 @@ def render_ticket(request, viewer: Viewer, ticket: Ticket, *, reply_form=None, s
     elif status_form is None:
         status_form = StatusForm(targets=targets, by_customer=by_customer)
     policy = ticket_policy(ticket)
+    # A customer answers a resolution with two buttons (resolution_views), not a "Move to" list.
+    answer_fix = by_customer and ticket.status == Status.RESOLVED
+    if answer_fix:
+        status_form = None
+        may_reopen = Status.IN_PROGRESS in targets and not (policy and not policy.lifecycle.customer_may_reopen)
+        not_fixed_form = (not_fixed_form or NotFixedForm()) if may_reopen else None
     is_open = ticket.status not in (Status.RESOLVED, Status.CLOSED)
     may_ask_priority = viewer.is_staff_side or bool(policy and policy.priority_change.customer_may_request)
     if update_form is None and viewer.is_staff_side:
@@ -141,6 +149,9 @@ def render_ticket(request, viewer: Viewer, ticket: Ticket, *, reply_form=None, s
         "clocks": clocks_for(ticket, staff=viewer.is_staff_side, now=clock.now()),
         "reply_form": reply_form or ReplyForm(viewer=viewer),
         "status_form": status_form,
+        "answer_fix": answer_fix,
+        "confirm_form": confirm_form,
+        "not_fixed_form": not_fixed_form if answer_fix else None,
         "changed": changed,
     }
     return _render(request, viewer, "portal/ticket_detail.html", context, status=status)
