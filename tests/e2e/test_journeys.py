@@ -46,6 +46,7 @@ def test_customer_submits_a_ticket_and_sees_when_we_will_respond(site):
     phone = site.sign_in("alice", viewport=PHONE)
     phone.goto(ticket_url)
     shot(phone, "customer-ticket-phone")
+    phone.get_by_text("Menu", exact=True).click()  # on a phone the main menu is folded
     phone.get_by_role("link", name="Who to contact").click()
     assert "Support hours" in phone.content()
     shot(phone, "contact-phone")
