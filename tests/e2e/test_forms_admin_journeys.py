@@ -8,6 +8,13 @@ import re
 
 import pytest
 
+from escalade import clock
+from escalade.api.models import ApiToken
+from escalade.kb import services as kb
+from escalade.orgs.access import Viewer
+from escalade.orgs.models import Agent, Contact
+from escalade.tickets import services
+from escalade.tickets.models import Status, Ticket
 from tests.e2e.conftest import PHONE, ROOT
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -59,3 +66,116 @@ def test_on_a_desktop_the_menu_is_one_row_without_a_menu_button(site):
     expect(page.get_by_text("Menu", exact=True)).to_be_hidden()
     assert "API docs" not in nav.inner_text()
     screenshot(page, "desktop-menu-customer")
+
+
+def _fill_vioe_details(page, *, impact_text: str = "") -> None:
+    """The information VIOE 8.4 requires (vioe.yaml intake.required), each asked once."""
+    for field, text in (("steps_to_reproduce", "Open the site."), ("expected_behaviour", "The home page."),
+                        ("actual_behaviour", "A 503 error."), ("error_messages", "503 Service Unavailable"),
+                        ("affected_users", "Every user, all sites")):
+        page.locator(f"#id_{field}").fill(text)
+    if impact_text:
+        page.get_by_label("Describe the business impact").fill(impact_text)
+
+
+def test_new_ticket_shows_the_matrix_reason_and_p1_needs_the_business_impact(site):
+    page = site.sign_in("alice")
+    page.goto("/tickets/new/")
+    page.get_by_label("Subject").fill("Platform down for everyone")
+    page.get_by_label("Description").fill("Since 9:00 the platform answers 503.")
+    assert page.locator('textarea[name="business_impact"]').count() == 1  # asked once
+    suggestion = page.locator("#priority-suggestion")
+    page.get_by_role("group", name="Impact").get_by_label("Platform unavailable or major feature broken").check()
+    page.get_by_role("group", name="Users affected").get_by_label("All or most users").check()
+    page.get_by_role("group", name="Business impact").get_by_label("Operations stopped").check()
+    page.get_by_role("group", name="Workaround").get_by_label("None available").check()
+    expect(suggestion).to_contain_text("P1 because: impact: platform unavailable or major feature broken; "
+                                       "users affected: all or most users")
+    expect(suggestion).to_contain_text("until then the ticket runs at P2")
+    _fill_vioe_details(page)
+    expect(suggestion).to_contain_text("P1 needs the business impact described")
+    page.get_by_role("button", name="Open ticket").click()
+    # Not sent without it: the browser holds the form at the empty business impact.
+    impact = page.get_by_label("Describe the business impact")
+    assert impact.evaluate("element => element.matches(':invalid')")
+    assert page.url.endswith("/tickets/new/")
+    assert not Ticket.objects.filter(subject="Platform down for everyone").exists()
+
+    page.get_by_label("Describe the business impact").fill("No orders can be taken: about 400 a day.")
+    page.locator("#priority-suggestion").scroll_into_view_if_needed()
+    screenshot(page, "new-ticket-p1-reason")
+    page.get_by_role("button", name="Open ticket").click()
+    page.wait_for_url(re.compile(r"/tickets/ESC-\d+/$"))
+    ticket = Ticket.objects.get(subject="Platform down for everyone")
+    assert ticket.priority == "P2"
+    expect(page.get_by_role("region", name="Priority change request")).to_contain_text("P2 → P1")
+    screenshot(page, "ticket-p1-review-pending")
+
+
+def test_help_centre_suggests_the_printer_article_first_for_a_printer_problem(site):
+    vera = Viewer.of(Agent.objects.get(user__username="vera").user)
+    kb.publish_article(vera, kb.create_article(
+        vera, title="Printer offline or print jobs stuck in the queue",
+        body="When a printer stops printing, restart the print spooler from the printer's menu."))
+    page = site.sign_in("alice")
+    page.goto("/tickets/new/")
+    page.get_by_label("Subject").fill("Printer on floor 2 stops every few minutes")
+    suggestions = page.locator("#kb-suggestions li")
+    expect(suggestions.first).to_contain_text("Printer offline or print jobs stuck in the queue")
+    screenshot(page, "kb-printer-first")
+
+
+def _resolved_ticket(subject: str) -> Ticket:
+    alice = Contact.objects.get(user__username="alice")
+    ticket = services.open_ticket(Viewer.of(alice.user), organisation=alice.organisation, subject=subject,
+                                  description="Jobs stay in the queue.", priority="P3")
+    vera = Viewer.of(Agent.objects.get(user__username="vera").user)
+    return services.change_status(vera, ticket, Status.RESOLVED, resolution_type="fixed", at=clock.now())
+
+
+def test_customer_confirms_the_fix_with_one_button(site):
+    ticket = _resolved_ticket("Scanner stuck")
+    page = site.sign_in("alice")
+    page.goto(f"/tickets/{ticket.number}/")
+    page.locator("#status").scroll_into_view_if_needed()
+    screenshot(page, "resolved-two-buttons")
+    page.get_by_role("button", name="Confirm the fix").click()
+    expect(page.get_by_role("status").first).to_contain_text("is closed")
+    ticket.refresh_from_db()
+    assert ticket.status == Status.CLOSED
+
+
+def test_customer_says_it_is_not_fixed_with_a_reason_on_a_phone(site):
+    ticket = _resolved_ticket("Printer still jams")
+    phone = site.sign_in("alice", viewport=PHONE)
+    phone.goto(f"/tickets/{ticket.number}/")
+    phone.get_by_text("It is not fixed", exact=True).click()
+    phone.get_by_label("What is still wrong?").fill("It jams again on page 2.")
+    phone.locator("#status").scroll_into_view_if_needed()
+    screenshot(phone, "not-fixed-phone")
+    phone.get_by_role("button", name="Reopen the ticket").click()
+    expect(phone.get_by_role("status").first).to_contain_text("reopened")
+    ticket.refresh_from_db()
+    assert ticket.status == Status.IN_PROGRESS
+    assert "It jams again on page 2." in phone.content()
+
+
+def test_agent_makes_a_token_sees_it_once_and_revokes_it(site):
+    page = site.sign_in("vera")
+    page.goto("/account/")
+    page.get_by_label("Token name").fill("monitoring bridge")
+    page.get_by_role("button", name="Make a token").click()
+    secret = page.get_by_label("Token secret").input_value()
+    assert secret.startswith("esc_")
+    screenshot(page, "token-made", full_page=True)
+    api = page.request.get("/api/me", headers={"Authorization": f"Bearer {secret}"})
+    assert api.status == 200
+    page.goto("/account/")
+    assert secret not in page.content()
+    expect(page.get_by_role("table")).to_contain_text("monitoring bridge")
+    page.get_by_role("button", name="Revoke monitoring bridge").click()
+    expect(page.get_by_role("status").first).to_contain_text("revoked")
+    expect(page.get_by_role("table")).to_contain_text("revoked")
+    screenshot(page, "token-revoked", full_page=True)
+    assert ApiToken.objects.get(name="monitoring bridge").revoked
+    assert page.request.get("/api/me", headers={"Authorization": f"Bearer {secret}"}).status == 401
