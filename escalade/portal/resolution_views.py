@@ -16,7 +16,7 @@ from escalade.tickets import resolution
 def confirm_fix(request, number: str):
     def act(viewer, ticket, form, version):
         ticket = resolution.confirm_fix(viewer, ticket, expected_version=version)
-        return f"Thank you: {ticket.number} is closed."
+        return f"Thank you: {ticket.number} is now Closed."
 
     return _act(request, number, "confirm_form", lambda *_: ConfirmFixForm(request.POST), act)
 

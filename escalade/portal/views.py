@@ -113,7 +113,7 @@ def render_ticket(request, viewer: Viewer, ticket: Ticket, *, reply_form=None, s
     answer_fix = by_customer and ticket.status == Status.RESOLVED
     if answer_fix:
         status_form = None
-        may_reopen = Status.IN_PROGRESS in targets and not (policy and not policy.lifecycle.customer_may_reopen)
+        may_reopen = Status.IN_PROGRESS in targets and (policy is None or policy.lifecycle.customer_may_reopen)
         not_fixed_form = (not_fixed_form or NotFixedForm()) if may_reopen else None
     is_open = ticket.status not in (Status.RESOLVED, Status.CLOSED)
     may_ask_priority = viewer.is_staff_side or bool(policy and policy.priority_change.customer_may_request)

@@ -140,7 +140,7 @@ def test_customer_confirms_the_fix_with_one_button(site):
     page.locator("#status").scroll_into_view_if_needed()
     screenshot(page, "resolved-two-buttons")
     page.get_by_role("button", name="Confirm the fix").click()
-    expect(page.get_by_role("status").first).to_contain_text("is closed")
+    expect(page.get_by_role("status").first).to_contain_text("is now Closed")
     ticket.refresh_from_db()
     assert ticket.status == Status.CLOSED
 

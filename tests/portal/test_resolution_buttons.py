@@ -79,3 +79,22 @@ def test_a_stale_confirm_does_nothing(client_for, world, resolved):
     assert response.status_code == 409
     resolved.refresh_from_db()
     assert resolved.status == Status.RESOLVED
+
+
+def test_without_reopening_in_the_policy_only_confirm_the_fix_is_offered(client_for, world):
+    from pathlib import Path
+
+    from escalade.policy.publish import apply_policy
+    from tests import factories as f
+
+    text = (Path(__file__).resolve().parents[2] / "examples" / "policies" / "mycorp.yaml").read_text()
+    apply_policy(text.replace("customer_may_reopen: true", "customer_may_reopen: false"), filename="mycorp.yaml",
+                 actor="test")
+    ticket = f.ticket(world.acme, by=world.alice, subject="No reopening here")
+    services.change_status(Viewer.of(world.vera.user), ticket, Status.RESOLVED, resolution_type="fixed")
+    html = client_for(world.alice).get(url(ticket)).content.decode()
+    assert "Confirm the fix" in html and "It is not fixed" not in html
+    refused = client_for(world.alice).post(url(ticket, "not_fixed"), {"reason": "Still broken"})
+    assert refused.status_code == 403
+    ticket.refresh_from_db()
+    assert ticket.status == Status.RESOLVED
