@@ -15,6 +15,7 @@ class SsoIdentity(models.Model):
 
     class Meta:
         verbose_name = "single sign-on identity"
+        verbose_name_plural = "single sign-on identities"
 
     def __str__(self) -> str:
         return f"{self.subject} → {self.user}"

@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from escalade.accounts import oidc, views
+from escalade.accounts import oidc, token_views, views
 
 urlpatterns = [
     path("login/", views.SignInView.as_view(), name="login"),
@@ -9,6 +9,8 @@ urlpatterns = [
     path("account/", views.account, name="account"),
     path("account/password/", views.ChangePasswordView.as_view(), name="password_change"),
     path("account/two-factor/<str:action>/", views.two_factor_action, name="two_factor"),
+    path("account/api-tokens/", token_views.create_token, name="api_token_create"),
+    path("account/api-tokens/<int:token_id>/revoke/", token_views.revoke_token, name="api_token_revoke"),
     path("password-reset/", views.ResetRequestView.as_view(), name="password_reset"),
     path("password-reset/sent/", auth_views.PasswordResetDoneView.as_view(
         template_name="accounts/password_reset_done.html"), name="password_reset_done"),

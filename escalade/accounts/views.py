@@ -16,6 +16,7 @@ from escalade.accounts import passwords, signin, two_factor
 from escalade.accounts.addresses import client_address
 from escalade.accounts.forms import SignInForm, wait_in_words
 from escalade.errors import PermissionDenied
+from escalade.orgs.access import Viewer
 
 
 def _too_many(response: HttpResponse, wait) -> HttpResponse:
@@ -73,7 +74,14 @@ class ChangePasswordView(auth_views.PasswordChangeView):
 
 @login_required
 def account(request):
-    """The signed-in user's sign-in settings: password, two-factor sign-in."""
+    """The signed-in user's sign-in settings: password, two-factor sign-in, API tokens."""
+    return account_page(request)
+
+
+def account_page(request, *, form=None, secret: str = "", status: int = 200):
+    """The account page; `form`: the API token form as submitted, `secret`: a token just made."""
+    from escalade.accounts.token_views import token_context
+
     user = request.user
     device = two_factor.device_of(user)
     pending = two_factor.pending_device(user) if device is None else None
@@ -84,8 +92,10 @@ def account(request):
         "qr": two_factor.qr_svg(pending, user.get_username()) if pending else "",
         "secret": two_factor.secret_of(pending) if pending else "",
         "has_password": user.has_usable_password(),
+        "viewer": Viewer.of(user),
+        **token_context(user, form=form, secret=secret),
     }
-    return render(request, "accounts/account.html", context)
+    return render(request, "accounts/account.html", context, status=status)
 
 
 @login_required

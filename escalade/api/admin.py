@@ -1,5 +1,6 @@
 """API tokens in the admin: see who has which token and when it was last used, and revoke.
-Tokens are issued with `escalade manage create_api_token USERNAME`, which shows the token once;
+Tokens are issued on the account page (agents, admins) or with `escalade manage create_api_token
+USERNAME`, which show the token once;
 the stored hash is never displayed."""
 
 from django.contrib import admin, messages
@@ -11,10 +12,10 @@ from escalade.audit.config import actor_name
 
 @admin.register(ApiToken)
 class ApiTokenAdmin(admin.ModelAdmin):
-    list_display = ["prefix", "name", "user", "created_at", "last_used_at", "revoked"]
+    list_display = ["prefix", "name", "user", "created_at", "expires_at", "last_used_at", "revoked"]
     list_filter = ["revoked"]
     search_fields = ["prefix", "name", "user__username"]
-    fields = ["prefix", "name", "user", "created_at", "last_used_at", "revoked"]
+    fields = ["prefix", "name", "user", "created_at", "expires_at", "last_used_at", "revoked"]
     readonly_fields = fields
     actions = ["revoke"]
 

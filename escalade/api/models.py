@@ -14,6 +14,8 @@ class ApiToken(models.Model):
     prefix = models.CharField(max_length=16, help_text="The token's first characters, to recognise it.")
     created_at = models.DateTimeField()
     last_used_at = models.DateTimeField(null=True, blank=True)
+    expires_at = models.DateTimeField(null=True, blank=True,
+                                      help_text="After this moment (UTC) the token no longer works; empty: never.")
     revoked = models.BooleanField(default=False)
 
     class Meta:
@@ -22,3 +24,6 @@ class ApiToken(models.Model):
 
     def __str__(self) -> str:
         return f"{self.prefix}… ({self.name})"
+
+    def expired(self, now) -> bool:
+        return self.expires_at is not None and self.expires_at <= now

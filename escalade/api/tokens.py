@@ -17,7 +17,8 @@ from django.db.models import QuerySet
 from escalade import clock
 from escalade.api.models import ApiToken
 from escalade.audit.chain import record
-from escalade.orgs.access import USER_SIDES
+from escalade.errors import DomainError, NotFound, PermissionDenied
+from escalade.orgs.access import USER_SIDES, Viewer
 
 TOKEN_PREFIX = "esc_"
 # Writing last_used_at on every request would take SQLite's write lock for each GET;
@@ -30,16 +31,23 @@ def hash_key(key: str) -> str:
 
 
 @transaction.atomic
-def issue_token(user, name: str, *, actor: str = "system: create_api_token") -> str:
-    """Create a token for `user` and return its plaintext (shown once; only its hash is kept)."""
+def issue_token(user, name: str, *, actor: str = "system: create_api_token", actor_user=None,
+                expires_at: dt.datetime | None = None) -> str:
+    """Create a token for `user` and return its plaintext (shown once; only its hash is kept).
+    `expires_at` (aware, stored UTC): the token stops working then; None: it works until revoked."""
     if not name.strip():
         raise ValueError("A token needs a name that says what it is for")
+    now = clock.now()
+    if expires_at is not None and expires_at <= now:
+        raise ValueError("The expiry must be in the future")
     key = TOKEN_PREFIX + secrets.token_urlsafe(32)
     token = ApiToken.objects.create(
-        user=user, name=name.strip()[:100], key_hash=hash_key(key), prefix=key[:12], created_at=clock.now()
+        user=user, name=name.strip()[:100], key_hash=hash_key(key), prefix=key[:12], created_at=now,
+        expires_at=expires_at,
     )
-    record(actor=actor, action="api_token.issued", obj=token,
-           after={"user": user.get_username(), "name": token.name, "prefix": token.prefix})
+    record(actor=actor, actor_user=actor_user, action="api_token.issued", obj=token,
+           after={"user": user.get_username(), "name": token.name, "prefix": token.prefix,
+                  "expires_at": expires_at.isoformat() if expires_at else None})
     return key
 
 
@@ -55,6 +63,8 @@ def authenticate(key: str | None) -> object | None:
     if token is None or not token.user.is_active:
         return None
     now = clock.now()
+    if token.expired(now):
+        return None
     if token.last_used_at is None or now - token.last_used_at >= LAST_USED_RESOLUTION:
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
     return token.user
@@ -71,3 +81,39 @@ def revoke_tokens(tokens: QuerySet[ApiToken], *, actor: str, actor_user=None) ->
                before={"revoked": False}, after={"revoked": True, "prefix": token.prefix})
         revoked += 1
     return revoked
+
+
+# -- a person's own tokens (the account page) ----------------------------------------------------
+
+def may_hold_tokens(user) -> bool:
+    """Agents and admins make their own tokens on their account page. Customers never see API
+    links; an admin still issues a customer's integration a token with `create_api_token`."""
+    return bool(user.is_authenticated and Viewer.of(user).is_staff_side)
+
+
+def tokens_of(user) -> QuerySet[ApiToken]:
+    """The user's own tokens, newest first, revoked ones included (what is still in use shows)."""
+    return ApiToken.objects.filter(user=user).order_by("-created_at", "-pk")
+
+
+def issue_own_token(user, name: str, *, expires_at: dt.datetime | None = None) -> str:
+    """The signed-in user makes a token for themselves; its plaintext, shown once. DomainError on
+    `name` or `expires_at`; PermissionDenied for a user who may not hold tokens."""
+    if not may_hold_tokens(user):
+        raise PermissionDenied("Only agents and administrators make API tokens here.")
+    if not (name or "").strip():
+        raise DomainError("Name the token after what uses it, e.g. 'monitoring bridge'", field="name")
+    if expires_at is not None and expires_at <= clock.now():
+        raise DomainError("The expiry must be in the future", field="expires_at")
+    return issue_token(user, name, actor=Viewer.of(user).label, actor_user=user, expires_at=expires_at)
+
+
+def revoke_own_token(user, token_id: int) -> ApiToken:
+    """The signed-in user revokes one of their own tokens (revoking a revoked one is a no-op).
+    NotFound for any other user's token, so its existence is not given away."""
+    token = tokens_of(user).filter(pk=token_id).first()
+    if token is None:
+        raise NotFound("No such API token of yours")
+    revoke_tokens(tokens_of(user).filter(pk=token.pk), actor=Viewer.of(user).label, actor_user=user)
+    token.refresh_from_db()
+    return token

@@ -17,13 +17,14 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from escalade.errors import NotFound
 from escalade.kb.models import Article, Category, State, Visibility
+from escalade.kb.search import ranked
 from escalade.orgs.access import Viewer
 
 # Words too common to say anything about what a customer is looking for.
 STOP_WORDS = frozenset(
     """a an and are as at be but by can cannot could do does doesn don for from has have how i if in
     into is it its me my no not of on or our please so that the their them there this to us was we
-    were what when where which why will with won you your""".split()
+    were what when where which why will with won you your every few some any very""".split()
 )
 MAX_WORDS = 8
 MAX_CANDIDATES = 200
@@ -102,43 +103,20 @@ def words(text: str) -> list[str]:
 @dataclass(frozen=True)
 class Hit:
     article: Article
-    title_words: int  # how many query words start a word of the title
-    body_words: int  # … of the body
-
-    @property
-    def score(self) -> tuple[int, int]:
-        return (self.title_words, self.body_words)
-
-
-def _matches(word: str, text: str) -> bool:
-    # A word matches at the start of a word of the text ("print" finds "printer", not "reprint").
-    return re.search(r"(?<![^\W_])" + re.escape(word), text, re.IGNORECASE | re.UNICODE) is not None
+    rank: float  # the database's relevance: higher is better (kb/search.py)
 
 
 def search(viewer: Viewer, query: str, *, limit: int | None = None) -> list[Hit]:
-    """Published articles the viewer may read that contain words of `query`, best first.
-
-    Ranking: articles with more query words in the title come first; then more words in the body;
-    then known issues before articles; then the most recently updated. A word matches the start of
-    a word ("print" finds "printer"). Works the same on SQLite and PostgreSQL: the database narrows
-    the candidates with a case-insensitive contains, Python ranks them.
-    """
+    """Published articles the viewer may read that contain words of `query`, most relevant first
+    (full-text search in the database: kb/search.py). A word matches the start of a word ("print"
+    finds "printer"); words in the title count more than in the body; known issues a little more
+    than articles; equal ranks put the most recently updated first."""
     terms = words(query)
     if not terms:
         return []
-    any_word = Q()
-    for term in terms:
-        any_word |= Q(title__icontains=term) | Q(body__icontains=term)
-    candidates = visible_articles(viewer).filter(any_word).order_by("-updated_at")[:MAX_CANDIDATES]
-    hits = []
-    for article in candidates:
-        title = sum(_matches(t, article.title) for t in terms)
-        body = sum(_matches(t, article.body) for t in terms)
-        if title or body:
-            hits.append(Hit(article, title, body))
-    hits.sort(key=lambda h: (-h.title_words, -h.body_words, not h.article.is_known_issue,
-                             -h.article.updated_at.timestamp()))
-    return hits[:limit] if limit else hits
+    found = ranked(visible_articles(viewer), terms)
+    found = found[:limit] if limit else found[:MAX_CANDIDATES]
+    return [Hit(article, article.relevance) for article in found]
 
 
 def suggest(viewer: Viewer, subject: str, limit: int = 5) -> list[Article]:

@@ -187,6 +187,7 @@ class CheckSummary(models.Model):
     last_down_at = models.DateTimeField(null=True, blank=True, help_text="Last counted failed check (claim window).")
 
     class Meta:
+        verbose_name_plural = "check summaries"
         constraints = [models.UniqueConstraint(fields=["asset", "hour"], name="monitoring_summary_once_per_hour")]
 
     def __str__(self) -> str:

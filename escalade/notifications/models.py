@@ -152,6 +152,7 @@ class OnCallRotation(models.Model):
     shift_hours = models.PositiveIntegerField(default=24, validators=[MinValueValidator(1)])
 
     class Meta:
+        verbose_name = "on-call rotation"
         ordering = ["team__key", "-start"]
         constraints = [
             models.CheckConstraint(condition=models.Q(shift_hours__gte=1), name="on_call_shift_at_least_an_hour"),

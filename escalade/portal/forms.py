@@ -77,6 +77,13 @@ class StatusForm(forms.Form):
             del self.fields["resolution_type"]
 
 
+# A priority question that asks for a piece of information the policy also wants in words: the
+# words are asked with the question (once), not again among the details.
+MATRIX_DETAILS = {"business_impact": "business_impact", "users_affected": "affected_users",
+                  "affected_users": "affected_users"}
+DETAIL_LABELS = {"business_impact": "Describe the business impact", "affected_users": "Who is affected?"}
+
+
 class NewTicketForm(forms.Form):
     organisation = forms.ModelChoiceField(queryset=Organisation.objects.none())
     subject = forms.CharField(max_length=300)
@@ -126,10 +133,17 @@ class NewTicketForm(forms.Form):
                     help_text="Choose it, or answer the questions and keep the suggestion.")
             else:
                 extra["priority"] = forms.ChoiceField(choices=choices, initial=policy.priority_keys[-1])
+        self.matrix_details: dict[str, str] = {}  # matrix field → the information field asked with it
         for qkey, question in (matrix.dimensions.items() if matrix is not None else ()):
+            # Mildest answer first: the first answer of every question is no longer the top priority.
             extra[priority_matrix.FIELD_PREFIX + qkey] = forms.ChoiceField(
                 label=question.name, required=False, widget=forms.RadioSelect,
-                choices=[(lv.key, lv.label) for lv in question.levels.values()])
+                choices=[(lv.key, lv.label) for lv in reversed(question.levels.values())])
+            detail = MATRIX_DETAILS.get(qkey)
+            if detail in self.fields and detail not in self.matrix_details.values():
+                # Asked once: the question's own words go with its answers, not again further down.
+                self.matrix_details[priority_matrix.FIELD_PREFIX + qkey] = detail
+                self.fields[detail].label = DETAIL_LABELS[detail]
         # After the kind, before the details: what it is about and how urgent it is.
         names = list(self.fields)
         at = names.index("kind") + 1
@@ -155,11 +169,19 @@ class NewTicketForm(forms.Form):
         return self._bound(n for n in self.fields if n.startswith(priority_matrix.FIELD_PREFIX))
 
     @property
+    def matrix_questions(self) -> list[tuple]:
+        """(the question's answers, the information field asked with it or None), in order."""
+        return [(field, self[self.matrix_details[field.name]] if field.name in self.matrix_details else None)
+                for field in self.matrix_fields]
+
+    @property
     def detail_fields(self) -> list:
-        """The information fields and the channel."""
+        """The information fields not asked with a priority question, and the channel."""
         names = list(self.fields)
+        asked = set(self.matrix_details.values())
         return self._bound(n for n in names[names.index("kind") + 1:]
-                           if n not in ("category", "priority") and not n.startswith(priority_matrix.FIELD_PREFIX))
+                           if n not in ("category", "priority") and n not in asked
+                           and not n.startswith(priority_matrix.FIELD_PREFIX))
 
     def matrix_answers(self) -> dict[str, str]:
         data = self.cleaned_data
@@ -273,3 +295,15 @@ class LinkForm(forms.Form):
     kind = forms.ChoiceField(label="This ticket is", choices=LinkKind.choices, initial=LinkKind.RELATED)
     number = forms.CharField(label="Ticket number", max_length=20,
                              widget=forms.TextInput(attrs={"placeholder": "ESC-000123", "autocomplete": "off"}))
+
+
+class ConfirmFixForm(forms.Form):
+    """The customer confirms a resolution (resolution_views.confirm_fix); nothing to fill in."""
+
+
+class NotFixedForm(forms.Form):
+    """The customer says a resolution did not fix it (resolution_views.not_fixed)."""
+
+    reason = forms.CharField(label="What is still wrong?", max_length=2000,  # tickets.resolution.MAX_REASON
+                             widget=forms.Textarea(attrs={"rows": 2}),
+                             help_text="A sentence is enough: the ticket reopens and support reads it.")

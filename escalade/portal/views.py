@@ -28,6 +28,7 @@ from escalade.portal.forms import (
     LinkForm,
     ManagementAnswerForm,
     NewTicketForm,
+    NotFixedForm,
     PriorityRequestForm,
     ReplyForm,
     StatusForm,
@@ -40,7 +41,7 @@ from escalade.portal.htmx import render_block
 from escalade.sla.selectors import clocks_for
 from escalade.surveys import selectors as survey_selectors
 from escalade.surveys import services as surveys
-from escalade.tickets import lifecycle, priority_matrix, selectors, services
+from escalade.tickets import lifecycle, matrix_review, priority_matrix, selectors, services
 from escalade.tickets.models import Attachment, PriorityChangeRequest, Status, Ticket
 
 PAGE_SIZE = 50
@@ -119,8 +120,8 @@ def _timeline(viewer: Viewer, ticket: Ticket) -> list:
 
 def render_ticket(request, viewer: Viewer, ticket: Ticket, *, reply_form=None, status_form=None,
                    escalation_form=None, priority_form=None, update_form=None, survey_form=None,
-                   link_form=None, management_form=None, changed: str = "", status: int = 200,
-                   merge_form=None, changes=None):
+                   link_form=None, management_form=None, confirm_form=None, not_fixed_form=None,
+                   changed: str = "", status: int = 200, merge_form=None, changes=None):
     """The ticket page; `changed`: why a submitted form was not saved (the ticket changed since)."""
     by_customer = viewer.kind == "customer"
     targets = lifecycle.allowed_targets(ticket.status, by_customer=by_customer)
@@ -129,6 +130,12 @@ def render_ticket(request, viewer: Viewer, ticket: Ticket, *, reply_form=None, s
     elif status_form is None:
         status_form = StatusForm(targets=targets, by_customer=by_customer)
     policy = ticket_policy(ticket)
+    # A customer answers a resolution with two buttons (resolution_views), not a "Move to" list.
+    answer_fix = by_customer and ticket.status == Status.RESOLVED
+    if answer_fix:
+        status_form = None
+        may_reopen = Status.IN_PROGRESS in targets and (policy is None or policy.lifecycle.customer_may_reopen)
+        not_fixed_form = (not_fixed_form or NotFixedForm()) if may_reopen else None
     is_open = ticket.status not in (Status.RESOLVED, Status.CLOSED)
     may_ask_priority = viewer.is_staff_side or bool(policy and policy.priority_change.customer_may_request)
     if update_form is None and viewer.is_staff_side:
@@ -164,6 +171,9 @@ def render_ticket(request, viewer: Viewer, ticket: Ticket, *, reply_form=None, s
         "clocks": clocks_for(ticket, staff=viewer.is_staff_side, now=clock.now(), tz=time_zone_name(viewer)),
         "reply_form": reply_form or ReplyForm(viewer=viewer),
         "status_form": status_form,
+        "answer_fix": answer_fix,
+        "confirm_form": confirm_form,
+        "not_fixed_form": not_fixed_form if answer_fix else None,
         "changed": changed,
         **merge_live.ticket_extras(viewer, ticket, merge_form=merge_form, changes=changes),
         **tools.ticket_context(request, viewer, ticket),  # tags and macros (agents)
@@ -212,11 +222,15 @@ def _priority_context(viewer: Viewer, policy, data) -> dict:
     context = {"has_matrix": priority_matrix.has_matrix(policy),
                "may_request_priority": policy.priority_change.customer_may_request}
     try:
-        context["suggestion"] = priority_matrix.suggest(
+        context["suggestion"] = suggestion = priority_matrix.suggest(
             policy, answers, category=data.get("category", ""),
             chosen=data.get("priority") if viewer.is_staff_side else None)
     except DomainError as exc:
         context["suggestion_error"] = exc.message
+        return context
+    if matrix_review.needs_review(policy, suggestion):
+        held = matrix_review.held_priority(policy)
+        context["review"] = {"held": held if not viewer.is_staff_side and held != suggestion.key else ""}
     return context
 
 

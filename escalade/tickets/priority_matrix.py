@@ -52,6 +52,19 @@ class PrioritySuggestion:
     def label(self) -> str:
         return f"{self.key} · {self.name}"
 
+    @property
+    def reasons(self) -> tuple[MatrixAnswer, ...]:
+        """The answers that point to the suggested priority (the matrix's reason for it); empty
+        unless the priority came from the answers."""
+        if self.source != "matrix":
+            return ()
+        return tuple(a for a in self.answers if a.points_to == self.key)
+
+    @property
+    def because(self) -> str:
+        """The reason in words: "all or most users affected; workaround: none available"."""
+        return "; ".join(f"{a.question.lower()}: {a.answer[:1].lower()}{a.answer[1:]}" for a in self.reasons)
+
 
 def has_matrix(policy: Policy | None) -> bool:
     return bool(policy is not None and policy.priority_matrix is not None)

@@ -24,7 +24,7 @@ from escalade.policy import NotInPolicy
 from escalade.policy.models import PolicyVersion
 from escalade.policy.publish import active_version, policy_of
 from escalade.tickets import attachments as attachment_files
-from escalade.tickets import lifecycle, priority_matrix
+from escalade.tickets import lifecycle, matrix_review, priority_matrix
 from escalade.tickets.locking import expect_version, lock_ticket, save_change
 from escalade.tickets.models import Channel, Kind, Message, Status, Ticket, TicketLink
 
@@ -162,9 +162,12 @@ def open_ticket(viewer: Viewer, *, organisation: Organisation, subject: str, des
     at = at or clock.now()
     version = active_version()
     answers: tuple = ()
+    review_to = None  # the highest priority through the matrix waits for an agent (matrix_review)
     if version is not None and any((matrix_answers or {}).values()):
         suggestion = priority_matrix.suggest(policy_of(version), matrix_answers, category=category, chosen=priority)
-        priority, answers = suggestion.key, suggestion.answers
+        answers = suggestion.answers
+        priority, review_to = matrix_review.opening_priority(viewer, policy_of(version), suggestion,
+                                                             info.get("business_impact", ""))
     priority, category = _policy_keys(version, priority, category)
     if intake:
         given = {**info, "description": description}
@@ -198,6 +201,8 @@ def open_ticket(viewer: Viewer, *, organisation: Organisation, subject: str, des
             opened[priority_matrix.AUDIT_KEY] = [dataclasses.asdict(a) for a in answers]
         record(actor=viewer.label, actor_user=viewer.user, action="ticket.opened", obj=ticket, ticket_id=ticket.pk,
                after=opened, at=at)
+        if review_to:
+            matrix_review.ask_for_review(viewer, ticket, review_to, info["business_impact"], at)
         lifecycle.ticket_changed.send(Ticket, ticket=ticket, change="opened", before={},
                                       after={"acknowledge": True} if intake else {}, at=at)
     return ticket

@@ -100,7 +100,11 @@ def test_the_priority_matrix_answers_give_the_priority_and_a_wrong_answer_names_
                                            "matrix": {"impact": "Platform unavailable", "users_affected": "all"},
                                            **vioe_84})
     assert answered.status_code == 201, answered.content
-    assert answered.json()["priority"] == "P1"  # both answers point to P1 (VIOE 7.1)
+    # Both answers point to P1 (VIOE 7.1); a customer's P1 through the matrix runs at P2 until an
+    # agent confirms it (matrix_review; VIOE 7.3 "Support will assess priority").
+    assert answered.json()["priority"] == "P2"
+    review = Ticket.objects.get(subject="Platform down").priority_requests.get()
+    assert (review.to_priority, review.status, review.justification) == ("P1", "pending", "Operations stopped")
     wrong = alice.post("/api/tickets", {"subject": "x", "description": "y", "matrix": {"impact": "catastrophic"}})
     assert wrong.status_code == 400 and "Impact" in wrong.json()["fields"]["matrix"][0]
     unknown = alice.post("/api/tickets", {"subject": "x", "description": "y", "matrix": {"mood": "grumpy"}})

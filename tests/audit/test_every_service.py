@@ -17,6 +17,7 @@ MODULES = [
     "escalade.kb.services", "escalade.monitoring.services", "escalade.surveys.services",
     "escalade.escalation.review", "escalade.escalation.management", "escalade.api.tokens",
     "escalade.policy.publish", "escalade.webhooks.services", "escalade.tickets.merge",
+    "escalade.tickets.resolution", "escalade.tickets.matrix_review",
 ]
 
 READS = {
@@ -27,6 +28,9 @@ READS = {
     "escalade.escalation.management.due", "escalade.escalation.management.next_check",
     "escalade.escalation.management.open_concerns",
     "escalade.api.tokens.hash_key", "escalade.api.tokens.authenticate",
+    "escalade.api.tokens.may_hold_tokens", "escalade.api.tokens.tokens_of",
+    "escalade.tickets.matrix_review.needs_review", "escalade.tickets.matrix_review.held_priority",
+    "escalade.tickets.matrix_review.opening_priority",
     "escalade.policy.publish.active_version", "escalade.policy.publish.policy_of",
     "escalade.policy.publish.get_version", "escalade.policy.publish.diff_versions",
 }
@@ -36,6 +40,8 @@ STEPS = {
     "escalade.monitoring.services.receive_heartbeat",
     # Called by escalation rules (escalation.fired), each records its own management event.
     "escalade.escalation.management.raise_concern", "escalade.escalation.management.move_concern",
+    # Called by open_ticket inside its transaction, after ticket.opened.
+    "escalade.tickets.matrix_review.ask_for_review",
 }
 
 
@@ -250,6 +256,39 @@ def _revoke(w):
     from escalade.api.tokens import issue_token, revoke_tokens
     issue_token(w.vera.user, "laptop")
     revoke_tokens(ApiToken.objects.all(), actor="Max")
+
+
+@case("escalade.api.tokens.issue_own_token", "api_token.issued")
+def _own_token(w):
+    from escalade.api.tokens import issue_own_token
+    issue_own_token(w.vera.user, "laptop")
+
+
+@case("escalade.api.tokens.revoke_own_token", "api_token.revoked")
+def _revoke_own(w):
+    from escalade.api.models import ApiToken
+    from escalade.api.tokens import issue_own_token, revoke_own_token
+    issue_own_token(w.vera.user, "laptop")
+    revoke_own_token(w.vera.user, ApiToken.objects.get().pk)
+
+
+def _resolved(w):
+    from escalade.tickets import services
+    services.change_status(_as(w.vera), w.acme_ticket, Status.RESOLVED, resolution_type="fixed")
+    w.acme_ticket.refresh_from_db()
+    return w.acme_ticket
+
+
+@case("escalade.tickets.resolution.confirm_fix", "ticket.status_changed")
+def _confirm_fix(w):
+    from escalade.tickets.resolution import confirm_fix
+    confirm_fix(_as(w.alice), _resolved(w))
+
+
+@case("escalade.tickets.resolution.report_not_fixed", "ticket.replied")
+def _not_fixed(w):
+    from escalade.tickets.resolution import report_not_fixed
+    report_not_fixed(_as(w.alice), _resolved(w), "Still broken")
 
 
 @case("escalade.policy.publish.apply_policy", "config.policy.applied")

@@ -1,5 +1,6 @@
 /* Behaviour of every portal page that would otherwise be inline script (the
- * Content-Security-Policy allows none): buttons marked data-print print the page. */
+ * Content-Security-Policy allows none): buttons marked data-print print the page; the main
+ * menu (a <details>) is open on wide screens and folds into "Menu" on a phone. */
 (function () {
   "use strict";
   document.addEventListener("click", function (event) {
@@ -9,4 +10,15 @@
       window.print();
     }
   });
+
+  function menu() {
+    var details = document.getElementById("nav-menu");
+    if (!details || !window.matchMedia) return;
+    var wide = window.matchMedia("(min-width: 761px)");
+    function follow() { details.open = wide.matches; }
+    follow();
+    if (wide.addEventListener) wide.addEventListener("change", follow);
+  }
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", menu);
+  else menu();
 })();
