@@ -3,6 +3,7 @@ from django.urls import path
 from escalade.portal import (
     audit_views,
     console_views,
+    field_views,
     guide_views,
     health_views,
     kb_views,
@@ -32,6 +33,7 @@ urlpatterns = [
     path("tickets/<str:number>/escalate/", ticket_actions.request_escalation, name="escalate"),
     path("tickets/<str:number>/priority-request/", ticket_actions.request_priority, name="priority_request"),
     path("tickets/<str:number>/update/", ticket_actions.update_ticket, name="update"),
+    path("tickets/<str:number>/fields/", field_views.update_custom_fields, name="custom_fields"),
     path("tickets/<str:number>/priority-request/<int:request_id>/decide/", ticket_actions.decide_priority,
          name="decide_priority"),
     path("tickets/<str:number>/survey/", ticket_actions.rate_support, name="survey"),

@@ -20,6 +20,7 @@ from escalade.orgs.access import AccessDenied, Viewer
 from escalade.policy.publish import active_version, policy_of
 from escalade.policy.schema import CUSTOMER_TZ
 from escalade.portal.console import open_management_concern, ticket_links
+from escalade.portal.custom_field_forms import custom_field_context
 from escalade.portal.forms import (
     DecidePriorityForm,
     EscalationRequestForm,
@@ -98,7 +99,8 @@ def _timeline(viewer: Viewer, ticket: Ticket) -> list:
 
 def render_ticket(request, viewer: Viewer, ticket: Ticket, *, reply_form=None, status_form=None,
                    escalation_form=None, priority_form=None, update_form=None, survey_form=None,
-                   link_form=None, management_form=None, changed: str = "", status: int = 200):
+                   link_form=None, management_form=None, fields_form=None, changed: str = "",
+                   status: int = 200):
     """The ticket page; `changed`: why a submitted form was not saved (the ticket changed since)."""
     by_customer = viewer.kind == "customer"
     targets = lifecycle.allowed_targets(ticket.status, by_customer=by_customer)
@@ -142,6 +144,7 @@ def render_ticket(request, viewer: Viewer, ticket: Ticket, *, reply_form=None, s
         "reply_form": reply_form or ReplyForm(viewer=viewer),
         "status_form": status_form,
         "changed": changed,
+        **custom_field_context(viewer, ticket, policy, fields_form),
     }
     return _render(request, viewer, "portal/ticket_detail.html", context, status=status)
 
@@ -161,7 +164,7 @@ def new_ticket(request):
     # The information required may depend on the category (intake.by_category).
     category = request.POST.get("category", "")
     category = category if policy is not None and category in policy.categories else ""
-    form = NewTicketForm(request.POST or None, viewer=viewer, policy=policy,
+    form = NewTicketForm(request.POST or None, viewer=viewer, policy=policy, category=category,
                          required=services.required_information(version, category))
     context = {"form": form, **_priority_context(viewer, policy, request.POST)}
     if request.method == "POST" and form.is_valid():
