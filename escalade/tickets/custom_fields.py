@@ -24,7 +24,7 @@ from escalade import clock
 from escalade.audit.chain import record
 from escalade.errors import DomainError, NotFound, PermissionDenied
 from escalade.orgs.access import Viewer
-from escalade.policy.publish import policy_of
+from escalade.policy.publish import active_version, policy_of
 from escalade.tickets.locking import expect_version, lock_ticket, save_change
 from escalade.tickets.models import Ticket, TicketFieldValue
 
@@ -218,11 +218,11 @@ def set_custom_fields(viewer: Viewer, ticket: Ticket, values: Mapping[str, Any],
     return ticket
 
 
-def filter_q(policy, key: str, raw: str) -> Q:
+def filter_q(policy, key: str, raw: str, *, customer: bool = False) -> Q:
     """A Q on Ticket keeping the tickets whose field `key` equals `raw` (read as the field's type;
     a choice in any case; `-` or empty: the tickets without a value). Raises DomainError for an
-    unknown field or a value not of its type."""
-    fields = definitions(policy)
+    unknown field (for customers: one they may not see) or a value not of its type."""
+    fields = visible(policy, customer=customer)
     if key not in fields:
         known = ", ".join(fields) or "none"
         raise DomainError(f"There is no custom field {key!r}; known: {known}", field=f"field.{key}")
@@ -235,3 +235,17 @@ def filter_q(policy, key: str, raw: str) -> Q:
         exc.field = f"field.{key}"
         raise
     return Q(Exists(has.filter(text=as_text(value))))
+
+
+def filter_by_values(tickets, wanted: Mapping[str, str], policy=None, *, customer: bool = False):
+    """`tickets` narrowed to those whose custom fields have the `wanted` values (key → value as
+    text, see `filter_q`), under `policy` (default: the active one). `customer`: only the fields
+    customers see may be filtered on."""
+    if not wanted:
+        return tickets
+    if policy is None:
+        version = active_version()
+        policy = policy_of(version) if version else None
+    for key, raw in wanted.items():
+        tickets = tickets.filter(filter_q(policy, key, raw, customer=customer))
+    return tickets

@@ -17,6 +17,7 @@ ENDPOINTS = {
     "/api/me": {"get"},
     "/api/tickets": {"get", "post"},
     "/api/tickets/{number}": {"get", "patch"},
+    "/api/tickets/{number}/custom-fields": {"patch"},
     "/api/tickets/{number}/transition": {"post"},
     "/api/tickets/{number}/messages": {"get", "post"},
     "/api/tickets/{number}/messages/upload": {"post"},

@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from escalade.policy.publish import apply_policy
+from tests.api.conftest import as_  # noqa: F401 (the API caller fixture)
 from tests.mail.conftest import ROOT
 
 EXTRA = """\
