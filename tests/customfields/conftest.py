@@ -37,4 +37,8 @@ def zynstra_text() -> str:
 
 @pytest.fixture
 def zynstra(world):
-    return apply_policy(zynstra_text(), filename="zynstra.yaml", actor="test")[0]
+    version = apply_policy(zynstra_text(), filename="zynstra.yaml", actor="test")[0]
+    for org in (world.acme, world.globex, world.initech):
+        org.plan = "cloud_managed_server"  # the policy's one plan: tickets get SLA clocks
+        org.save()
+    return version
