@@ -3,7 +3,7 @@ Mounted at /api/ (escalade/urls.py); schema at /api/openapi.json, browsable docs
 
 from ninja import NinjaAPI, Swagger
 
-from escalade.api import errors, me, organisations, tickets
+from escalade.api import errors, me, organisations, saved_views, tickets
 from escalade.api.auth import AUTH
 
 DESCRIPTION = """\
@@ -38,3 +38,4 @@ errors.install(api)
 api.add_router("/me", me.router)
 api.add_router("/tickets", tickets.router)
 api.add_router("/organisations", organisations.router)
+api.add_router("/views", saved_views.router)

@@ -27,6 +27,9 @@ ENDPOINTS = {
     "/api/tickets/{number}/escalation-request": {"post"},
     "/api/tickets/{number}/management-escalation/answer": {"post"},
     "/api/organisations": {"get"},
+    "/api/views": {"get", "post"},
+    "/api/views/{view_id}": {"delete"},
+    "/api/views/{view_id}/tickets": {"get"},
     "/api/organisations/{organisation_id}": {"get"},
 }
 
