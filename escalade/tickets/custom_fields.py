@@ -249,3 +249,16 @@ def filter_by_values(tickets, wanted: Mapping[str, str], policy=None, *, custome
     for key, raw in wanted.items():
         tickets = tickets.filter(filter_q(policy, key, raw, customer=customer))
     return tickets
+
+
+def for_customer(event, ticket: Ticket):
+    """An audit event of the ticket as a customer may read it: the `custom_fields` it records (on
+    `ticket.opened`) keep only the fields customers see. The event itself is not changed."""
+    recorded = (event.after or {}).get("custom_fields")
+    if not recorded:
+        return event
+    policy = policy_of(ticket.policy_version) if ticket.policy_version_id else None
+    shown = visible(policy, customer=True)
+    copy = type(event)(**{f.attname: getattr(event, f.attname) for f in event._meta.concrete_fields})
+    copy.after = {**event.after, "custom_fields": {k: v for k, v in recorded.items() if k in shown}}
+    return copy

@@ -101,3 +101,13 @@ def test_a_customer_cannot_filter_on_a_field_hidden_from_customers(world, zynstr
     fault(world, who=world.max, authority_validated=True)
     response = as_(world.alice).get("/api/tickets", {"field.authority_validated": "yes"})
     assert response.status_code == 422
+
+
+def test_the_customers_timeline_never_shows_an_agents_field(world, zynstra, as_):
+    ticket = fault(world, who=world.max, authority_validated=True)
+    [opened] = [e for e in as_(world.alice).get(f"/api/tickets/{ticket.number}/timeline").json()
+                if e["data"].get("action") == "ticket.opened"]
+    assert opened["data"]["after"]["custom_fields"] == {"server": "cms-1"}
+    [agents] = [e for e in as_(world.max).get(f"/api/tickets/{ticket.number}/timeline").json()
+                if e["data"].get("action") == "ticket.opened"]
+    assert agents["data"]["after"]["custom_fields"] == {"server": "cms-1", "authority_validated": True}

@@ -148,3 +148,12 @@ def test_an_outsider_cannot_change_another_customers_ticket(world, zynstra):
         with pytest.raises(NotFound):
             custom_fields.set_custom_fields(Viewer.of(outsider), ticket, {"server": "stolen"})
     assert custom_fields.values_of(ticket)["server"] == "cms-1"
+
+
+def test_the_agents_timeline_reads_the_change(world, zynstra):
+    from escalade.tickets.selectors import timeline
+    ticket = open_(world, category="fault", custom_fields={"server": "cms-1"})
+    custom_fields.set_custom_fields(Viewer.of(world.max.user), ticket, {"server": "cms-2", "authority_validated": "no"})
+    texts = [e.text for e in timeline(Viewer.of(world.max.user), ticket) if e.kind == "event"]
+    assert "authority_validated: — → No; server: cms-1 → cms-2" in texts
+    assert not [e for e in timeline(Viewer.of(world.alice.user), ticket) if "authority" in e.text]
