@@ -217,7 +217,9 @@ def parse(params: Mapping[str, Any], ctx: Context) -> Spec:
             raise DomainError(f"{f.label}: {problem}", field=name)
         filters[name] = given
     wanted = {name.removeprefix("field."): (values(name) or [""])[-1] for name in params if name.startswith("field.")}
-    wanted.update({k: str(v) for k, v in (params.get("fields") or {}).items()} if isinstance(params, dict) else {})
+    saved = params.get("fields") if not hasattr(params, "getlist") else None  # a saved view's {key: value}
+    if isinstance(saved, dict):
+        wanted.update({str(k): str(v) for k, v in saved.items()})
     wanted = {k: v for k, v in wanted.items() if v != ""}
     for key, raw in wanted.items():
         custom_fields.filter_q(ctx.policy, key, raw, customer=not ctx.viewer.is_staff_side)  # checks it

@@ -96,3 +96,9 @@ def test_a_manager_shares_a_view_that_agents_pick_from_the_list(servers, signed_
 def test_customers_cannot_use_the_list(servers, signed_in):
     assert signed_in(servers.alice).get("/console/tickets/").status_code == 403
     assert signed_in(servers.alice).post("/console/tickets/views/", {"name": "x", "query": ""}).status_code == 403
+
+
+@pytest.mark.parametrize("params", [{"fields": "x"}, {"view": "abc"}, {"view": str(2**70)}, {"page": "-1"},
+                                    {"cols": "x" * 300}, {"status": "open\x00"}])
+def test_odd_parameters_are_answered_never_a_500(servers, signed_in, params):
+    assert signed_in(servers.max).get("/console/tickets/", params).status_code in (200, 400, 404)
