@@ -168,6 +168,8 @@ INSTALLED_APPS = [
     "escalade.orgs",
     "escalade.tickets",
     "escalade.queueviews",
+    "escalade.tags",
+    "escalade.macros",
     "escalade.sla",
     "escalade.escalation",
     "escalade.notifications",
@@ -199,6 +201,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Pages in the reader's own time zone (after sign-in: it needs the user).
+    "escalade.portal.middleware.PersonTimeZoneMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 

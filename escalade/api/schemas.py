@@ -24,8 +24,10 @@ from escalade.tickets.models import (
     Status,
     Ticket,
     TicketLink,
+    format_number,
 )
 from escalade.tickets.selectors import TimelineEntry
+from escalade.tickets.tags import tag_names
 
 # Database ids are signed 64-bit; larger numbers would overflow the query instead of finding nothing.
 MAX_ID = 2**63 - 1
@@ -165,12 +167,16 @@ class TicketOut(Schema):
     resolved_at: dt.datetime | None
     closed_at: dt.datetime | None
     external_ref: str | None = Field(description="The ticket's number in the system it was imported from.")
+    merged_into: str | None = Field(None, description="The number of the ticket this one was merged into "
+                                                      "(closed as its duplicate); the conversation continues there.")
     allowed_transitions: list[Status] = Field(description="The statuses the caller may move the ticket to.")
     clocks: list[ClockOut] = Field(description="SLA clocks; customers see only running ones, as promises.")
     version: int = Field(description="Raised by one by every change of the ticket; the ETag is this number in "
                                      "quotes. Send it back as If-Match to change only what you read.")
     custom_fields: dict[str, str | int | float | bool] = Field(
         default_factory=dict, description=CUSTOM_FIELDS_DOC + " Only the fields you may see, only those with a value.")
+    tags: list[str] | None = Field(None, description="Agents: the ticket's tags, sorted. Null for customers, "
+                                                     "who never see tags.")
 
     @classmethod
     def of(cls, ticket: Ticket, viewer: Viewer) -> TicketOut:
@@ -200,6 +206,7 @@ class TicketOut(Schema):
             resolved_at=utc(ticket.resolved_at),
             closed_at=utc(ticket.closed_at),
             external_ref=ticket.external_ref or None,
+            merged_into=format_number(ticket.merged_into_id) if ticket.merged_into_id else None,
             allowed_transitions=lifecycle.allowed_targets(
                 ticket.status, by_customer=viewer.kind == "customer"
             ),
@@ -207,6 +214,7 @@ class TicketOut(Schema):
                              text=c.text) for c in clocks_for(ticket, staff=viewer.is_staff_side, now=clock.now())],
             version=ticket.version,
             custom_fields=custom_fields.values_of(ticket, customer=viewer.kind == "customer"),
+            tags=tag_names(ticket) if viewer.is_staff_side else None,
         )
 
 
@@ -239,6 +247,7 @@ class TicketFilters(InputSchema):
     external_ref: str | None = Field(
         None, max_length=100, description="The number the ticket had in the system it was imported from, e.g. SUP-42."
     )
+    tag: str | None = Field(None, max_length=200, description="Agents: only tickets with this tag.")
 
     @field_validator("status")
     @classmethod
@@ -425,6 +434,11 @@ class ManagementConcernOut(Schema):
 class LinkIn(InputSchema):
     to: str = Field(max_length=30, description="The other ticket's number.", examples=["ESC-000042"])
     kind: LinkKind = Field(description="This ticket is related to / a duplicate of / a child of the other.")
+
+
+class MergeIn(InputSchema):
+    into: str = Field(max_length=30, description="The number of the ticket to keep; this one is merged into it.",
+                      examples=["ESC-000040"])
 
 
 class LinkOut(Schema):

@@ -21,6 +21,7 @@ from escalade.api.schemas import (
     LinkOut,
     ManagementAnswerIn,
     ManagementConcernOut,
+    MergeIn,
     MessageForm,
     MessageIn,
     MessageOut,
@@ -33,9 +34,11 @@ from escalade.api.schemas import (
     TimelineEntryOut,
     TransitionIn,
 )
+from escalade.errors import PermissionDenied
 from escalade.escalation import management
 from escalade.notifications.selectors import deliveries_for
 from escalade.tickets import custom_fields, selectors, services
+from escalade.tickets.merge import merge_tickets
 from escalade.tickets.models import Channel
 
 router = Router(tags=["tickets"])
@@ -43,14 +46,18 @@ router = Router(tags=["tickets"])
 Number = Path[str, {"description": "A ticket number: ESC-000123 or 123."}]
 
 
-@router.get("", response={200: TicketPage, LIST_ERRORS: ErrorOut})
+@router.get("", response={200: TicketPage, LIST_ERRORS | {403}: ErrorOut})
 def list_tickets(request, filters: Query[TicketFilters], paging: Query[PageParams]):
     """The tickets you can see, most recently updated first. `field.<key>=<value>` keeps the tickets whose
-    custom field has that value (422 for a field the policy does not declare or a value not of its type)."""
+    custom field has that value (422 for a field the policy does not declare or a value not of its type).
+    Only agents filter by `tag` (403 for customers, who never see tags)."""
     who = viewer(request)
+    if filters.tag and not who.is_staff_side:
+        raise PermissionDenied("Only agents filter by tag.", field="tag")
     tickets = selectors.filter_tickets(selectors.visible_tickets(who), **filters.model_dump())
     tickets = lookups.custom_field_filters(who, tickets, lookups.field_params(request.GET))
     tickets = tickets.select_related("level", "team", "assignee", "organisation", "requester")
+    tickets = tickets.prefetch_related("tag_links__tag") if who.is_staff_side else tickets
     tickets = tickets.prefetch_related("clocks", "field_values")  # one query for all clocks, one for all values
     return paginate(tickets.order_by("-updated_at", "-pk"), paging, lambda t: TicketOut.of(t, who))
 
@@ -217,3 +224,20 @@ def link_ticket(request, number: Number, payload: LinkIn, response: HttpResponse
                                      expected_version=etags.expected_version(if_match))
     etags.send(response, ticket)
     return 201, LinkOut.of(link)
+
+
+@router.post("/{number}/merge", response={200: TicketOut, CHANGE_ERRORS: ErrorOut})
+def merge_ticket(request, number: Number, payload: MergeIn, response: HttpResponse, if_match: IfMatch = None):
+    """Agents: merge this ticket into another (`into`), the one kept. Its messages, attachments and
+    links move there; it is closed as a duplicate of it (its SLA clocks stop) and its requester is
+    told by email where the conversation continues. Answers the ticket kept, with its ETag; If-Match
+    is this ticket's version. 409 `merge_refused` for a closed ticket or a ticket into itself, 403
+    `cross_organisation` for tickets of different customers, 404 (field `into`) for a ticket you
+    cannot see."""
+    who = viewer(request)
+    ticket = selectors.get_ticket(who, number)
+    into = lookups.other_ticket(who, payload.into, field="into")
+    with fields_renamed({"tickets": "number"}):
+        kept = merge_tickets(who, into, [ticket], expected_versions={ticket.pk: etags.expected_version(if_match)})
+    etags.send(response, kept)
+    return TicketOut.of(kept, who)

@@ -10,6 +10,7 @@ import datetime as dt
 import logging
 
 from escalade.audit.chain import record
+from escalade.businesstime.display import when
 from escalade.db import remembered
 from escalade.escalation import actions as act
 from escalade.escalation import followups, management, unreached, webhook_events
@@ -20,7 +21,7 @@ from escalade.notifications.outbox import enqueue
 from escalade.notifications.recipients import Recipient, chosen_channels, for_agent, on_call_agent
 from escalade.orgs.access import Viewer
 from escalade.orgs.models import Agent, Level, Team
-from escalade.policy import Policy
+from escalade.policy import Policy, names
 from escalade.policy.schema_escalation import BUILT_IN_ROLES, ON_CALL_PREFIX
 from escalade.tickets import services
 from escalade.tickets.models import Message, Ticket
@@ -109,7 +110,8 @@ def _carry_out(ticket: Ticket, policy: Policy, a: act.Action) -> None:
     elif isinstance(a, act.StatusUpdateToCustomer):
         _send(ticket, policy, "requester", a.template, "status_update", a, dedupe)
     elif isinstance(a, act.ReviewTask):
-        reason = a.reason or ticket.business_impact or f"Review {ticket.number} (rule {a.rule})"
+        rule = names.rule_name(policy, a.rule)
+        reason = a.reason or ticket.business_impact or f"Review {ticket.number} (rule “{rule}”)"
         ReviewTask.objects.create(ticket=ticket, kind="review", role=a.role, rule=a.rule, created_at=a.at,
                                   reason=reason)
     elif isinstance(a, act.OpenProblem):
@@ -132,9 +134,10 @@ def _carry_out(ticket: Ticket, policy: Policy, a: act.Action) -> None:
     elif isinstance(a, act.FollowUpOverdue):
         task = followups.mark_overdue(ticket, a)
         if task is not None:
-            due = f"{task.due_at:%Y-%m-%d %H:%M} UTC" if task.due_at else "its due time"
+            due = when(task.due_at, ticket.organisation.timezone) if task.due_at else "its due time"
             _send(ticket, policy, a.role, None, "follow_up_overdue", a, dedupe,
-                  reason=f"rule {task.rule} created it and names you for overdue follow-ups",
+                  reason=f"the rule “{names.rule_name(policy, task.rule)}” created it and names you for overdue "
+                         "follow-ups",
                   extra={"task_title": task.title, "due": due})
     else:  # pragma: no cover - a new action kind without an executor is a programming error
         raise TypeError(f"no executor for action {a.kind}")
@@ -149,15 +152,13 @@ def _call(ticket: Ticket, policy: Policy, a: act.Call, dedupe: str) -> None:
     ReviewTask.objects.create(
         ticket=ticket, kind="call", role=a.role, rule=a.rule, created_at=a.at,
         title=f"Call {name} about {ticket.number}"[:200],
-        reason=f"Rule {a.rule}: call {name} ({numbers or 'no phone number on record'}) about {ticket.number}: "
+        reason=f"Rule “{names.rule_name(policy, a.rule)}”: call {name} "
+               f"({numbers or 'no phone number on record'}) about {ticket.number}: "
                f"{ticket.subject}")
 
 
 def _role_name(policy: Policy, role: str) -> str:
-    spec = policy.roles.get(role)
-    if spec is not None:
-        return spec.name
-    return BUILT_IN_ROLES.get(role, role).removeprefix("the ")
+    return names.role_name(policy, role).removeprefix("the ")
 
 
 def _resolution_context(ticket: Ticket, policy: Policy) -> dict:
@@ -175,14 +176,16 @@ def _texts(ticket: Ticket, policy: Policy, template: str | None, kind: str, a: a
     templates = policy.escalation.templates if policy.escalation else {}
     if template and template in templates:
         values = {"number": ticket.number, "priority": ticket.priority, "organisation": ticket.organisation.name,
-                  "level": ticket.level.key if ticket.level_id else "", "rule": a.rule, "url": ticket_url(ticket),
+                  "level": names.level_name(policy, ticket.level.key) if ticket.level_id else "",
+                  "rule": names.rule_name(policy, a.rule),
+                  "url": ticket_url(ticket),
                   "subject": ticket.subject, "status": ticket.get_status_display()}
         t = templates[template]
         return t.subject.format_map(_Default(values)), t.body.format_map(_Default(values))
-    level = ticket.level.key if ticket.level_id else ""
-    spec = policy.roles.get(role)
-    return default_text(kind, ticket_context(ticket, reason=reason or f"rule {a.rule}", level=level,
-                                             role_name=spec.name if spec is not None else role, **(extra or {})))
+    level = names.level_name(policy, ticket.level.key) if ticket.level_id else ""
+    reason = reason or f"the rule “{names.rule_name(policy, a.rule)}”"
+    return default_text(kind, ticket_context(ticket, reason=reason, level=level,
+                                             role_name=names.role_name(policy, role), **(extra or {})))
 
 
 class _Default(dict):

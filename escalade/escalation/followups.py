@@ -16,6 +16,7 @@ from __future__ import annotations
 import datetime as dt
 
 from escalade.audit.chain import record
+from escalade.businesstime.display import when
 from escalade.escalation import actions as act
 from escalade.escalation.deadlines import decide_follow_ups, next_follow_up_check_at
 from escalade.escalation.models import ReviewTask
@@ -33,7 +34,8 @@ def create_follow_ups(ticket: Ticket, a: act.CreateFollowUps) -> list[ReviewTask
     created = [
         ReviewTask.objects.create(ticket=ticket, kind=KIND, title=title, role=a.role, rule=a.rule, created_at=a.at,
                                   due_at=due_at, overdue_to=a.overdue_to,
-                                  reason=f"{title} for {ticket.number}, due {due_at:%Y-%m-%d %H:%M} UTC")
+                                  reason=f"{title} for {ticket.number}, due "
+                                         f"{when(due_at, ticket.organisation.timezone)}")
         for title, due_at in a.tasks if title not in have
     ]
     if created:

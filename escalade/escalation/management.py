@@ -23,7 +23,7 @@ from escalade.escalation.deadlines import decide_management, next_management_che
 from escalade.escalation.models import ManagementConcern
 from escalade.escalation.state import DONE_STATUSES, ConcernView
 from escalade.orgs.access import Viewer
-from escalade.policy import Policy
+from escalade.policy import Policy, names
 from escalade.tickets.locking import current_state, expect_version, lock_ticket
 from escalade.tickets.models import Ticket
 from escalade.tickets.selectors import visible_tickets
@@ -52,7 +52,7 @@ def raise_concern(ticket: Ticket, a: act.RaiseManagementConcern) -> tuple[str, s
             attempts=1, last_attempt_at=a.at)
         record(actor=ACTOR.format(rule=a.rule), action="escalation.management_raised", obj=concern,
                ticket_id=ticket.pk, at=a.at, after={"rule": a.rule, "step": a.step + 1, "role": a.role})
-        return a.role, f"a concern about {ticket.number} was raised (rule {a.rule})"
+        return a.role, f"a concern about {ticket.number} was raised (rule “{names.rule_name(None, a.rule)}”)"
     before = {"attempts": concern.attempts}
     concern.attempts += 1
     concern.last_attempt_at = max(a.at, concern.last_attempt_at)
@@ -60,7 +60,8 @@ def raise_concern(ticket: Ticket, a: act.RaiseManagementConcern) -> tuple[str, s
     record(actor=ACTOR.format(rule=a.rule), action="escalation.management_attempt", obj=concern,
            ticket_id=ticket.pk, at=a.at, before=before,
            after={"rule": a.rule, "step": concern.step + 1, "role": concern.role, "attempts": concern.attempts})
-    return concern.role, f"attempt {concern.attempts} to reach you about {ticket.number} (rule {a.rule})"
+    return concern.role, (f"attempt {concern.attempts} to reach you about {ticket.number} "
+                          f"(rule “{names.rule_name(None, a.rule)}”)")
 
 
 def move_concern(ticket: Ticket, a: act.MoveManagementConcern) -> bool:

@@ -13,5 +13,7 @@ def on_ticket_changed(sender, ticket, at, change: str, **kwargs) -> None:
         return
     if change == "opened":  # a new ticket has no check yet
         EscalationCheck.objects.create(ticket=ticket, next_check_at=at)
+    elif change == "merged":  # closed as another ticket's duplicate: the rules follow that one now
+        EscalationCheck.objects.filter(ticket=ticket).update(next_check_at=None)
     else:
         schedule_check(ticket, at)

@@ -13,7 +13,7 @@ from escalade.escalation import actions as act
 from escalade.escalation.models import ReviewTask
 from escalade.notifications.recipients import CONTACT_ROLES
 from escalade.orgs.models import Contact
-from escalade.policy import Policy
+from escalade.policy import Policy, names
 from escalade.tickets.models import Ticket
 
 NOBODY = "nobody_to_tell"
@@ -46,8 +46,8 @@ def nobody_to_tell(ticket: Ticket, a: act.Action, role: str, kind: str, subject:
     pile them up. None when the people of the role chose the portal."""
     if chose_the_portal(ticket, role):
         return None
-    who = "the requester (the ticket has none), nor anyone of escalation.no_requester" if (
-        role == "requester" and ticket.requester_id is None) else role
+    who = "the requester (the ticket has none), nor any stand-in the policy names" if (
+        role == "requester" and ticket.requester_id is None) else names.role_name(None, role)
     record(actor=f"system: escalation rule {a.rule}", action="escalation.nobody_to_tell", obj=ticket,
            ticket_id=ticket.pk, at=a.at, after={"rule": a.rule, "role": role, "kind": kind, "subject": subject})
     if ReviewTask.objects.filter(ticket=ticket, kind=NOBODY, rule=a.rule, role=role,
@@ -56,5 +56,11 @@ def nobody_to_tell(ticket: Ticket, a: act.Action, role: str, kind: str, subject:
     return ReviewTask.objects.create(
         ticket=ticket, kind=NOBODY, role=role, rule=a.rule, created_at=a.at,
         title=f"Nobody to tell: {subject}"[:200],
-        reason=f"Rule {a.rule} had a {kind.replace('_', ' ')} for {who}, and nobody could be reached: add a "
+        reason=f"The rule “{names.rule_name(None, a.rule)}” had {_article(kind.replace('_', ' '))} for {who}, "
+               f"and nobody could be reached: add a "
                f"contact or an address, or tell them yourself.")
+
+
+def _article(noun: str) -> str:
+    """'an escalation', 'a page': the indefinite article a reader expects before `noun`."""
+    return f"{'an' if noun[:1].lower() in 'aeiou' else 'a'} {noun}"

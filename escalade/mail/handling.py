@@ -30,6 +30,7 @@ from escalade.policy.publish import active_version, policy_of
 from escalade.policy.schema_email import Email
 from escalade.tickets import services
 from escalade.tickets.locking import lock_ticket
+from escalade.tickets.merge import continues_at
 from escalade.tickets.models import Channel, LinkKind, Status, Ticket
 
 S = InboundStatus
@@ -193,6 +194,8 @@ def _unknown_why(sender: Sender) -> str:
 # -- replies -------------------------------------------------------------------------------------
 
 def _continue(ctx: _Context, sender: Sender, thread: Thread) -> Outcome:
+    if thread.ticket.merged_into_id:  # a reply to a merged ticket joins the one it was merged into
+        thread = Thread(continues_at(thread.ticket), f"{thread.how}, merged into it from {thread.ticket.number}")
     ticket = lock_ticket(thread.ticket)  # refreshed in place: thread.ticket is the locked row too
     own_contact = sender.contact is not None and sender.contact.organisation_id == ticket.organisation_id
     if not own_contact:

@@ -205,11 +205,33 @@ def on_ticket_changed(sender, ticket: Ticket, change: str, after: dict, **kwargs
     if change == "opened" and after.get("acknowledge"):
         acknowledge_new_ticket(ticket, fresh=True)
         return
+    if change == "merged":
+        send_merge_notice(ticket, ticket.merged_into)
+        return
     if change != "agent_reply":
         return
     message = Message.objects.filter(pk=after.get("message_id"), is_internal=False).first()
     if message is not None:
         send_agent_reply(ticket, message)
+
+
+def send_merge_notice(ticket: Ticket, into: Ticket):
+    """Tell the requester of a ticket merged into another (tickets.merge) where the conversation
+    continues, by email: "Your request ESC-000012 has been merged into ESC-000010; we continue
+    there." Once per ticket. Returns the outbox row, or None when there is nobody to tell."""
+    to, name = recipient_of(ticket)
+    if not to:
+        logger.info("%s merged into %s: nobody to tell (no requester address)", ticket.number, into.number)
+        return None
+    into_number, into_url = into.number, ticket_url(into)
+    lines = [_greeting(name), "",
+             f"Your request {ticket.number} has been merged into {into_number}; we continue there.",
+             f"({ticket.subject})", "",
+             "Everything you sent us is on that ticket now. To add something, reply to our emails about "
+             f"{into_number}" + (f" or open it in the portal: {into_url}" if into_url else "") + "."]
+    return _enqueue(recipient=to, recipient_name=name, subject=f"[{ticket.number}] Merged into {into_number}",
+                    body="\n".join(lines) + "\n", kind="merged", dedupe_key=f"mail.merged:{ticket.pk}",
+                    ticket=ticket)
 
 
 def send_agent_reply(ticket: Ticket, message: Message):

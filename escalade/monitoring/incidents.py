@@ -15,6 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 
+from escalade.businesstime.display import when
 from escalade.monitoring import events
 from escalade.monitoring.checks import Outcome
 from escalade.monitoring.models import CheckResult, MonitoredAsset
@@ -87,7 +88,7 @@ def _open_incident(asset: MonitoredAsset, outcome: Outcome, now: dt.datetime, se
     subject = f"{asset.name} is not responding"
     body = (f"Escalade monitoring found {asset.name} ({asset.get_kind_display()} {asset.target or 'heartbeat'}) "
             f"down: {asset.consecutive_failures} failed checks in sequence since "
-            f"{asset.down_since:%Y-%m-%d %H:%M} UTC. Last result: {outcome.detail}.")
+            f"{when(asset.down_since, asset.organisation.timezone)}. Last result: {outcome.detail}.")
     level = Level.objects.filter(key=section.incident_level).first() if section.incident_level else None
     ticket = open_ticket(viewer, organisation=asset.organisation, subject=subject, description=body,
                          priority=priority, category=section.incident_category or "", level=level,
@@ -110,7 +111,8 @@ def _recovered(asset: MonitoredAsset, now: dt.datetime, section: Monitoring) -> 
         return
     ticket = asset.incident
     viewer = Viewer.system(SYSTEM)
-    body = f"{asset.name} responds again at {now:%Y-%m-%d %H:%M} UTC after {_minutes(now - was_down_since)} minutes."
+    body = (f"{asset.name} responds again at {when(now, asset.organisation.timezone)} after "
+            f"{_minutes(now - was_down_since)} minutes.")
     add_message(viewer, ticket, body=body, internal=True, channel=Channel.MONITORING, at=now)
     asset.last_note_at = now
     if section.resolve_on_recovery:

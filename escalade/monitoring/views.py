@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
@@ -53,7 +54,9 @@ def _bearer(header: str) -> str:
 @require_http_methods(["GET", "HEAD"])
 def status(request) -> HttpResponse:
     """The public status page: published systems, their state, open incidents, maintenance, history."""
-    return render(request, "monitoring/status.html", {"page": status_page(clock.now())})
+    # In the reader's zone when signed in (the middleware activates it), else the site's.
+    return render(request, "monitoring/status.html", {"page": status_page(clock.now()),
+                                                      "page_zone": timezone.get_current_timezone_name()})
 
 
 ICS = "text/calendar; charset=utf-8"

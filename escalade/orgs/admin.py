@@ -45,7 +45,7 @@ class ContactAdmin(AuditedAdmin, admin.ModelAdmin):
     autocomplete_fields = ["organisation"]
     raw_id_fields = ["user"]
     fieldsets = [
-        (None, {"fields": ["organisation", "name", "email", "phone", "user"]}),
+        (None, {"fields": ["organisation", "name", "email", "phone", "user", "timezone"]}),
         ("Roles and authority", {
             "fields": ["is_primary", "is_technical", "is_executive", "is_billing", "can_open_tickets"],
         }),

@@ -105,6 +105,9 @@ class Contact(models.Model):
         blank=True,
         help_text='Channels per priority, e.g. {"P1": ["sms", "phone", "email"], "*": ["email"]}.',
     )
+    timezone = models.CharField(max_length=64, blank=True, default="", validators=[validate_timezone],
+                                help_text="The contact's own time zone for the times they read; empty: "
+                                          "the organisation's.")
     quiet_hours_start = models.TimeField(null=True, blank=True, help_text="Local time, contact's organisation.")
     quiet_hours_end = models.TimeField(null=True, blank=True)
 
@@ -213,7 +216,8 @@ class Agent(models.Model):
                   "Channels: pager, sms, phone, email. Empty: pages are emailed. Other messages are emailed.",
     )
     timezone = models.CharField(max_length=64, default="UTC", validators=[validate_timezone],
-                                help_text="The agent's time zone, for quiet hours.")
+                                help_text="The agent's time zone: for quiet hours and every time the agent "
+                                          "reads.")
     quiet_hours_start = models.TimeField(
         null=True, blank=True, help_text="Local time; pages then go by email unless the ticket has the "
                                          "policy's highest priority.")

@@ -52,7 +52,8 @@ class Target:
             where = "around the clock (24x7" + (", emergency coverage)" if self.emergency else ")")
             return f"{d.describe()} {where}"
         extra = ", emergency coverage" if self.emergency else ""
-        return f"{d.describe()} on the {spec.name or spec.key} calendar ({summary}{extra})"
+        name = spec.name or spec.key.replace("_", " ")
+        return f"{d.describe()} on the {name} calendar ({summary}{extra})"
 
 
 def _hours(minutes: float) -> str:

@@ -183,7 +183,7 @@ def _check_intake(policy: schema.PolicySpec, err: Any) -> None:
     if intake is None:
         return  # a broken section, already reported
     lists = [(("intake", "required"), intake.required), (("intake", "ask_for"), intake.ask_for)]
-    lists += [(("intake", "by_category", key), fields) for key, fields in intake.by_category.items()]
+    lists += [(("intake", "by_category", key), fields) for key, fields in (intake.by_category or {}).items()]
     for where, fields in lists:
         for i, name in enumerate(fields or []):
             if name in fields[:i]:

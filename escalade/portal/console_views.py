@@ -17,8 +17,10 @@ from escalade.errors import DomainError, NotFound, PermissionDenied
 from escalade.escalation.review import complete_review_task
 from escalade.orgs.access import Viewer
 from escalade.orgs.models import Level
-from escalade.portal import console
+from escalade.policy.publish import active_version, policy_of
+from escalade.portal import console, merge_live, tools
 from escalade.portal.htmx import htmx_block
+from escalade.tickets import tags
 
 REFRESH = "every 30s"
 
@@ -34,16 +36,19 @@ def queues(request):
     viewer = Viewer.of(request.user)
     name = request.GET.get("queue", "at-risk")
     level = request.GET.get("level", "")
+    tag = tags.normalise(request.GET.get("tag", ""))[:200]
     try:
         tickets = console.queue(viewer, name, level=level)
     except PermissionDenied as exc:
         return _forbidden(request, viewer, exc)
     except NotFound as exc:
         raise Http404(exc.message) from None
+    tickets = tags.with_tags(tags.filter_by_tag(tickets, tag) if tag else tickets)
     context = {
         "viewer": viewer, "queue": name, "queues": console.QUEUES, "level": level,
         "levels": Level.objects.order_by("rank"), "rows": console.with_badges(tickets[:100], clock.now()),
-        "refresh": REFRESH,
+        "refresh": REFRESH, "live_url": merge_live.live_url(request, viewer, clock.now()),
+        "tag": tag, "known_tags": tags.all_tag_names(), "bulk_form": tools.bulk_form(viewer),
     }
     return TemplateResponse(request, "portal/console_queues.html", context)
 
@@ -59,7 +64,9 @@ def manager(request):
         nps = console.nps_overview(viewer, clock.now())
     except PermissionDenied as exc:
         return _forbidden(request, viewer, exc)
-    context = {"viewer": viewer, "overview": overview, "tasks": tasks, "csat": csat, "nps": nps, "refresh": REFRESH}
+    version = active_version()
+    context = {"viewer": viewer, "overview": overview, "tasks": tasks, "csat": csat, "nps": nps, "refresh": REFRESH,
+               "policy": policy_of(version) if version else None}
     return TemplateResponse(request, "portal/console_manager.html", context)
 
 

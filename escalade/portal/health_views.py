@@ -18,6 +18,7 @@ from escalade.monitoring import selectors
 from escalade.monitoring.availability import parse_month
 from escalade.monitoring.settings import monitoring_policy
 from escalade.orgs.access import Viewer
+from escalade.orgs.zones import time_zone
 from escalade.portal.csv_export import write_rows
 
 UTC = zoneinfo.ZoneInfo("UTC")
@@ -36,7 +37,7 @@ def health(request) -> HttpResponse:
     viewer = Viewer.of(request.user)
     section, _ = monitoring_policy()
     now = clock.now()
-    tz = zoneinfo.ZoneInfo(viewer.contact.organisation.timezone) if viewer.contact else UTC
+    tz = time_zone(viewer)
     context = {"report": selectors.health_report(viewer, now, section), "section": section, "now": now,
                "tz_name": str(tz)}
     return _render(request, viewer, "portal/health.html", context, tz=tz)

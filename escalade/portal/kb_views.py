@@ -8,8 +8,6 @@ instead), so titles of other audiences never show.
 
 from __future__ import annotations
 
-import zoneinfo
-
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -26,6 +24,7 @@ from escalade.kb import selectors, services
 from escalade.kb.models import Article, Category, IssueStatus, Kind, Visibility
 from escalade.orgs.access import Viewer
 from escalade.orgs.models import Organisation
+from escalade.orgs.zones import time_zone
 from escalade.portal.forms import IdsChoiceField
 
 SEARCH_LIMIT = 50
@@ -71,7 +70,7 @@ def _add_domain_error(form: forms.Form, exc: DomainError) -> None:
 
 def _page(request, viewer: Viewer, template: str, context: dict, status: int = 200) -> TemplateResponse:
     """Times in the customer's own zone (UTC for everyone else), as on the other portal pages."""
-    tz = zoneinfo.ZoneInfo(viewer.contact.organisation.timezone if viewer.contact else "UTC")
+    tz = time_zone(viewer)
     with timezone.override(tz):
         response = TemplateResponse(request, template, {"viewer": viewer, "may_write": selectors.may_write(viewer),
                                                          **context}, status=status)

@@ -22,6 +22,7 @@ from django.views.decorators.http import require_POST
 from escalade.errors import DomainError, NotFound
 from escalade.escalation import management
 from escalade.orgs.access import Viewer
+from escalade.portal import merge_live
 from escalade.portal.forms import (
     DecidePriorityForm,
     EscalationRequestForm,
@@ -68,6 +69,7 @@ def _act(request, number: str, form_name: str, make_form: Callable[[Viewer, Tick
         form = make_form(viewer, ticket)  # what was entered, on the form as it is for the ticket now
         form.is_valid()
         return render_ticket(request, viewer, ticket, status=409, changed=changed_since(viewer, ticket),
+                             changes=merge_live.changes_for_form(viewer, ticket, request.POST.get("seen_at")),
                              **{form_name: form})
 
     if version is not None and version != ticket.version:

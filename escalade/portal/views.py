@@ -3,8 +3,6 @@ downloads and "who to contact". The forms on a ticket page are handled in ticket
 
 from __future__ import annotations
 
-import zoneinfo
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -15,10 +13,14 @@ from django.utils import timezone
 
 from escalade import clock
 from escalade.errors import DomainError, NotFound
+from escalade.escalation.models import Firing
 from escalade.notifications.selectors import deliveries_for
 from escalade.orgs.access import AccessDenied, Viewer
+from escalade.orgs.zones import time_zone, time_zone_name
+from escalade.policy import names
 from escalade.policy.publish import active_version, policy_of
 from escalade.policy.schema import CUSTOMER_TZ
+from escalade.portal import merge_live, tools, words
 from escalade.portal.console import open_management_concern, ticket_links
 from escalade.portal.custom_field_forms import custom_field_context
 from escalade.portal.forms import (
@@ -46,10 +48,16 @@ PAGE_SIZE = 50
 
 
 def _render(request, viewer: Viewer, template: str, context: dict, status: int = 200):
-    """Render with the viewer in the context and times in the customer's own zone (UTC for staff)."""
-    tz = zoneinfo.ZoneInfo(viewer.contact.organisation.timezone) if viewer.contact else zoneinfo.ZoneInfo("UTC")
-    with timezone.override(tz):
+    """Render with the viewer in the context and times in the viewer's own zone (orgs.zones)."""
+    with timezone.override(time_zone(viewer)):
         return render(request, template, {"viewer": viewer, **context}, status=status)
+
+
+def _promise(ticket: Ticket, now, tz: str) -> str:
+    """The customer's "Our promise": the next promise still ahead, else what is happening now
+    ("We are working on it", "Waiting for your reply"); never a date in the past."""
+    running = next(iter(clocks_for(ticket, staff=False, now=now, tz=tz)), None)
+    return running.text[:1].upper() + running.text[1:] if running else words.happening_now(ticket.status)
 
 
 def ticket_or_404(viewer: Viewer, number: str) -> Ticket:
@@ -69,8 +77,8 @@ def home(request):
                                            q=filters.cleaned_data["q"])
     page = Paginator(tickets, PAGE_SIZE).get_page(request.GET.get("page"))
     now = clock.now()
-    promises = {t.pk: next(iter(clocks_for(t, staff=False, now=now)), None) for t in page.object_list}
-    rows = [(t, promises[t.pk]) for t in page.object_list]
+    tz = time_zone_name(viewer)
+    rows = [(t, _promise(t, now, tz)) for t in page.object_list]
     return _render(request, viewer, "portal/home.html", {"filters": filters, "page": page, "rows": rows})
 
 
@@ -91,16 +99,29 @@ def _timeline(viewer: Viewer, ticket: Ticket) -> list:
     """The ticket's timeline, each message with its attachments (for the download links)."""
     files = {m.pk: list(m.attachments.all()) for m in selectors.visible_messages(viewer, ticket)}
     entries = selectors.timeline(viewer, ticket)
+    policy, tz = ticket_policy(ticket), time_zone(viewer)
+    firings = {str(f.pk): f.actions for f in Firing.objects.filter(ticket=ticket)}
+    shown = []
     for entry in entries:
         if entry.kind != "event":
             entry.data["files"] = files.get(entry.data.get("id"), [])
-    return entries
+            shown.append(entry)
+            continue
+        # In words for this reader; a customer is not told of internal events.
+        data = entry.data
+        sentence = words.describe(data["action"], data["before"], data["after"], entry.actor,
+                                  customer=not viewer.is_staff_side, policy=policy, tz=tz,
+                                  firing=firings.get(str(data.get("object_id"))))
+        if sentence is not None:
+            entry.text, entry.actor, data["hint"] = sentence.text, sentence.actor, sentence.hint
+            shown.append(entry)
+    return shown
 
 
 def render_ticket(request, viewer: Viewer, ticket: Ticket, *, reply_form=None, status_form=None,
                    escalation_form=None, priority_form=None, update_form=None, survey_form=None,
                    link_form=None, management_form=None, fields_form=None, changed: str = "",
-                   status: int = 200):
+                   status: int = 200, merge_form=None, changes=None):
     """The ticket page; `changed`: why a submitted form was not saved (the ticket changed since)."""
     by_customer = viewer.kind == "customer"
     targets = lifecycle.allowed_targets(ticket.status, by_customer=by_customer)
@@ -121,6 +142,7 @@ def render_ticket(request, viewer: Viewer, ticket: Ticket, *, reply_form=None, s
                                  if survey_response else None)
     context = {
         "policy": policy,
+        "category_name": names.category_name(policy, ticket.category),
         "escalation_form": (escalation_form or EscalationRequestForm(ticket=ticket)) if is_open else None,
         "priority_form": ((priority_form or PriorityRequestForm(policy=policy))
                           if is_open and may_ask_priority and not viewer.is_staff_side else None),
@@ -140,11 +162,13 @@ def render_ticket(request, viewer: Viewer, ticket: Ticket, *, reply_form=None, s
         "management_form": (management_form or ManagementAnswerForm()) if concern else None,
         "survey_response": survey_response,
         "survey_form": survey_form,
-        "clocks": clocks_for(ticket, staff=viewer.is_staff_side, now=clock.now()),
+        "clocks": clocks_for(ticket, staff=viewer.is_staff_side, now=clock.now(), tz=time_zone_name(viewer)),
         "reply_form": reply_form or ReplyForm(viewer=viewer),
         "status_form": status_form,
         "changed": changed,
         **custom_field_context(viewer, ticket, policy, fields_form),
+        **merge_live.ticket_extras(viewer, ticket, merge_form=merge_form, changes=changes),
+        **tools.ticket_context(request, viewer, ticket),  # tags and macros (agents)
     }
     return _render(request, viewer, "portal/ticket_detail.html", context, status=status)
 
@@ -259,7 +283,9 @@ def contact_us(request):
 
         context.update(
             plans=[(plan, hours(plan.coverage)) for plan in policy.plans.values()],
-            channels=[(ch, hours(ch.hours)) for ch in policy.channels.values()],
+            channels=[(ch, names.channel_name(policy, ch.key), hours(ch.hours),
+                       [names.plan_name(policy, p) for p in ch.plans]) for ch in policy.channels.values()],
+            emergency_channel=names.channel_name(policy, policy.emergency.channel) if policy.emergency else "",
             emergency_hours=hours(policy.emergency.coverage) if policy.emergency else "",
             roles=[(role, [policy.contacts[c] for c in role.contacts if c in policy.contacts])
                    for role in policy.roles.values()],

@@ -112,7 +112,8 @@ def _set_target(clock: SlaClock, targets: Targets, ticket: Ticket) -> bool:
     cal = target.calendar(ticket.organisation.timezone, ticket.organisation.holidays)
     clock.plan, clock.priority = targets.plan, targets.priority
     clock.target_minutes = target.minutes
-    clock.target_text = f"{targets.priority} on {targets.plan} = {target.describe()}"
+    plan = target.policy.plans.get(targets.plan)
+    clock.target_text = f"{targets.priority} on {plan.name if plan else targets.plan} = {target.describe()}"
     clock.calendar = cal.to_dict()
     return True
 
@@ -159,7 +160,10 @@ def start_clocks(ticket: Ticket, at: dt.datetime) -> list[SlaClock]:
     clocks = SlaClock.objects.bulk_create([c for c in clocks if c is not None])
     # Whoever reads the ticket's clocks next in this request (the acknowledgement, the API's answer)
     # finds them here instead of asking the database again.
-    ticket._prefetched_objects_cache = {**getattr(ticket, "_prefetched_objects_cache", {}), "clocks": clocks}
+    # (A queryset holding its results, as prefetch_related leaves it, so .filter()/.get() still work.)
+    cached = ticket.clocks.all()
+    cached._result_cache, cached._prefetch_done = list(clocks), True
+    ticket._prefetched_objects_cache = {**getattr(ticket, "_prefetched_objects_cache", {}), "clocks": cached}
     record(actor="system: sla", action="sla.clocks_started", obj=ticket, ticket_id=ticket.pk, at=at,
            after={c.kind: c.due_at.isoformat() for c in clocks})
     return clocks

@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
-import zoneinfo
 
+from escalade.businesstime.display import when
 from escalade.sla.clocks import remaining_minutes
 from escalade.sla.models import SlaClock
 
 
 def local(at: dt.datetime, tz: str) -> str:
-    """`Mon 23 Nov 14:00 Europe/London`."""
-    return f"{at.astimezone(zoneinfo.ZoneInfo(tz)):%a %d %b %H:%M} {tz}"
+    """`Mon 23 Nov 2026, 14:00 GMT` (businesstime.display.when: one format everywhere)."""
+    return when(at, tz)
 
 
 def duration_words(seconds: float) -> str:
@@ -52,8 +52,10 @@ CUSTOMER_PROMISE = {
 }
 
 
-def promise(clock: SlaClock, tz: str) -> str | None:
-    """What the customer was promised, e.g. "we will respond by Mon 23 Nov 14:00 Europe/London"."""
-    if clock.state != "running" or clock.due_at is None:
+def promise(clock: SlaClock, tz: str, now: dt.datetime | None = None) -> str | None:
+    """What the customer was promised, e.g. "we will respond by Mon 23 Nov 2026, 14:00 GMT"; None
+    when the clock is not running, or (given `now`) its due time has passed: a promise is never a
+    date in the past."""
+    if clock.state != "running" or clock.due_at is None or (now is not None and clock.due_at <= now):
         return None
     return f"{CUSTOMER_PROMISE[clock.kind]} {local(clock.due_at, tz)}"

@@ -22,13 +22,14 @@ class ClockInfo:
     text: str  # the explanation for agents, the promise for customers
 
 
-def clocks_for(ticket: Ticket, *, staff: bool, now: dt.datetime) -> list[ClockInfo]:
-    """The ticket's clocks in a fixed order. Customers see only running clocks, as promises."""
-    tz = ticket.organisation.timezone
+def clocks_for(ticket: Ticket, *, staff: bool, now: dt.datetime, tz: str | None = None) -> list[ClockInfo]:
+    """The ticket's clocks in a fixed order, with times in the zone `tz` (default: the
+    organisation's). Customers see only running clocks that are not yet due, as promises."""
+    tz = tz or ticket.organisation.timezone
     out = []
     # ticket.clocks.all() uses a prefetch where a list made one (prefetch_related("clocks")).
     for clock in sorted(ticket.clocks.all(), key=lambda c: ORDER.index(c.kind)):
-        text = explain(clock, now, tz) if staff else promise(clock, tz)
+        text = explain(clock, now, tz) if staff else promise(clock, tz, now)
         if text is None:
             continue
         out.append(ClockInfo(clock.kind, clock.get_kind_display(), clock.state, clock.due_at,

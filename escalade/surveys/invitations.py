@@ -10,7 +10,7 @@ import logging
 from escalade.notifications.models import OutboxMessage
 from escalade.notifications.notify import ticket_url
 from escalade.notifications.outbox import enqueue
-from escalade.tickets.models import Status, Ticket
+from escalade.tickets.models import ResolutionType, Status, Ticket
 
 logger = logging.getLogger("escalade.surveys")
 
@@ -23,7 +23,8 @@ def dedupe_key(ticket: Ticket) -> str:
 
 def on_ticket_changed(sender, ticket: Ticket, change: str, after: dict, at: dt.datetime, **kwargs) -> None:
     """Connected in SurveysConfig.ready: a move to Resolved sends the invitation."""
-    if change == "status" and after.get("status") == Status.RESOLVED:
+    if change == "status" and after.get("status") == Status.RESOLVED and \
+            after.get("resolution_type") != ResolutionType.DUPLICATE:  # a merged ticket: asked on the one kept
         invite(ticket, at=at)
 
 

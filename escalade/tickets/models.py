@@ -82,6 +82,10 @@ class Ticket(models.Model):
         max_length=100, blank=True, default="",
         help_text="The ticket's number in another system it came from (e.g. django-helpdesk's SUP-42); searchable.",
     )
+    merged_into = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="merged_tickets",
+        help_text="Set when the ticket was merged into another (tickets.merge): the customer is pointed there.",
+    )
     version = models.PositiveIntegerField(
         default=1,
         help_text="Counts the changes of the ticket: raised by one under the ticket's lock "
@@ -95,6 +99,8 @@ class Ticket(models.Model):
             models.Index(fields=["external_ref"], name="ticket_external_ref", condition=~models.Q(external_ref="")),
             models.Index(fields=["organisation", "status"], name="ticket_org_status"),
             models.Index(fields=["status", "updated_at"], name="ticket_status_updated"),
+            # portal.merge_live.queue_changed: WHERE updated_at > since (the console's live poll).
+            models.Index(fields=["updated_at"], name="ticket_updated"),
             # Used by services.auto_close_resolved: WHERE status = 'resolved' AND resolved_at <= cutoff.
             models.Index(
                 fields=["resolved_at"], name="ticket_resolved_waiting",
@@ -238,3 +244,20 @@ class TicketFieldValue(models.Model):
 
     def __str__(self) -> str:
         return f"{self.key}={self.text}"
+class Presence(models.Model):
+    """Who has a ticket open in the console right now, and whether they are writing a reply
+    (tickets.presence). One row per ticket and person, refreshed by the page every few seconds; a
+    row not refreshed for `presence.EXPIRES_AFTER` no longer counts. Kept in the database so every
+    web process sees the same."""
+
+    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="presences")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    name = models.CharField(max_length=200)
+    replying = models.BooleanField(default=False)
+    seen_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["ticket", "user"], name="presence_one_per_ticket_user")]
+
+    def __str__(self) -> str:
+        return f"{self.name} on {self.ticket_id} at {self.seen_at}"

@@ -12,11 +12,12 @@ from escalade.errors import NotFound
 from escalade.orgs.access import Viewer
 from escalade.tickets import custom_fields
 from escalade.tickets.models import Message, Ticket, parse_number
+from escalade.tickets.tags import filter_by_tag
 
 # Audit actions a customer sees on their ticket's timeline.
 CUSTOMER_VISIBLE_ACTIONS = {
     "ticket.opened", "ticket.status_changed", "ticket.escalation_requested", "ticket.priority_change_requested",
-    "ticket.priority_change_accepted", "ticket.priority_change_declined",
+    "ticket.priority_change_accepted", "ticket.priority_change_declined", "ticket.merged", "ticket.merged_in",
 }
 
 
@@ -39,7 +40,7 @@ def get_ticket(viewer: Viewer, number: str | int) -> Ticket:
 def filter_tickets(qs: QuerySet[Ticket], *, status: str | None = None, priority: str | None = None,
                    organisation: int | None = None, level: str | None = None, assignee: int | None = None,
                    updated_since: dt.datetime | None = None, q: str | None = None,
-                   external_ref: str | None = None) -> QuerySet[Ticket]:
+                   external_ref: str | None = None, tag: str | None = None) -> QuerySet[Ticket]:
     if status:
         qs = qs.filter(status__in=status.split(","))
     if priority:
@@ -54,6 +55,8 @@ def filter_tickets(qs: QuerySet[Ticket], *, status: str | None = None, priority:
         qs = qs.filter(updated_at__gte=updated_since)
     if external_ref:
         qs = qs.filter(external_ref__iexact=external_ref.strip())
+    if tag:  # agents only: the edges never pass a customer's tag filter
+        qs = filter_by_tag(qs, tag)
     if q:
         # A number (ESC-000042), another system's number (an imported ticket's SUP-42) or words.
         number = parse_number(q)
@@ -95,7 +98,7 @@ def timeline(viewer: Viewer, ticket: Ticket) -> list[TimelineEntry]:
         events = [custom_fields.for_customer(e, ticket) for e in events]
     entries += [
         TimelineEntry(e.at, "event", e.actor, describe_event(e), {"action": e.action, "before": e.before,
-                                                                   "after": e.after})
+                                                                   "after": e.after, "object_id": e.object_id})
         for e in events
         if e.action != "ticket.linked" or parse_number(str(e.after.get("to", ""))) in seen
     ]
@@ -135,6 +138,17 @@ def describe_event(event: Event) -> str:
     if event.action == "ticket.fields_changed":
         return "; ".join(f"{k}: {custom_fields.display(event.before.get(k))} → {custom_fields.display(v)}"
                          for k, v in sorted(event.after.items()))
+    if event.action == "ticket.merged":
+        return f"Merged into {event.after.get('into')}; the conversation continues there"
+    if event.action == "ticket.merged_in":
+        return f"Merged into this ticket: {', '.join(event.after.get('from', []))}"
+    if event.action == "ticket.tags_changed":
+        added = ", ".join(event.after.get("added") or [])
+        removed = ", ".join(event.after.get("removed") or [])
+        return "Tags: " + "; ".join(part for part in (f"added {added}" if added else "",
+                                                     f"removed {removed}" if removed else "") if part)
+    if event.action == "ticket.macro_applied":
+        return f"Macro applied: {event.after.get('macro')}"
     if event.action == "ticket.linked":
         return f"Linked: {event.after.get('kind')} {event.after.get('to')}"
     if event.action == "escalation.management_step":

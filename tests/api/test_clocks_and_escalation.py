@@ -23,10 +23,10 @@ def test_agent_sees_explained_clocks_and_customer_sees_promises(vioe, client):
     first = clocks[0]
     assert first["kind"] == "first_response" and first["state"] == "running"
     assert first["due_at"].startswith("2026-11-23T10:00:00")
-    assert first["text"].startswith("due Mon 23 Nov 10:00 Europe/London: P2 on standard")
+    assert first["text"].startswith("due Mon 23 Nov 2026, 10:00 GMT: P2 on Standard")
     client.force_login(vioe.alice.user)
     promised = client.get(f"/api/tickets/{t.number}").json()["clocks"]
-    assert promised[0]["text"] == "we will respond by Mon 23 Nov 10:00 Europe/London"
+    assert promised[0]["text"] == "we will respond by Mon 23 Nov 2026, 10:00 GMT"
 
 
 def test_customer_requests_escalation_with_business_impact(vioe, client):

@@ -16,13 +16,13 @@ MODULES = [
     "escalade.tickets.services", "escalade.tickets.lifecycle", "escalade.tickets.priority_requests",
     "escalade.kb.services", "escalade.monitoring.services", "escalade.surveys.services",
     "escalade.escalation.review", "escalade.escalation.management", "escalade.api.tokens",
-    "escalade.policy.publish", "escalade.webhooks.services",
+    "escalade.policy.publish", "escalade.webhooks.services", "escalade.tickets.merge",
 ]
 
 READS = {
     "escalade.tickets.services.required_information", "escalade.tickets.services.missing_information",
     "escalade.tickets.lifecycle.label", "escalade.tickets.lifecycle.allowed_targets",
-    "escalade.surveys.services.may_answer",
+    "escalade.surveys.services.may_answer", "escalade.tickets.merge.continues_at",
     "escalade.escalation.management.open_concern", "escalade.escalation.management.view_of",
     "escalade.escalation.management.due", "escalade.escalation.management.next_check",
     "escalade.escalation.management.open_concerns",
@@ -101,6 +101,13 @@ def _escalate(w):
 def _link(w):
     from escalade.tickets.services import link_tickets
     link_tickets(_as(w.max), w.acme_ticket, w.globex_ticket, "related")
+
+
+@case("escalade.tickets.merge.merge_tickets", "ticket.merged")
+def _merge(w):
+    from escalade.tickets.merge import merge_tickets
+    from tests.factories import ticket
+    merge_tickets(_as(w.vera), w.acme_ticket, [ticket(w.acme, by=w.alice, subject="Again")])
 
 
 @case("escalade.tickets.services.move_to_active_policy", "ticket.policy_reapplied")

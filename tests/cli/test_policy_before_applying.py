@@ -99,7 +99,7 @@ def test_dry_run_tells_the_due_times_that_move_and_the_clocks_that_go(proposed, 
     out = capsys.readouterr().out
     assert f"  {ticket.number} (Acme, plan standard, P2)\n" in out
     # 30 of the 2 hours are used by 09:30: the first response is due at 11:00, not 10:00.
-    assert "    first_response: due 2026-11-23 10:00Z → 2026-11-23 11:00Z (P2 on standard = 2 hours" in out
+    assert "    first_response: due 2026-11-23 10:00Z → 2026-11-23 11:00Z (P2 on Standard = 2 hours" in out
     assert "    resolution_maximum: goes (was due " in out
 
 

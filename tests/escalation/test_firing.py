@@ -49,7 +49,7 @@ def test_first_response_breach_escalates_to_the_next_tier_at_the_due_time(vioe):
     firing = Firing.objects.get(ticket=t, rule="response_breach")
     assert firing.at == dt.datetime(2026, 11, 23, 10, 0, tzinfo=dt.UTC)
     manager_mail = OutboxMessage.objects.get(ticket=t, recipient="max@vendor.example.com")
-    assert manager_mail.subject == f"Ticket {t.number} escalated to L2"
+    assert manager_mail.subject == f"Ticket {t.number} escalated to Tier 2 - Technical Support"  # the level's name
 
 
 def test_a_firing_happens_once_however_often_the_worker_runs(vioe):

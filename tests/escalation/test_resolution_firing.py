@@ -143,11 +143,11 @@ def test_the_manager_console_lists_the_follow_ups_with_their_due_times_and_marks
     client = Client()
     client.force_login(w.max.user)
     page = client.get("/console/manager/").content.decode()
-    assert "<strong>Root cause analysis</strong>" in page and "due 26 Nov 09:05" in page
-    assert "due 7 Dec 09:05" in page and "overdue since" not in page
+    assert "<strong>Root cause analysis</strong>" in page and "due Thu 26 Nov 2026, 09:05 UTC" in page
+    assert "due Mon 7 Dec 2026, 09:05 UTC" in page and "overdue since" not in page
     w.clock.set(dt.datetime(2026, 11, 27, 9, 0, tzinfo=dt.UTC))
     page = client.get("/console/manager/").content.decode()
-    assert "overdue since 26 Nov 09:05" in page and "due 30 Nov 09:05" in page
+    assert "overdue since Thu 26 Nov 2026, 09:05 UTC" in page and "due Mon 30 Nov 2026, 09:05 UTC" in page
 
 
 def test_a_p2_resolution_creates_no_follow_ups(vioe):
@@ -183,7 +183,7 @@ def test_an_overdue_follow_up_is_escalated_once_to_the_level_manager_even_after_
     [alert] = OutboxMessage.objects.filter(ticket=t, kind="follow_up_overdue")
     assert alert.recipient == "max@vendor.example.com"  # the level manager
     assert alert.subject == f"[{t.number}] Follow-up overdue: Root cause analysis (P1, Acme)"
-    assert '"Root cause analysis"' in alert.body and "post_emergency_activities" in alert.body
+    assert '"Root cause analysis"' in alert.body and "“Post emergency activities”" in alert.body
     event = Event.objects.get(ticket_id=t.pk, action="escalation.follow_up_overdue")
     assert event.after["task"] == "Root cause analysis" and event.after["created_by"] == "post_emergency_activities"
     texts = [e.text for e in selectors.timeline(Viewer.of(w.max.user), t)]

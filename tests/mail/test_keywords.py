@@ -20,7 +20,7 @@ def test_production_emergency_opens_a_p1_ticket_on_the_emergency_line(world, vio
     ack = rendered(OutboxMessage.objects.get(kind="ack")).body
     assert "Priority: P1 (Critical)" in ack
     assert "Response time: 15 minutes around the clock (24x7, emergency coverage); we will respond by " \
-           "Mon 23 Nov 09:15 Europe/London" in ack
+           "Mon 23 Nov 2026, 09:15 GMT" in ack
     assert 'keywords "Production Emergency"' in row.reason
 
 

@@ -139,3 +139,17 @@ def test_a_bounce_of_our_reply_leaves_a_note_on_the_ticket(world):
     note = world.acme_ticket.messages.get(is_internal=True)
     assert "could not be delivered" in note.body and "552 mailbox full" in note.body
     assert Ticket.objects.count() == 3  # the world's three: a bounce is never a ticket
+
+
+def test_a_reply_to_a_merged_ticket_joins_the_ticket_it_was_merged_into(world, smtp_server):
+    from escalade.tickets.merge import merge_tickets
+
+    dupe = services.open_ticket(Viewer.of(world.alice.user), organisation=world.acme, subject="VPN down again",
+                                description="Same as this morning.")
+    merge_tickets(Viewer.of(world.vera.user), world.acme_ticket, [dupe])
+    send(smtp_server, message(world.alice, f"Re: [{dupe.number}] VPN down again", "Still down at 11:00."))
+    [row] = process_received()
+    assert (row.status, row.ticket) == ("processed", world.acme_ticket)
+    assert f"merged into it from {dupe.number}" in row.reason
+    assert world.acme_ticket.messages.filter(body="Still down at 11:00.", from_customer=True).exists()
+    assert not Ticket.objects.filter(subject="VPN down again").exclude(pk=dupe.pk).exists()  # no new ticket

@@ -28,7 +28,7 @@ def test_status_page_shows_a_down_system_with_its_open_incident(world, client, p
     html = client.get("/status/").content.decode()
     assert "Hosted gateway" in html
     assert "Some systems are down" in html
-    assert "incident open since 2026-11-23 09:00 UTC" in html
+    assert "incident open since Mon 23 Nov 2026, 09:00 UTC" in html
 
 
 def test_status_page_never_shows_private_systems_customers_or_tickets(world, client, public_down, http_target):

@@ -85,7 +85,7 @@ def test_the_requested_level_is_stored_and_shown_to_the_manager(client_for, vioe
     event = Event.objects.get(action="ticket.escalation_requested", ticket_id=vioe.acme_p3.pk)
     assert event.after == {"business_impact": "Month-end blocked", "requested_level": "L3"}
     page = client_for(vioe.max).get(reverse("portal:ticket", args=[vioe.acme_p3.number])).content.decode()
-    assert "Escalation requested to L3: Month-end blocked" in page
+    assert "Escalation requested to Tier 3 - Engineering Support: Month-end blocked" in page
 
 
 def test_no_level_leaves_it_to_the_manager(client_for, vioe):

@@ -95,7 +95,7 @@ def test_vioe_p3_resolution_clocks_count_business_days_and_its_maximum_takes_it_
         ("2026-11-25 18:00Z", "T2", "notify, escalate")]
     # the maximum is missed: 3.2 gives a maximum for every priority, so Tier 4 takes it ("SLA breach
     # resolution", 2.4)
-    assert ("2026-11-27 18:00Z", "sla.breached", "P3 on standard = 5 business days on the Standard calendar "
+    assert ("2026-11-27 18:00Z", "sla.breached", "P3 on Standard = 5 business days on the Standard calendar "
             "(Monday–Friday 09:00–18:00 customer time, closed on each customer's public holidays; a business day "
             "is 9 hours)") in of(lines, "T2", "sla.breached")
     assert fired_on(lines, "resolution_maximum_breach", "T2") == [("2026-11-27 18:00Z", "T2", "escalate, notify")]

@@ -33,7 +33,7 @@ def test_mirrored_storage_premium_p3_on_the_dedicated_line_at_3am_saturday_is_du
     assert ticket.level.key == "L2"
     assert Firing.objects.get(ticket=ticket, rule="level_1_half_window").at == t(CHICAGO, 2026, 11, 28, 3, 15)
     assert OutboxMessage.objects.filter(ticket=ticket, recipient="max@vendor.example.com",
-                                        subject=f"Ticket {ticket.number} escalated to L2").exists()
+                                        subject=f"Ticket {ticket.number} escalated to Senior Engineer").exists()
 
 
 def test_mirrored_storage_premium_p3_in_the_portal_after_hours_keeps_its_business_hours_target(world, use_policy):

@@ -34,7 +34,7 @@ def test_record_breaches_audits_sla_breached_once_at_the_due_time(world, vioe):
     assert event.at == t(LONDON, 2026, 11, 23, 10, 15)
     assert event.actor == "system: sla"
     assert event.after["clock"] == "first_response"
-    assert event.after["target"].startswith("P1 on standard = 15 minutes")
+    assert event.after["target"].startswith("P1 on Standard = 15 minutes")
 
 
 def test_running_record_breaches_again_does_nothing(world, vioe):

@@ -54,8 +54,8 @@ def test_a_priority_change_is_audited_as_sla_clocks_retargeted_with_before_and_a
     _change_priority(world, ticket, "Critical", t(LONDON, 2026, 11, 23, 10, 10))  # the name of P1
     [event] = _retargeted(ticket)
     assert event.at == t(LONDON, 2026, 11, 23, 10, 10)
-    assert event.before["first_response"].startswith("P3 on standard = 4 hours")
-    assert event.after["first_response"].startswith("P1 on standard = 15 minutes")
+    assert event.before["first_response"].startswith("P3 on Standard = 4 hours")
+    assert event.after["first_response"].startswith("P1 on Standard = 15 minutes")
     assert event.after["reason"] == "priority P3 → P1"
 
 

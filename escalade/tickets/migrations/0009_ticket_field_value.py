@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('tickets', '0007_ticket_version_not_null'),
+        ('tickets', '0008_merged_into_presence_updated_index'),
     ]
 
     operations = [

@@ -1,0 +1,15 @@
+from django.apps import AppConfig
+
+
+class MacrosConfig(AppConfig):
+    name = "escalade.macros"
+    label = "macros"
+    verbose_name = "Macros"
+
+    def ready(self) -> None:
+        # "Apply a macro" is one of the bulk actions (tickets.bulk keeps the list).
+        from escalade.macros import services
+        from escalade.tickets import bulk
+
+        bulk.register(bulk.BulkAction("apply_macro", "Apply a macro", services.apply_macro_in_bulk,
+                                      services.prepare_bulk_macro))

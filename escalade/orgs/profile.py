@@ -1,0 +1,34 @@
+"""A person's own settings: the time zone they read times in (orgs.zones)."""
+
+from __future__ import annotations
+
+import zoneinfo
+
+from django.conf import settings
+from django.db import transaction
+
+from escalade.audit.chain import record
+from escalade.errors import DomainError, PermissionDenied
+
+
+class InvalidTimeZone(DomainError):
+    code = "invalid_time_zone"
+
+
+def set_time_zone(viewer, name: str) -> str:
+    """Set the time zone `viewer` (an agent or a contact) reads times in; "" gives a contact their
+    organisation's zone back (an agent: the site's). Returns the zone now in use. Audited."""
+    name = (name or "").strip()
+    if name and name not in zoneinfo.available_timezones():
+        raise InvalidTimeZone(f"{name!r} is not a time zone; choose one from the list (e.g. Europe/London)",
+                              field="time_zone")
+    person = viewer.contact if viewer.contact is not None else viewer.agent
+    if person is None:
+        raise PermissionDenied("Only agents and customer contacts have a time zone setting.")
+    with transaction.atomic():
+        before = person.timezone
+        person.timezone = name if (name or viewer.contact is not None) else settings.TIME_ZONE
+        person.save(update_fields=["timezone"])
+        record(actor=viewer.label, actor_user=viewer.user, action="profile.time_zone_changed", obj=person,
+               before={"time_zone": before}, after={"time_zone": person.timezone})
+    return person.timezone

@@ -1,0 +1,54 @@
+"""The reader's own settings: the time zone every page shows times in."""
+
+from __future__ import annotations
+
+import zoneinfo
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied as Forbidden
+from django.shortcuts import redirect, render
+from django.utils import timezone
+
+from escalade import clock
+from escalade.businesstime.display import when
+from escalade.errors import DomainError
+from escalade.orgs.access import Viewer
+from escalade.orgs.profile import set_time_zone
+from escalade.orgs.zones import time_zone_name
+from escalade.portal.forms import add_domain_error
+
+
+class TimeZoneForm(forms.Form):
+    time_zone = forms.ChoiceField(label="Time zone", required=False)
+
+    def __init__(self, *args, default_label: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        zones = sorted(zoneinfo.available_timezones())
+        self.fields["time_zone"].choices = [("", default_label), *((z, z.replace("_", " ")) for z in zones)]
+
+
+@login_required
+def time_zone(request):
+    viewer = Viewer.of(request.user)
+    if viewer.contact is None and viewer.agent is None:
+        raise Forbidden("Only agents and customer contacts have a time zone setting.")
+    person = viewer.contact or viewer.agent
+    default = (f"My organisation's ({viewer.contact.organisation.timezone.replace('_', ' ')})"
+               if viewer.contact else "The site's (UTC)")
+    form = TimeZoneForm(request.POST or None, default_label=default,
+                        initial={"time_zone": person.timezone if viewer.contact else person.timezone})
+    if request.method == "POST" and form.is_valid():
+        try:
+            set_time_zone(viewer, form.cleaned_data["time_zone"])
+        except DomainError as exc:
+            add_domain_error(form, exc)
+        else:
+            messages.success(request, "Your time zone is saved: every time is now shown in it.")
+            return redirect("portal:time_zone")
+    now_name = time_zone_name(Viewer.of(request.user))
+    with timezone.override(zoneinfo.ZoneInfo(now_name)):
+        return render(request, "portal/time_zone.html", {
+            "viewer": viewer, "form": form, "zone": now_name.replace("_", " "),
+            "example": when(clock.now(), now_name)}, status=400 if form.is_bound else 200)

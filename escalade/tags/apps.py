@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class TagsConfig(AppConfig):
+    name = "escalade.tags"
+    label = "tags"
+    verbose_name = "Tags"
