@@ -34,6 +34,7 @@ class ViewFilters(Schema):
     team: _Values = Field(default_factory=list, description="Team keys; `none` for tickets without one.")
     organisation: _Values = Field(default_factory=list, description="Organisation ids.")
     assignee: _Values = Field(default_factory=list, description="`me`, `none` or agent ids.")
+    tag: _Values = Field(default_factory=list, description="Tags; tickets carrying any of them.")
     sla: str | None = Field(None, description="`breached` or `at_risk`.")
     q: str | None = Field(None, description="A ticket number or words of the subject.")
     fields: dict[str, str] = Field(default_factory=dict, description="Custom field key → value (`-`: none given).")

@@ -23,7 +23,8 @@ from escalade.orgs.access import Viewer
 from escalade.policy.publish import active_version, policy_of
 from escalade.sla.clocks import remaining_minutes
 from escalade.sla.models import ClockStatus, SlaClock
-from escalade.tickets import custom_fields
+from escalade.tags.models import TicketTag
+from escalade.tickets import custom_fields, tags
 from escalade.tickets.models import Status, Ticket
 from escalade.tickets.selectors import filter_tickets, visible_tickets
 
@@ -129,6 +130,15 @@ register(Filter("organisation", "Customer", lambda t, v, c: t.filter(organisatio
 register(Filter("assignee", "Assignee", _assignee, _assignee_check))
 register(Filter("sla", "SLA", _sla, _one_of(lambda c: list(SLA_STATES), "SLA state"), multiple=False))
 register(Filter("q", "Search", lambda t, v, c: filter_tickets(t, q=v[0]), multiple=False))
+
+
+def _tag(tickets, values, ctx):
+    """Tickets carrying any of the tags (agents only: the list and views are for agents)."""
+    return tickets.filter(pk__in=TicketTag.objects.filter(tag__name__in=[tags.normalise(v) for v in values])
+                          .values("ticket_id"))
+
+
+register(Filter("tag", "Tag", _tag))
 
 
 # -- sort orders and columns ------------------------------------------------------------------

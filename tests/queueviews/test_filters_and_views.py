@@ -164,3 +164,12 @@ def test_a_shared_view_is_recorded_in_the_audit_trail(servers):
     event = Event.objects.get(action="view.shared")
     assert event.after["name"] == "P1s" and event.after["filters"] == {"priority": ["P1"]}
 
+
+
+def test_a_tag_filter_keeps_the_tickets_carrying_either_tag(servers):
+    from escalade.tickets import tags
+    w = servers
+    tags.change_tags(Viewer.of(w.max.user), w.cms1_hw, add=["Hardware swap"])
+    tags.change_tags(Viewer.of(w.max.user), w.cms2_sw, add=["vip"])
+    assert listed(agent(w, w.max), tag="hardware swap") == {w.cms1_hw.number}
+    assert listed(agent(w, w.max), tag="hardware swap,VIP") == {w.cms1_hw.number, w.cms2_sw.number}
