@@ -167,6 +167,7 @@ INSTALLED_APPS = [
     "escalade.policy",
     "escalade.orgs",
     "escalade.tickets",
+    "escalade.queueviews",
     "escalade.tags",
     "escalade.macros",
     "escalade.sla",

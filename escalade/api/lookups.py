@@ -4,10 +4,10 @@ caller's scope, is a field error (422) that reads the same either way, so it rev
 from __future__ import annotations
 
 from escalade.api.errors import UnknownReference
-from escalade.errors import NotFound
+from escalade.errors import DomainError, NotFound
 from escalade.orgs.access import Viewer
 from escalade.orgs.models import Agent, Contact, Level, Organisation, Team
-from escalade.tickets import selectors
+from escalade.tickets import custom_fields, selectors
 from escalade.tickets.models import Ticket
 
 
@@ -72,3 +72,17 @@ def other_ticket(viewer: Viewer, number: str, *, field: str) -> Ticket:
         return selectors.get_ticket(viewer, number)
     except NotFound as exc:
         raise NotFound(exc.message, field=field) from None
+
+
+def custom_field_filters(viewer: Viewer, tickets, wanted: dict[str, str]):
+    """The `field.<key>=<value>` filters of a ticket list; an unknown field (for a customer: one
+    customers do not see) or a value not of the field's type is a 422 on `field.<key>`."""
+    try:
+        return custom_fields.filter_by_values(tickets, wanted, customer=viewer.kind == "customer")
+    except DomainError as exc:
+        raise UnknownReference(exc.message, field=exc.field) from None
+
+
+def field_params(query) -> dict[str, str]:
+    """The `field.<key>=<value>` parameters of a query string, key → value (the last one given)."""
+    return {name.removeprefix("field."): query.get(name) for name in query if name.startswith("field.")}

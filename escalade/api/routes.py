@@ -3,7 +3,7 @@ Mounted at /api/ (escalade/urls.py); schema at /api/openapi.json, browsable docs
 
 from ninja import NinjaAPI, Swagger
 
-from escalade.api import bulk, errors, macros, me, organisations, tags, tickets
+from escalade.api import bulk, errors, macros, me, organisations, saved_views, tags, tickets
 from escalade.api.auth import AUTH
 
 DESCRIPTION = """\
@@ -41,3 +41,4 @@ api.add_router("/tickets", tickets.router)
 api.add_router("/tickets", tags.router)
 api.add_router("/macros", macros.router)
 api.add_router("/organisations", organisations.router)
+api.add_router("/views", saved_views.router)

@@ -14,7 +14,7 @@ from escalade import clock
 from escalade.orgs.access import Viewer
 from escalade.orgs.models import Organisation
 from escalade.sla.selectors import clocks_for
-from escalade.tickets import lifecycle
+from escalade.tickets import custom_fields, lifecycle
 from escalade.tickets.models import (
     Channel,
     Kind,
@@ -134,6 +134,13 @@ class ClockOut(Schema):
     text: str = Field(description="For agents the explanation, for customers the promise.")
 
 
+# A custom field's value (policy `custom_fields`): text (also url and email), a number, true/false, or a
+# date as YYYY-MM-DD; null empties it.
+FieldValue = str | int | float | bool | None
+CUSTOM_FIELDS_DOC = ("The policy's custom fields (`custom_fields`), key → value: text (also url, email), a number, "
+                     "true/false, a date as YYYY-MM-DD, or one of a choice's options.")
+
+
 class TicketOut(Schema):
     number: str = Field(examples=["ESC-000123"])
     subject: str
@@ -166,6 +173,8 @@ class TicketOut(Schema):
     clocks: list[ClockOut] = Field(description="SLA clocks; customers see only running ones, as promises.")
     version: int = Field(description="Raised by one by every change of the ticket; the ETag is this number in "
                                      "quotes. Send it back as If-Match to change only what you read.")
+    custom_fields: dict[str, str | int | float | bool] = Field(
+        default_factory=dict, description=CUSTOM_FIELDS_DOC + " Only the fields you may see, only those with a value.")
     tags: list[str] | None = Field(None, description="Agents: the ticket's tags, sorted. Null for customers, "
                                                      "who never see tags.")
 
@@ -204,6 +213,7 @@ class TicketOut(Schema):
             clocks=[ClockOut(kind=c.kind, state=c.state, due_at=c.due_at, remaining_minutes=c.remaining_minutes,
                              text=c.text) for c in clocks_for(ticket, staff=viewer.is_staff_side, now=clock.now())],
             version=ticket.version,
+            custom_fields=custom_fields.values_of(ticket, customer=viewer.kind == "customer"),
             tags=tag_names(ticket) if viewer.is_staff_side else None,
         )
 
@@ -275,6 +285,14 @@ class TicketIn(InputSchema):
     error_messages: str = Field("", max_length=100_000)
     affected_users: str = Field("", max_length=300)
     business_impact: str = Field("", max_length=100_000)
+    custom_fields: dict[str, FieldValue] = Field(
+        default_factory=dict, description=CUSTOM_FIELDS_DOC + " Those the policy requires in the ticket's category "
+                                          "must be given; customers fill in only the fields marked `customer: edit`.")
+
+
+class CustomFieldsIn(InputSchema):
+    custom_fields: dict[str, FieldValue] = Field(
+        description=CUSTOM_FIELDS_DOC + " Fields left out stay as they are; null empties one (not a required one).")
 
 
 # A field left out is not changed. For level, priority, category and kind, null is refused (they

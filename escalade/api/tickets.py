@@ -14,6 +14,7 @@ from escalade.api.errors import CHANGE_ERRORS, LIST_ERRORS, READ_ERRORS, WRITE_E
 from escalade.api.etags import IfMatch
 from escalade.api.pagination import paginate
 from escalade.api.schemas import (
+    CustomFieldsIn,
     DeliveryOut,
     EscalationRequestIn,
     LinkIn,
@@ -36,7 +37,7 @@ from escalade.api.schemas import (
 from escalade.errors import PermissionDenied
 from escalade.escalation import management
 from escalade.notifications.selectors import deliveries_for
-from escalade.tickets import selectors, services
+from escalade.tickets import custom_fields, selectors, services
 from escalade.tickets.merge import merge_tickets
 from escalade.tickets.models import Channel
 
@@ -47,15 +48,17 @@ Number = Path[str, {"description": "A ticket number: ESC-000123 or 123."}]
 
 @router.get("", response={200: TicketPage, LIST_ERRORS | {403}: ErrorOut})
 def list_tickets(request, filters: Query[TicketFilters], paging: Query[PageParams]):
-    """The tickets you can see, most recently updated first. Only agents filter by `tag` (403 for
-    customers, who never see tags)."""
+    """The tickets you can see, most recently updated first. `field.<key>=<value>` keeps the tickets whose
+    custom field has that value (422 for a field the policy does not declare or a value not of its type).
+    Only agents filter by `tag` (403 for customers, who never see tags)."""
     who = viewer(request)
     if filters.tag and not who.is_staff_side:
         raise PermissionDenied("Only agents filter by tag.", field="tag")
     tickets = selectors.filter_tickets(selectors.visible_tickets(who), **filters.model_dump())
+    tickets = lookups.custom_field_filters(who, tickets, lookups.field_params(request.GET))
     tickets = tickets.select_related("level", "team", "assignee", "organisation", "requester")
     tickets = tickets.prefetch_related("tag_links__tag") if who.is_staff_side else tickets
-    tickets = tickets.prefetch_related("clocks")  # one query for every ticket's clocks, not one per ticket
+    tickets = tickets.prefetch_related("clocks", "field_values")  # one query for all clocks, one for all values
     return paginate(tickets.order_by("-updated_at", "-pk"), paging, lambda t: TicketOut.of(t, who))
 
 
@@ -100,6 +103,20 @@ def update_ticket(request, number: Number, payload: TicketPatch, response: HttpR
     if "assignee" in changes:
         changes["assignee"] = lookups.agent(changes["assignee"])
     ticket = services.update_ticket(who, ticket, expected_version=etags.expected_version(if_match), **changes)
+    etags.send(response, ticket)
+    return TicketOut.of(ticket, who)
+
+
+@router.patch("/{number}/custom-fields", response={200: TicketOut, CHANGE_ERRORS: ErrorOut})
+def update_custom_fields(request, number: Number, payload: CustomFieldsIn, response: HttpResponse,
+                         if_match: IfMatch = None):
+    """Change the ticket's custom fields (policy `custom_fields`): agents any, customers those marked
+    `customer: edit` on their own tickets. 400 naming `custom_fields.<key>` for an unknown field, a value
+    not of its type, or emptying one the ticket's category requires."""
+    who = viewer(request)
+    ticket = selectors.get_ticket(who, number)
+    ticket = custom_fields.set_custom_fields(who, ticket, payload.custom_fields,
+                                             expected_version=etags.expected_version(if_match))
     etags.send(response, ticket)
     return TicketOut.of(ticket, who)
 

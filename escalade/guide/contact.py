@@ -35,6 +35,13 @@ def how_to_contact(policy: Policy, plan: str | None) -> Section:
     if intake.ask_for:
         info.para("Please also give " + _and(labels(intake.ask_for)) + " when you have them; our acknowledgement "
                   "asks for whatever is missing.")
+    for field in policy.custom_fields.values():  # the policy's own fields customers fill in
+        if field.customer != "edit":
+            continue
+        need = "Required on every ticket." if field.required else (
+            "Required for " + _and([names(policy, [c], "categories") for c in field.required_in]) + "."
+            if field.required_in else "If you know it.")
+        info.para(sentences(f"{field.name}: {field.help}" if field.help else field.name, need))
     ack = policy.email.acknowledgement
     if ack.send:
         reply = s.sub("Our acknowledgement")

@@ -110,6 +110,7 @@ _NOUNS = {
     "Week": "week of opening hours", "TargetSpec": "set of targets",
     "CategoryTargets": "set of targets", "MatrixLevel": "answer", "MatrixDimension": "question",
     "PriorityMatrix": "priority matrix", "PriorityChange": "priority change setting",
+    "CustomField": "custom field",
 }
 
 

@@ -389,6 +389,7 @@ class Partner:
 from .schema_email import Email  # noqa: E402
 from .schema_escalation import SHORTHAND as _ESCALATION_SHORTHAND  # noqa: E402
 from .schema_escalation import Escalation  # noqa: E402
+from .schema_fields import CustomField  # noqa: E402
 from .schema_monitoring import Monitoring  # noqa: E402
 from .schema_surveys import Surveys  # noqa: E402
 
@@ -428,3 +429,7 @@ class PolicySpec:
     monitoring: Monitoring = doc("Proactive monitoring, maintenance notice, availability SLA and credits.",
                                  factory=Monitoring)
     surveys: Surveys = doc("Periodic surveys (Net Promoter Score).", factory=Surveys)
+    custom_fields: dict[Key, CustomField] = doc(
+        "Further information tickets carry, keyed by name: shown on the forms, the ticket page, the "
+        "API and the queue filters.", factory=dict,
+        example="custom_fields: {server: {name: Affected server, required_in: [fault]}}")

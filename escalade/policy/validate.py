@@ -45,6 +45,7 @@ def validate(policy: schema.PolicySpec, locs: Locations) -> list[PolicyError]:
     _check_monitoring(policy, err)
     _check_level_targets(policy, err)
     _check_intake(policy, err)
+    _check_custom_fields(policy, err)
     for key, channel in (policy.channels or {}).items():
         if channel and channel.kind == "email" and channel.address and "@" not in channel.address:
             err(("channels", key, "address"), f"email channel '{key}' needs an email address, "
@@ -187,6 +188,28 @@ def _check_intake(policy: schema.PolicySpec, err: Any) -> None:
         for i, name in enumerate(fields or []):
             if name in fields[:i]:
                 err(where + (i,), f"'{name}' is listed twice")
+
+
+def _check_custom_fields(policy: schema.PolicySpec, err: Any) -> None:
+    """A choice needs options, and only a choice has them; `required` and `required_in` exclude
+    each other."""
+    for key, spec in (policy.custom_fields or {}).items():
+        if spec is None:
+            continue  # broken, already reported
+        where: Path = ("custom_fields", key)
+        if spec.type == "choice" and not spec.options:
+            err(where + ("type",), f"custom field '{key}' is a choice: list its 'options'")
+        if spec.type != "choice" and spec.options:
+            err(where + ("options",), f"custom field '{key}' is a {spec.type} field; only a choice has "
+                "'options' (use 'type: choice')", key=True)
+        for i, option in enumerate(spec.options or []):
+            if not str(option).strip():
+                err(where + ("options", i), "an option cannot be empty")
+            elif option in spec.options[:i]:
+                err(where + ("options", i), f"option '{option}' is listed twice")
+        if spec.required and spec.required_in:
+            err(where + ("required_in",), f"custom field '{key}' is required in every category "
+                "('required: true'); remove 'required_in' or 'required'", key=True)
 
 
 def _check_order(spec: Any, where: Path, err: Any) -> None:

@@ -9,6 +9,7 @@ from django.db.models import Q
 from escalade.errors import DomainError
 from escalade.orgs.access import Viewer
 from escalade.orgs.models import Agent, Level, Organisation
+from escalade.portal import custom_field_forms
 from escalade.surveys.models import Rating
 from escalade.surveys.services import MAX_COMMENT
 from escalade.tickets import priority_matrix
@@ -101,7 +102,7 @@ class NewTicketForm(forms.Form):
     required_css_class = "required"
 
     def __init__(self, *args, viewer: Viewer, required: tuple[str, ...] = ("description",), policy=None,
-                 **kwargs):
+                 category: str = "", **kwargs):
         """`required`: the information the policy requires (services.required_information); the
         service refuses a ticket without it, the form marks it required. `policy`: the active
         policy, for the category and the priority matrix's questions (one radio group each,
@@ -118,6 +119,8 @@ class NewTicketForm(forms.Form):
                 field.required = True
                 field.help_text = " ".join(filter(None, [str(field.help_text), "Required by the support policy."]))
         self._add_policy_fields(policy, staff=viewer.is_staff_side)
+        # The policy's custom fields, required per `category` (the one chosen so far).
+        custom_field_forms.add_fields(self, policy, customer=viewer.kind == "customer", category=category)
 
     def _add_policy_fields(self, policy, *, staff: bool) -> None:
         extra: dict[str, forms.Field] = {}
@@ -199,6 +202,8 @@ class NewTicketForm(forms.Form):
         if answers := self.matrix_answers():
             fields["matrix_answers"] = answers
         fields.update({name: data[name] for name in INFO_FIELDS if data.get(name)})
+        if given := {k: v for k, v in custom_field_forms.values(self).items() if v is not None}:
+            fields["custom_fields"] = given
         return fields
 
 

@@ -22,6 +22,7 @@ from escalade.policy.publish import active_version, policy_of
 from escalade.policy.schema import CUSTOMER_TZ
 from escalade.portal import merge_live, tools, words
 from escalade.portal.console import open_management_concern, ticket_links
+from escalade.portal.custom_field_forms import custom_field_context
 from escalade.portal.forms import (
     DecidePriorityForm,
     EscalationRequestForm,
@@ -121,7 +122,7 @@ def _timeline(viewer: Viewer, ticket: Ticket) -> list:
 def render_ticket(request, viewer: Viewer, ticket: Ticket, *, reply_form=None, status_form=None,
                    escalation_form=None, priority_form=None, update_form=None, survey_form=None,
                    link_form=None, management_form=None, confirm_form=None, not_fixed_form=None,
-                   changed: str = "", status: int = 200, merge_form=None, changes=None):
+                   fields_form=None, changed: str = "", status: int = 200, merge_form=None, changes=None):
     """The ticket page; `changed`: why a submitted form was not saved (the ticket changed since)."""
     by_customer = viewer.kind == "customer"
     targets = lifecycle.allowed_targets(ticket.status, by_customer=by_customer)
@@ -175,6 +176,7 @@ def render_ticket(request, viewer: Viewer, ticket: Ticket, *, reply_form=None, s
         "confirm_form": confirm_form,
         "not_fixed_form": not_fixed_form if answer_fix else None,
         "changed": changed,
+        **custom_field_context(viewer, ticket, policy, fields_form),
         **merge_live.ticket_extras(viewer, ticket, merge_form=merge_form, changes=changes),
         **tools.ticket_context(request, viewer, ticket),  # tags and macros (agents)
     }
@@ -196,7 +198,7 @@ def new_ticket(request):
     # The information required may depend on the category (intake.by_category).
     category = request.POST.get("category", "")
     category = category if policy is not None and category in policy.categories else ""
-    form = NewTicketForm(request.POST or None, viewer=viewer, policy=policy,
+    form = NewTicketForm(request.POST or None, viewer=viewer, policy=policy, category=category,
                          required=services.required_information(version, category))
     context = {"form": form, **_priority_context(viewer, policy, request.POST)}
     if request.method == "POST" and form.is_valid():

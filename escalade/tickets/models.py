@@ -224,6 +224,26 @@ class PriorityChangeRequest(models.Model):
         return f"{self.ticket.number}: {self.from_priority} → {self.to_priority} ({self.get_status_display()})"
 
 
+class TicketFieldValue(models.Model):
+    """The value of one of the policy's custom fields (`custom_fields`) on a ticket. Written only by
+    `tickets.custom_fields`. `value` is typed (text, number, true/false, a date as YYYY-MM-DD);
+    `text` is the same value as canonical text, for equality filters that work alike on SQLite and
+    PostgreSQL."""
+
+    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="field_values")
+    key = models.CharField(max_length=50, help_text="A custom field key from the policy.")
+    value = models.JSONField()
+    text = models.CharField(max_length=500)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["ticket", "key"], name="ticket_field_value_unique")]
+        indexes = [
+            # custom_fields.filter_q: WHERE key = … AND text = … (queue filters, the API's ?field.KEY=)
+            models.Index(fields=["key", "text"], name="ticket_field_key_text"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.key}={self.text}"
 class Presence(models.Model):
     """Who has a ticket open in the console right now, and whether they are writing a reply
     (tickets.presence). One row per ticket and person, refreshed by the page every few seconds; a

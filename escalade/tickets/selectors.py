@@ -10,6 +10,7 @@ from django.db.models import Q, QuerySet
 from escalade.audit.models import Event
 from escalade.errors import NotFound
 from escalade.orgs.access import Viewer
+from escalade.tickets import custom_fields
 from escalade.tickets.models import Message, Ticket, parse_number
 from escalade.tickets.tags import filter_by_tag
 
@@ -93,6 +94,8 @@ def timeline(viewer: Viewer, ticket: Ticket) -> list[TimelineEntry]:
     # A link names the other ticket: show it only to viewers who may see that ticket too.
     linked = {parse_number(str(e.after.get("to", ""))) for e in events if e.action == "ticket.linked"} - {None}
     seen = set(visible_tickets(viewer).filter(pk__in=linked).values_list("pk", flat=True)) if linked else set()
+    if not viewer.is_staff_side:  # values of agents-only custom fields stay with the agents
+        events = [custom_fields.for_customer(e, ticket) for e in events]
     entries += [
         TimelineEntry(e.at, "event", e.actor, describe_event(e), {"action": e.action, "before": e.before,
                                                                    "after": e.after, "object_id": e.object_id})
@@ -132,6 +135,9 @@ def describe_event(event: Event) -> str:
         return f"Escalation rule {event.after.get('rule')}: {', '.join(event.after.get('actions', []))}"
     if event.action == "sla.breached":
         return f"SLA breached: {event.after.get('target', event.after.get('clock'))}"
+    if event.action == "ticket.fields_changed":
+        return "; ".join(f"{k}: {custom_fields.display(event.before.get(k))} → {custom_fields.display(v)}"
+                         for k, v in sorted(event.after.items()))
     if event.action == "ticket.merged":
         return f"Merged into {event.after.get('into')}; the conversation continues there"
     if event.action == "ticket.merged_in":

@@ -24,6 +24,7 @@ from escalade.policy import NotInPolicy
 from escalade.policy.models import PolicyVersion
 from escalade.policy.publish import active_version, policy_of
 from escalade.tickets import attachments as attachment_files
+from escalade.tickets import custom_fields as ticket_fields
 from escalade.tickets import lifecycle, matrix_review, priority_matrix
 from escalade.tickets.locking import expect_version, lock_ticket, save_change
 from escalade.tickets.models import Channel, Kind, Message, Status, Ticket, TicketLink
@@ -128,7 +129,8 @@ def open_ticket(viewer: Viewer, *, organisation: Organisation, subject: str, des
                 requester: Contact | None = None, priority: str | None = None, category: str = "",
                 kind: str = Kind.FAULT, channel: str = Channel.PORTAL, level: Level | None = None,
                 at: dt.datetime | None = None, intake: bool = False,
-                matrix_answers: Mapping[str, str | None] | None = None, **info: str) -> Ticket:
+                matrix_answers: Mapping[str, str | None] | None = None,
+                custom_fields: Mapping[str, object] | None = None, **info: str) -> Ticket:
     """Open a ticket for `organisation`. A customer opens it for themselves; an agent may name
     the requester. Unknown info fields are refused rather than dropped.
 
@@ -142,7 +144,10 @@ def open_ticket(viewer: Viewer, *, organisation: Organisation, subject: str, des
 
     `matrix_answers` (question key → answer) are the priority matrix's questions answered: without a
     `priority`, the ticket gets the one they suggest (`priority_matrix.suggest`); the answers are kept
-    on the `ticket.opened` audit event so agents see why it got its priority."""
+    on the `ticket.opened` audit event so agents see why it got its priority.
+
+    `custom_fields` (key → value): the policy's custom fields (`custom_fields.clean`); with
+    `intake=True` those required in the ticket's category must be given."""
     viewer.may_open_ticket_for(organisation)
     unknown = set(info) - set(INFO_FIELDS)
     if unknown:
@@ -176,6 +181,8 @@ def open_ticket(viewer: Viewer, *, organisation: Organisation, subject: str, des
                 what = INFO_LABELS[field]
                 raise DomainError(f"The support policy asks every new ticket for {what}; please add it",
                                   field=field)
+    fields = ticket_fields.clean(policy_of(version) if version else None, custom_fields or {}, category=category,
+                                 customer=viewer.kind == "customer", creating=intake)
     routed_level, team = _category_routing(version, category)
     level = level or routed_level or Level.objects.order_by("rank").first()
     with collected():  # this ticket's events (opened, clocks started, …) go in with one insert
@@ -197,6 +204,8 @@ def open_ticket(viewer: Viewer, *, organisation: Organisation, subject: str, des
         )
         opened = _snapshot(ticket, ("subject", "priority", "category", "kind", "channel", "status"))
         opened.update({f: str(v) for f, v in (("level", routed_level), ("team", team)) if v is not None})
+        if fields:
+            opened["custom_fields"] = ticket_fields.store(ticket, fields)[1]
         if answers:
             opened[priority_matrix.AUDIT_KEY] = [dataclasses.asdict(a) for a in answers]
         record(actor=viewer.label, actor_user=viewer.user, action="ticket.opened", obj=ticket, ticket_id=ticket.pk,

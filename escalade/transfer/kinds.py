@@ -11,8 +11,8 @@ from __future__ import annotations
 from django.apps import apps
 from django.core.serializers import sort_dependencies
 
-APPS = ["auth", "audit", "policy", "orgs", "tickets", "sla", "escalation", "notifications", "mail", "monitoring", "kb",
-        "surveys", "webhooks", "transfer", "api", "accounts", "otp_totp"]
+APPS = ["auth", "audit", "policy", "orgs", "tickets", "queueviews", "sla", "escalation", "notifications", "mail",
+        "monitoring", "kb", "surveys", "webhooks", "transfer", "api", "accounts", "otp_totp"]
 SKIPPED = {"auth.permission", "auth.group"}  # made by migrations; groups are not used by Escalade
 
 

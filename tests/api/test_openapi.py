@@ -17,6 +17,7 @@ ENDPOINTS = {
     "/api/me": {"get"},
     "/api/tickets": {"get", "post"},
     "/api/tickets/{number}": {"get", "patch"},
+    "/api/tickets/{number}/custom-fields": {"patch"},
     "/api/tickets/{number}/transition": {"post"},
     "/api/tickets/{number}/messages": {"get", "post"},
     "/api/tickets/{number}/messages/upload": {"post"},
@@ -32,6 +33,9 @@ ENDPOINTS = {
     "/api/macros/{macro_id}/preview": {"get"},
     "/api/macros/{macro_id}/apply": {"post"},
     "/api/organisations": {"get"},
+    "/api/views": {"get", "post"},
+    "/api/views/{view_id}": {"delete"},
+    "/api/views/{view_id}/tickets": {"get"},
     "/api/organisations/{organisation_id}": {"get"},
 }
 
