@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from escalade.orgs.access import Viewer
 from escalade.reports.scope import ReportFilter, require_report_reader, tickets
 from escalade.surveys.models import NpsInvitation, SurveyResponse
-from escalade.surveys.nps import DETRACTOR, PROMOTER
+from escalade.surveys.nps import tally
 from escalade.surveys.selectors import SATISFIED
 
 
@@ -94,14 +94,5 @@ def nps_by_month(viewer: Viewer, flt: ReportFilter) -> list[NpsMonth]:
     out = {f"{m:%Y-%m}": NpsMonth(f"{m:%Y-%m}") for m in flt.months}
     for sent_at, score in (NpsInvitation.objects.filter(organisation__in=orgs, sent_at__gte=flt.start,
                                                         sent_at__lt=flt.end).values_list("sent_at", "score")):
-        row = out[f"{sent_at:%Y-%m}"]
-        row.sent += 1
-        if score is None:
-            continue
-        if score >= PROMOTER:
-            row.promoters += 1
-        elif score <= DETRACTOR:
-            row.detractors += 1
-        else:
-            row.passives += 1
+        tally(out[f"{sent_at:%Y-%m}"], score)
     return list(out.values())

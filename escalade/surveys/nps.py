@@ -30,6 +30,20 @@ KIND = "nps_invitation"
 PROMOTER, DETRACTOR = 9, 6  # 9–10 promote, 0–6 detract, 7–8 are passive
 
 
+def tally(row, score: int | None) -> None:
+    """Count one invitation on `row` (anything with sent, promoters, passives and detractors): sent,
+    and, when answered, in its group."""
+    row.sent += 1
+    if score is None:
+        return
+    if score >= PROMOTER:
+        row.promoters += 1
+    elif score <= DETRACTOR:
+        row.detractors += 1
+    else:
+        row.passives += 1
+
+
 def survey_settings() -> NpsSurvey | None:
     """The active policy's NPS survey, or None."""
     version = active_version()
@@ -179,14 +193,5 @@ def nps_by_customer(viewer: Viewer, *, now: dt.datetime, days: int = 90) -> list
     rows = (NpsInvitation.objects.filter(organisation__in=viewer.organisations(), sent_at__gte=since, sent_at__lte=now)
             .values_list("organisation__name", "score"))
     for name, score in rows:
-        s = out.setdefault(name, NpsSummary(since=since, sent=0, promoters=0, passives=0, detractors=0))
-        s.sent += 1
-        if score is None:
-            continue
-        if score >= PROMOTER:
-            s.promoters += 1
-        elif score <= DETRACTOR:
-            s.detractors += 1
-        else:
-            s.passives += 1
+        tally(out.setdefault(name, NpsSummary(since=since, sent=0, promoters=0, passives=0, detractors=0)), score)
     return sorted(out.items())
