@@ -32,11 +32,12 @@ def _lag(oldest_due: dt.datetime | None, now: dt.datetime) -> float:
 
 def domain_numbers(now: dt.datetime) -> dict[str, float]:
     """Every gauge /metrics exposes, by name, at `now` (UTC). Durations in seconds."""
-    # sla_clock_open (status IN running, paused; breached_at)
-    clocks = SlaClock.objects.filter(status__in=[ClockStatus.RUNNING, ClockStatus.PAUSED]).aggregate(
-        running=Count("pk", filter=Q(status=ClockStatus.RUNNING)),
-        breached=Count("pk", filter=Q(breached_at__isnull=False)),
-    )
+    # sla_clock_running_due: the running clocks not yet breached
+    running = SlaClock.objects.filter(status=ClockStatus.RUNNING, breached_at__isnull=True).count()
+    # sla_clock_open_breached: the open clocks already breached, by status
+    breached = SlaClock.objects.filter(status__in=[ClockStatus.RUNNING, ClockStatus.PAUSED],
+                                       breached_at__isnull=False).aggregate(
+        all=Count("pk"), running=Count("pk", filter=Q(status=ClockStatus.RUNNING)))
     # sla_clock_running_due: breaches the worker has yet to record
     breach_due = SlaClock.objects.filter(status=ClockStatus.RUNNING, breached_at__isnull=True,
                                          due_at__lte=now).aggregate(oldest=Min("due_at"))["oldest"]
@@ -56,8 +57,8 @@ def domain_numbers(now: dt.datetime) -> dict[str, float]:
         oldest=Min("next_check_at"))["oldest"]
     beat = latest_beat()  # ops_workerheartbeat.beat_at
     return {
-        "escalade_sla_clocks_running": clocks["running"],
-        "escalade_sla_clocks_breached": clocks["breached"],
+        "escalade_sla_clocks_running": running + breached["running"],
+        "escalade_sla_clocks_breached": breached["all"],
         "escalade_sla_breach_lag_seconds": _lag(breach_due, now),
         "escalade_escalation_firing_lag_seconds": _lag(check_due, now),
         "escalade_outbox_backlog": backlog["count"],

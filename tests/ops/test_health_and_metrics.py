@@ -123,7 +123,7 @@ def test_every_metric_query_is_answered_from_an_index(vioe):
     f.ticket(vioe.acme, by=vioe.alice, subject="Printers offline", priority="P3")
     with CaptureQueriesContext(connection) as captured:
         domain_numbers(vioe.clock.now())
-    assert len(captured.captured_queries) == 9
+    assert len(captured.captured_queries) == 10
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             cursor.execute("SET LOCAL enable_seqscan = off")
