@@ -196,12 +196,14 @@ MIDDLEWARE = [
     # Before sessions and views: bad input and oversized bodies never reach the database.
     "escalade.ops.guards.RequestGuardMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # The browser's language (cookie, Accept-Language); a signed-in person's own choice wins (below).
+    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    # Pages in the reader's own time zone (after sign-in: it needs the user).
+    # Pages in the reader's own time zone and language (after sign-in: it needs the user).
     "escalade.portal.middleware.PersonTimeZoneMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -304,6 +306,11 @@ CONTENT_SECURITY_POLICY = {
 }
 
 LANGUAGE_CODE = "en-gb"
+# The languages of the pages and emails (docs/languages.md). A person's own choice (profile), else their
+# organisation's, else the browser's (Accept-Language, the language cookie), else LANGUAGE_CODE.
+LANGUAGES = [("en-gb", "English"), ("de", "Deutsch")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+LANGUAGE_COOKIE_SAMESITE = "Lax"
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True

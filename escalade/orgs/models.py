@@ -11,6 +11,12 @@ from django.core.exceptions import ValidationError
 from django.db import models
 
 
+def validate_language(value: str) -> None:
+    if value and value not in dict(settings.LANGUAGES):
+        codes = ", ".join(code for code, _name in settings.LANGUAGES)
+        raise ValidationError(f"{value!r} is not a language Escalade speaks; use one of {codes}")
+
+
 def validate_timezone(value: str) -> None:
     try:
         zoneinfo.ZoneInfo(value)
@@ -51,6 +57,10 @@ class Organisation(models.Model):
         help_text="The contract's monthly fee; service-credit statements show credits as amounts of it.",
     )
     currency = models.CharField(max_length=3, blank=True, help_text="ISO 4217 code of the fee, e.g. EUR.")
+    language = models.CharField(
+        max_length=10, blank=True, default="", validators=[validate_language],
+        help_text="The language of the pages and emails of this customer's contacts, unless a contact chose "
+                  "one; empty: the site's.")
     holiday_country = models.CharField(
         max_length=2, blank=True,
         help_text="ISO country code of this customer's public holidays, e.g. GB; used by calendars whose "
@@ -108,6 +118,9 @@ class Contact(models.Model):
     timezone = models.CharField(max_length=64, blank=True, default="", validators=[validate_timezone],
                                 help_text="The contact's own time zone for the times they read; empty: "
                                           "the organisation's.")
+    language = models.CharField(max_length=10, blank=True, default="", validators=[validate_language],
+                                help_text="The contact's own language for pages and emails; empty: the "
+                                          "organisation's.")
     quiet_hours_start = models.TimeField(null=True, blank=True, help_text="Local time, contact's organisation.")
     quiet_hours_end = models.TimeField(null=True, blank=True)
 
@@ -218,6 +231,8 @@ class Agent(models.Model):
     timezone = models.CharField(max_length=64, default="UTC", validators=[validate_timezone],
                                 help_text="The agent's time zone: for quiet hours and every time the agent "
                                           "reads.")
+    language = models.CharField(max_length=10, blank=True, default="", validators=[validate_language],
+                                help_text="The agent's language for pages and emails; empty: the site's.")
     quiet_hours_start = models.TimeField(
         null=True, blank=True, help_text="Local time; pages then go by email unless the ticket has the "
                                          "policy's highest priority.")

@@ -1,4 +1,5 @@
-"""A person's own settings: the time zone they read times in (orgs.zones)."""
+"""A person's own settings: the time zone they read times in (orgs.zones) and their language
+(orgs.languages)."""
 
 from __future__ import annotations
 
@@ -13,6 +14,10 @@ from escalade.errors import DomainError, PermissionDenied
 
 class InvalidTimeZone(DomainError):
     code = "invalid_time_zone"
+
+
+class InvalidLanguage(DomainError):
+    code = "invalid_language"
 
 
 def set_time_zone(viewer, name: str) -> str:
@@ -32,3 +37,22 @@ def set_time_zone(viewer, name: str) -> str:
         record(actor=viewer.label, actor_user=viewer.user, action="profile.time_zone_changed", obj=person,
                before={"time_zone": before}, after={"time_zone": person.timezone})
     return person.timezone
+
+
+def set_language(viewer, code: str) -> str:
+    """Set the language `viewer` (an agent or a contact) reads pages and emails in; "" gives them
+    their organisation's (or the browser's) back. Returns the code saved. Audited."""
+    code = (code or "").strip()
+    if code and code not in dict(settings.LANGUAGES):
+        codes = ", ".join(c for c, _name in settings.LANGUAGES)
+        raise InvalidLanguage(f"{code!r} is not a language Escalade speaks; use one of {codes}", field="language")
+    person = viewer.contact if viewer.contact is not None else viewer.agent
+    if person is None:
+        raise PermissionDenied("Only agents and customer contacts have a language setting.")
+    with transaction.atomic():
+        before = person.language
+        person.language = code
+        person.save(update_fields=["language"])
+        record(actor=viewer.label, actor_user=viewer.user, action="profile.language_changed", obj=person,
+               before={"language": before}, after={"language": code})
+    return code

@@ -1,21 +1,24 @@
-"""The reader's own settings: the time zone every page shows times in."""
+"""The reader's own settings: the time zone every page shows times in, and the language."""
 
 from __future__ import annotations
 
 import zoneinfo
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied as Forbidden
 from django.shortcuts import redirect, render
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_POST
 
 from escalade import clock
 from escalade.businesstime.display import when
 from escalade.errors import DomainError
 from escalade.orgs.access import Viewer
-from escalade.orgs.profile import set_time_zone
+from escalade.orgs.profile import set_language, set_time_zone
 from escalade.orgs.zones import time_zone_name
 from escalade.portal.forms import add_domain_error
 
@@ -52,3 +55,27 @@ def time_zone(request):
         return render(request, "portal/time_zone.html", {
             "viewer": viewer, "form": form, "zone": now_name.replace("_", " "),
             "example": when(clock.now(), now_name)}, status=400 if form.is_bound else 200)
+
+
+@require_POST
+def choose_language(request):
+    """The language selector of every page: remembered in the browser (the language cookie) and, for a
+    signed-in agent or contact, in their profile, so emails follow too."""
+    code = request.POST.get("language", "")
+    next_url = request.POST.get("next") or "/"
+    if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()},
+                                           require_https=request.is_secure()):
+        next_url = "/"
+    if code not in dict(settings.LANGUAGES):
+        messages.error(request, translation.gettext("Choose a language from the list."))
+        return redirect(next_url)
+    if request.user.is_authenticated:
+        viewer = Viewer.of(request.user)
+        if viewer.contact is not None or viewer.agent is not None:
+            set_language(viewer, code)
+    response = redirect(next_url)
+    response.set_cookie(settings.LANGUAGE_COOKIE_NAME, code, max_age=settings.LANGUAGE_COOKIE_AGE,
+                        path=settings.LANGUAGE_COOKIE_PATH, domain=settings.LANGUAGE_COOKIE_DOMAIN,
+                        secure=settings.LANGUAGE_COOKIE_SECURE, httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
+                        samesite=settings.LANGUAGE_COOKIE_SAMESITE)
+    return response

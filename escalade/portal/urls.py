@@ -25,6 +25,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("contact/", views.contact_us, name="contact"),
     path("account/time-zone/", profile_views.time_zone, name="time_zone"),
+    path("language/", profile_views.choose_language, name="language"),
     path("audit/", audit_views.audit_page, name="audit"),
     path("audit/export/", audit_views.audit_export, name="audit_export"),
     path("guide/", guide_views.guide, name="guide"),

@@ -1,6 +1,7 @@
 /* Behaviour of every portal page that would otherwise be inline script (the
  * Content-Security-Policy allows none): buttons marked data-print print the page; the main
- * menu (a <details>) is open on wide screens and folds into "Menu" on a phone. */
+ * menu (a <details>) is open on wide screens and folds into "Menu" on a phone; the language selector
+ * submits itself on change. */
 (function () {
   "use strict";
   document.addEventListener("click", function (event) {
@@ -8,6 +9,14 @@
     if (target) {
       event.preventDefault();
       window.print();
+    }
+  });
+
+  // The language selector submits itself when a language is chosen (its button stays for no-script use).
+  document.addEventListener("change", function (event) {
+    var target = event.target;
+    if (target && target.hasAttribute && target.hasAttribute("data-submit-on-change") && target.form) {
+      target.form.submit();
     }
   });
 

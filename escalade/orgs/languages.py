@@ -1,0 +1,28 @@
+"""Every person's language: an agent's or a contact's own choice; a contact without one follows the
+organisation; "" means no choice, and the browser's language (or the site's) is used."""
+
+from __future__ import annotations
+
+from django.conf import settings
+
+
+def language_of(viewer) -> str:
+    """The language code `viewer` (an orgs.access.Viewer) chose, or "" when nobody chose one."""
+    if viewer.contact is not None:
+        code = viewer.contact.language or viewer.contact.organisation.language
+    elif viewer.agent is not None:
+        code = viewer.agent.language
+    else:
+        code = ""
+    return code if code in dict(settings.LANGUAGES) else ""
+
+
+def contact_language(contact) -> str:
+    """The language emails to `contact` are written in."""
+    code = contact.language or contact.organisation.language
+    return code if code in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
+
+
+def agent_language(agent) -> str:
+    """The language emails and pages to `agent` are written in."""
+    return agent.language if agent.language in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
