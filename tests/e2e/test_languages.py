@@ -20,7 +20,8 @@ from tests.e2e.conftest import PHONE, shot
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
-GERMAN_MONTH_OR_DAY = re.compile(r"\b(Mo|Di|Mi|Do|Fr|Sa|So)\.|\b(Jan|Feb|März|Apr|Mai|Juni|Juli|Aug|Sept|Okt|Nov|Dez)\.?\b")
+GERMAN_MONTH_OR_DAY = re.compile(r"\b(Mo|Di|Mi|Do|Fr|Sa|So)\.|"
+                                 r"\b(Jan|Feb|März|Apr|Mai|Juni|Juli|Aug|Sept|Okt|Nov|Dez)\.?\b")
 
 
 def _shot(page, name: str) -> None:
