@@ -1,10 +1,11 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class MacrosConfig(AppConfig):
     name = "escalade.macros"
     label = "macros"
-    verbose_name = "Macros"
+    verbose_name = _("Macros")
 
     def ready(self) -> None:
         # "Apply a macro" is one of the bulk actions (tickets.bulk keeps the list).

@@ -1,10 +1,11 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class MailConfig(AppConfig):
     name = "escalade.mail"
     label = "mail"
-    verbose_name = "Email channel"
+    verbose_name = _("Email channel")
 
     def ready(self) -> None:
         from escalade.mail import outbound

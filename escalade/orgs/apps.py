@@ -1,7 +1,8 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class OrgsConfig(AppConfig):
     name = "escalade.orgs"
     label = "orgs"
-    verbose_name = "Organisations and people"
+    verbose_name = _("Organisations and people")

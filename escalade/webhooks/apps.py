@@ -1,10 +1,11 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class WebhooksConfig(AppConfig):
     name = "escalade.webhooks"
     label = "webhooks"
-    verbose_name = "Event webhooks"
+    verbose_name = _("Event webhooks")
 
     def ready(self) -> None:
         from escalade.notifications import channels

@@ -55,15 +55,16 @@ class Site:
     def __init__(self, browser, base_url: str):
         self.browser, self.base_url, self.contexts = browser, base_url, []
 
-    def sign_in(self, username: str, password: str | None = None, viewport=DESKTOP):
-        context = self.browser.new_context(viewport=viewport, base_url=self.base_url)
+    def sign_in(self, username: str, password: str | None = None, viewport=DESKTOP, locale: str = "en-GB"):
+        # The browser's language is Accept-Language; the form is found by its fields, in any language.
+        context = self.browser.new_context(viewport=viewport, base_url=self.base_url, locale=locale)
         context.set_default_timeout(10_000)
         self.contexts.append(context)
         page = context.new_page()
         page.goto("/login/")
-        page.get_by_label("Username").fill(username)
-        page.get_by_label("Password").fill(password or username)
-        page.get_by_role("button", name="Sign in").click()
+        page.locator("input[name=username]").fill(username)
+        page.locator("input[name=password]").fill(password or username)
+        page.locator("main form button[type=submit]").click()
         page.wait_for_url(self.base_url + "/")
         return page
 

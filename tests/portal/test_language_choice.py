@@ -69,3 +69,19 @@ def test_the_language_form_is_a_post_with_a_csrf_token(world, client_for):
     html = client_for(world.alice).get("/").content.decode()
     assert 'action="/language/"' in html and "csrfmiddlewaretoken" in html
     assert client_for(world.alice).get("/language/").status_code == 405
+
+
+def test_the_reports_link_leads_each_agent_to_the_reports_they_may_read(world, client_for):
+    assert 'href="/console/reports/"' in client_for(world.max).get("/").content.decode()
+    html = client_for(world.vera).get("/").content.decode()
+    assert 'href="/console/reports/levels/"' in html and 'href="/console/reports/"' not in html
+    assert client_for(world.vera).get("/console/reports/levels/").status_code == 200
+
+
+def test_the_admin_index_speaks_german_to_a_german_browser(world, client):
+    from tests.factories import user
+
+    admin = user("root", is_staff=True, is_superuser=True)
+    client.force_login(admin)
+    html = client.get("/admin/", HTTP_ACCEPT_LANGUAGE="de").content.decode()
+    assert "Escalade-Administration" in html and "Kunden, Partner und Agenten" in html

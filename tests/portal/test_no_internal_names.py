@@ -1,7 +1,7 @@
 """No internal names anywhere a person reads: every example scenario is replayed under its policy, then
 every page of its customers, agents and managers (tickets, ticket pages, the console, the manager's
-page, who to contact, system health, the status page) and every email in the outbox is read for
-policy keys, audit action names and status keys."""
+page, who to contact, system health, the status page), in English and in German, and every email in the
+outbox is read for policy keys, audit action names and status keys."""
 
 from __future__ import annotations
 
@@ -78,25 +78,30 @@ def test_no_page_or_email_of_the_scenario_shows_an_internal_name(scenario, setti
     tickets = list(Ticket.objects.select_related("organisation"))
     found: list[str] = []
     with use_clock(FakeClock(parsed.until)):
-        client = Client()
-        for url, text in _pages(client, ["/status/"]).items():
-            found += [f"{url} (public): {hit}" for hit in internal_names(text, keys)]
-        for contact in Contact.objects.exclude(user=None).select_related("organisation", "user"):
-            client.force_login(contact.user)
-            urls = ["/", "/contact/", "/health/"] + [
-                f"/tickets/{t.number}/" for t in tickets if t.organisation_id == contact.organisation_id]
-            for url, text in _pages(client, urls).items():
-                found += [f"{url} ({contact.name}): {hit}" for hit in internal_names(text, keys)]
-        for agent in Agent.objects.select_related("user"):
-            client.force_login(agent.user)
-            urls = ["/", "/console/?queue=mine", "/console/?queue=at-risk", "/contact/", "/health/"]
-            urls += [f"/console/?queue=level&level={key}" for key in Level.objects.values_list("key", flat=True)]
-            if agent.is_manager:
-                urls += ["/console/manager/"] + [f"/tickets/{t.number}/" for t in tickets]
-            for url, text in _pages(client, urls).items():
-                found += [f"{url} ({agent.name}): {hit}" for hit in internal_names(text, keys)]
+        for language in ("en-gb", "de"):
+            found += _read_every_page(Client(HTTP_ACCEPT_LANGUAGE=language), tickets, keys, language)
     for message in OutboxMessage.objects.all():
         message = rendered(message)  # an acknowledgement's body is written when it is first sent
         for part in (message.subject, message.body):
             found += [f"email {message.kind} to {message.recipient}: {hit}" for hit in internal_names(part, keys)]
     assert found == [], "\n".join(dict.fromkeys(found))
+
+
+def _read_every_page(client: Client, tickets: list[Ticket], keys: set[str], language: str) -> list[str]:
+    found = [f"/status/ (public, {language}): {hit}"
+             for text in _pages(client, ["/status/"]).values() for hit in internal_names(text, keys)]
+    for contact in Contact.objects.exclude(user=None).select_related("organisation", "user"):
+        client.force_login(contact.user)
+        urls = ["/", "/contact/", "/health/"] + [
+            f"/tickets/{t.number}/" for t in tickets if t.organisation_id == contact.organisation_id]
+        for url, text in _pages(client, urls).items():
+            found += [f"{url} ({contact.name}, {language}): {hit}" for hit in internal_names(text, keys)]
+    for agent in Agent.objects.select_related("user"):
+        client.force_login(agent.user)
+        urls = ["/", "/console/?queue=mine", "/console/?queue=at-risk", "/contact/", "/health/"]
+        urls += [f"/console/?queue=level&level={key}" for key in Level.objects.values_list("key", flat=True)]
+        if agent.is_manager:
+            urls += ["/console/manager/"] + [f"/tickets/{t.number}/" for t in tickets]
+        for url, text in _pages(client, urls).items():
+            found += [f"{url} ({agent.name}, {language}): {hit}" for hit in internal_names(text, keys)]
+    return found
