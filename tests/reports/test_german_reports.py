@@ -39,6 +39,7 @@ def test_the_console_queue_is_in_german(german_manager, client_for):
 def test_the_reports_and_their_charts_are_in_german_with_german_numbers(german_manager, client_for):
     html = client_for(german_manager.max).get(f"/console/reports/?{RANGE}").content.decode()
     assert "SLA-Uhren eingehalten und verletzt, nach Monat" in html and "Datentabelle" in html
+    assert '<label for="from">Von</label>' in html and '<label for="to">Bis</label>' in html  # "To": a context
     # 11 of 14 decided SLA targets met: 78.6% in English.
     assert "eingehalten <strong>78,6 %</strong>" in html
     chart = html.split('id="chart-sla-by-month-and-kind-title"')[1].split("</svg>")[0]
