@@ -9,10 +9,12 @@ import datetime as dt
 import re
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
+from django.utils import translation
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_http_methods
 
@@ -25,7 +27,6 @@ from escalade.reports import charts, scope
 from escalade.reports.pdf import review_pack_pdf
 from escalade.reports.review_pack import review_pack, review_pack_filename
 from escalade.reports.sla import breaches
-from escalade.reports.svg import render
 
 BREACHES_CSV = "breaches"
 SLUG = re.compile(r"[-a-zA-Z0-9_]+")
@@ -66,7 +67,8 @@ def reports(request):
     orgs = list(scope.organisations(viewer))
     context = {
         "viewer": viewer, "report": report, "filter": flt, "query": urlencode(flt.query()),
-        "charts": [(chart, mark_safe(render(chart))) for chart in report.charts.values()],  # svg.py escapes every text
+        # svg.py escapes every text
+        "charts": [(chart, mark_safe(charts.svg(chart))) for chart in report.charts.values()],
         "organisations": orgs, "plans": sorted({o.plan for o in orgs}),
         # A review is of a month that is over: last month by default.
         "month": f"{now.date().replace(day=1) - dt.timedelta(days=1):%Y-%m}", "breaches_csv": BREACHES_CSV,
@@ -83,13 +85,15 @@ def chart_csv(request, key: str):
     if error is not None:
         return error
     now = clock.now()
-    if key == BREACHES_CSV:
-        rows = charts.breach_rows(breaches(viewer, flt, now))
-    else:
-        chart = charts.one_chart(viewer, flt, now, key)
-        if chart is None:
-            raise Http404(f"No chart {key!r}")
-        rows = [chart.header, *chart.rows]
+    # In English whatever the reader's language: spreadsheets and scripts depend on the column names.
+    with translation.override(settings.LANGUAGE_CODE):
+        if key == BREACHES_CSV:
+            rows = charts.breach_rows(breaches(viewer, flt, now))
+        else:
+            chart = charts.one_chart(viewer, flt, now, key)
+            if chart is None:
+                raise Http404(f"No chart {key!r}")
+            rows = [chart.header, *chart.rows]
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{key}-{flt.start:%Y-%m-%d}-{flt.end:%Y-%m-%d}.csv"'
     write_rows(response, rows)
@@ -119,8 +123,8 @@ def review(request, organisation: str, month: str):
         return pack
     context = {"viewer": viewer, "pack": pack,
                # Each table above them holds the same numbers, so the pictures add no data of their own.
-               "priority_svg": mark_safe(render(pack.priority_chart)) if pack.priorities else "",
-               "compliance_svg": mark_safe(render(pack.compliance_chart)) if pack.compliance.clocks else ""}
+               "priority_svg": mark_safe(charts.svg(pack.priority_chart)) if pack.priorities else "",
+               "compliance_svg": mark_safe(charts.svg(pack.compliance_chart)) if pack.compliance.clocks else ""}
     return TemplateResponse(request, "portal/review_pack.html", context)
 
 

@@ -8,6 +8,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.db.models import Count
+from django.utils.translation import gettext as _
 
 from escalade.errors import PermissionDenied
 from escalade.orgs.access import Viewer
@@ -40,7 +41,7 @@ def resolution_by_level(viewer: Viewer, policy: Policy | None, start: dt.datetim
                         end: dt.datetime) -> ResolutionByLevel:
     """Tickets the viewer may see that were resolved in [start, end), by level. Agents only."""
     if not viewer.is_staff_side:
-        raise PermissionDenied("Reports are for agents")
+        raise PermissionDenied(_("Reports are for agents"))
     resolved = visible_tickets(viewer).filter(resolved_at__gte=start, resolved_at__lt=end)
     counts = dict(resolved.values_list("level__key").annotate(n=Count("pk")).values_list("level__key", "n"))
     total = sum(counts.values())

@@ -8,9 +8,11 @@ from __future__ import annotations
 import io
 import logging
 
+from django.utils.translation import gettext as _
 from fpdf import FPDF
 from fpdf.fonts import FontFace
 
+from escalade.reports import numbers
 from escalade.reports.review_pack import ReviewPack
 from escalade.reports.svg import Chart, render
 
@@ -27,7 +29,7 @@ def _text(value: object) -> str:
 
 
 def _pct(value: float | None) -> str:
-    return "-" if value is None else f"{value:g}%"
+    return "-" if value is None else numbers.percent(numbers.plain(value))
 
 
 class _Pdf(FPDF):
@@ -43,7 +45,8 @@ class _Pdf(FPDF):
         self.set_y(-12)
         self.set_font("Helvetica", size=8)
         self.set_text_color(110, 118, 135)
-        self.cell(0, 5, _text(f"{self.footer_text}  |  page {self.page_no()}"), align="C")
+        page = _("page %(number)s") % {"number": self.page_no()}
+        self.cell(0, 5, _text(f"{self.footer_text}  |  {page}"), align="C")
         self.set_text_color(0, 0, 0)
 
     def heading(self, text: str) -> None:
@@ -81,7 +84,7 @@ def _chart(pdf: _Pdf, chart: Chart) -> None:
     level = svg_log.level
     svg_log.setLevel(logging.ERROR)  # "Ignoring unsupported SVG tag: <title>" on every chart
     try:
-        pdf.image(io.BytesIO(render(chart).encode()), x=pdf.l_margin, w=120)
+        pdf.image(io.BytesIO(render(chart, fmt=numbers.chart_value).encode()), x=pdf.l_margin, w=120)
     finally:
         svg_log.setLevel(level)
     pdf.ln(2)
@@ -89,62 +92,70 @@ def _chart(pdf: _Pdf, chart: Chart) -> None:
 
 def review_pack_pdf(pack: ReviewPack) -> bytes:
     """The pack as PDF bytes."""
+    generated = f"{pack.generated_at:%Y-%m-%d %H:%M}"
     pdf = _Pdf(pack.title, f"{pack.organisation.name}  |  {pack.month:%Y-%m}  |  "
-                           f"generated {pack.generated_at:%Y-%m-%d %H:%M} UTC")
+                           + _("generated %(at)s UTC") % {"at": generated})
     pdf.add_page()
     pdf.set_font("Helvetica", "B", 17)
     pdf.multi_cell(0, 9, _text(pack.title), new_x="LMARGIN", new_y="NEXT")
-    pdf.para(f"Plan: {pack.plan}. Month: {pack.month:%Y-%m} (UTC). Generated {pack.generated_at:%Y-%m-%d %H:%M} "
-             f"UTC{' - the month is not over, figures may still change' if pack.provisional else ''}.")
+    values = {"plan": pack.plan, "month": f"{pack.month:%Y-%m}", "at": generated}
+    if pack.provisional:
+        pdf.para(_("Plan: %(plan)s. Month: %(month)s (UTC). Generated %(at)s UTC - the month is not over, figures "
+                   "may still change.") % values)
+    else:
+        pdf.para(_("Plan: %(plan)s. Month: %(month)s (UTC). Generated %(at)s UTC.") % values)
 
-    pdf.heading("Tickets by priority")
+    pdf.heading(_("Tickets by priority"))
     if pack.priorities:
-        pdf.grid(["Priority", "Opened", "Resolved"], [[p.priority, p.opened, p.resolved] for p in pack.priorities])
+        pdf.grid([_("Priority"), _("Opened"), _("Resolved")],
+                 [[p.priority, p.opened, p.resolved] for p in pack.priorities])
         _chart(pdf, pack.priority_chart)
     else:
-        pdf.para("No tickets opened or resolved this month.")
+        pdf.para(_("No tickets opened or resolved this month."))
 
-    pdf.heading("SLA compliance")
+    pdf.heading(_("SLA compliance"))
     overall = pack.compliance.overall
     if overall.total:
-        pdf.para(f"{overall.met} of {overall.total} SLA targets met ({overall.percent:g}%).")
-        pdf.grid(["Target", "Met", "Breached", "Met (%)"], [list(r) for r in pack.compliance_rows()])
+        pdf.para(_("%(met)s of %(total)s SLA targets met (%(percent)s).") % {
+            "met": overall.met, "total": overall.total, "percent": _pct(overall.percent)})
+        pdf.grid([_("Target"), _("Met"), _("Breached"), _("Met (%)")], [list(r) for r in pack.compliance_rows()])
         _chart(pdf, pack.compliance_chart)
     else:
-        pdf.para("No SLA target was due this month.")
+        pdf.para(_("No SLA target was due this month."))
 
-    pdf.heading("Breaches explained")
+    pdf.heading(_("Breaches explained"))
     if pack.breaches:
-        pdf.grid(["Ticket", "Priority", "What happened", "Escalation that followed"],
+        pdf.grid([_("Ticket"), _("Priority"), _("What happened"), _("Escalation that followed")],
                  [[b.number, b.priority, b.explanation, b.escalation or "-"] for b in pack.breaches],
                  widths=[22, 16, 80, 60])
     else:
-        pdf.para("No SLA breach this month.")
+        pdf.para(_("No SLA breach this month."))
 
     if pack.statement is not None:
         s = pack.statement
-        pdf.heading("Availability and service credits")
-        pdf.para(f"Availability {pack.availability_text}. Credit: "
-                 f"{s.credit_text if s.report.credit_percent else 'none due'}. {s.claim_text}.")
+        pdf.heading(_("Availability and service credits"))
+        pdf.para(_("Availability %(availability)s. Credit: %(credit)s. %(claim)s.") % {
+            "availability": pack.availability_text,
+            "credit": s.credit_text if s.report.credit_percent else _("none due"), "claim": s.claim_text})
 
-    pdf.heading("Satisfaction")
+    pdf.heading(_("Satisfaction"))
     c, n = pack.csat, pack.nps
-    pdf.grid(["Measure", "Value"], [
-        ["Tickets resolved", c.resolved],
-        ["Of those rated (response rate)", f"{c.rated} ({_pct(c.response_rate)})"],
-        ["Ratings this month", c.answers],
-        ["Average rating (1-5)", "-" if c.average is None else f"{c.average:g}"],
-        ["Satisfied (4 or 5)", _pct(c.satisfied_percent)],
-        ["NPS invitations sent", n.sent],
-        ["NPS answers (response rate)", f"{n.answered} ({_pct(n.response_rate)})"],
-        ["Net Promoter Score", "-" if n.score is None else n.score],
+    pdf.grid([_("Measure"), _("Value")], [
+        [_("Tickets resolved"), c.resolved],
+        [_("Of those rated (response rate)"), f"{c.rated} ({_pct(c.response_rate)})"],
+        [_("Ratings this month"), c.answers],
+        [_("Average rating (1-5)"), "-" if c.average is None else numbers.number(c.average)],
+        [_("Satisfied (4 or 5)"), _pct(c.satisfied_percent)],
+        [_("NPS invitations sent"), n.sent],
+        [_("NPS answers (response rate)"), f"{n.answered} ({_pct(n.response_rate)})"],
+        [_("Net Promoter Score"), "-" if n.score is None else n.score],
     ], widths=[70, 40])
 
-    pdf.heading("Open items")
+    pdf.heading(_("Open items"))
     if pack.open_items:
-        pdf.grid(["Ticket", "Subject", "Priority", "Status", "Open for", "Next target"],
+        pdf.grid([_("Ticket"), _("Subject"), _("Priority"), _("Status"), _("Open for"), _("Next target")],
                  [[i.number, i.subject, i.priority, i.status, i.age, i.next_due or "-"] for i in pack.open_items],
                  widths=[22, 52, 15, 22, 24, 45])
     else:
-        pdf.para("Nothing is open.")
+        pdf.para(_("Nothing is open."))
     return bytes(pdf.output())

@@ -9,15 +9,18 @@ import datetime as dt
 from collections import Counter
 from dataclasses import dataclass
 
+from django.utils import formats
+from django.utils.translation import gettext as _
+
 from escalade.errors import NotFound
-from escalade.monitoring.availability import format_percent, month_bounds
+from escalade.monitoring.availability import month_bounds
 from escalade.monitoring.selectors import Statement, credit_statement, plan_label
 from escalade.monitoring.settings import monitoring_policy
 from escalade.orgs.access import Viewer
 from escalade.orgs.models import Organisation
-from escalade.reports import satisfaction, sla, work
+from escalade.reports import numbers, satisfaction, sla, work
 from escalade.reports.scope import ReportFilter, organisation_for, require_report_reader, tickets
-from escalade.reports.svg import Chart, Series
+from escalade.reports.svg import NAMED, Chart, Series
 from escalade.sla.explain import duration_words
 from escalade.sla.models import ClockStatus
 
@@ -56,7 +59,13 @@ class ReviewPack:
 
     @property
     def title(self) -> str:
-        return f"Monthly review: {self.organisation.name}, {self.month:%B %Y}"
+        return _("Monthly review: %(organisation)s, %(month)s") % {"organisation": self.organisation.name,
+                                                                    "month": self.month_name}
+
+    @property
+    def month_name(self) -> str:
+        """"November 2026" in the reader's language."""
+        return formats.date_format(self.month, "F Y")
 
     @property
     def provisional(self) -> bool:
@@ -67,29 +76,34 @@ class ReviewPack:
         if self.statement is None:
             return ""
         r = self.statement.report
-        return (f"{format_percent(r.availability)} against a target of "
-                f"{self.statement.section.availability_target:g}%")
+        measured = _("no data") if r.availability is None else numbers.percent(float(r.availability), 3)
+        target = numbers.percent(numbers.plain(self.statement.section.availability_target))
+        return _("%(availability)s against a target of %(target)s") % {"availability": measured, "target": target}
 
     @property
     def priority_chart(self) -> Chart:
-        return Chart(key="pack-priorities", kind="bar", title="Tickets opened and resolved, by priority",
-                     description=f"Tickets of {self.organisation.name} opened and resolved in {self.month:%B %Y}.",
-                     x_label="Priority", y_label="Tickets", categories=tuple(p.priority for p in self.priorities),
-                     series=(Series("Opened", tuple(p.opened for p in self.priorities)),
-                             Series("Resolved", tuple(p.resolved for p in self.priorities))))
+        return Chart(key="pack-priorities", kind="bar", title=_("Tickets opened and resolved, by priority"),
+                     description=_("Tickets of %(organisation)s opened and resolved in %(month)s.") % {
+                         "organisation": self.organisation.name, "month": self.month_name},
+                     x_label=_("Priority"), y_label=_("Tickets"), categories=tuple(p.priority for p in self.priorities),
+                     series=(Series(_("Opened"), tuple(p.opened for p in self.priorities)),
+                             Series(_("Resolved"), tuple(p.resolved for p in self.priorities))))
 
     @property
     def compliance_chart(self) -> Chart:
         tallies = self.compliance.by("kind")
-        return Chart(key="pack-sla", kind="stacked", title="SLA targets met and breached, by target kind",
-                     description=f"SLA targets of {self.organisation.name} decided in {self.month:%B %Y}.",
-                     x_label="Target", y_label="SLA targets", categories=tuple(sla.KIND_LABELS[k] for k in tallies),
-                     series=(Series("Met", tuple(t.met for t in tallies.values())),
-                             Series("Breached", tuple(t.breached for t in tallies.values()))))
+        return Chart(key="pack-sla", kind="stacked", title=_("SLA targets met and breached, by target kind"),
+                     description=_("SLA targets of %(organisation)s decided in %(month)s.") % {
+                         "organisation": self.organisation.name, "month": self.month_name},
+                     x_label=_("Target"), y_label=_("SLA targets"),
+                     categories=tuple(str(sla.KIND_LABELS[k]) for k in tallies),
+                     series=(Series(_("Met"), tuple(t.met for t in tallies.values()), NAMED["met"]),
+                             Series(_("Breached"), tuple(t.breached for t in tallies.values()), NAMED["breached"])))
 
     def compliance_rows(self) -> list[tuple[str, int, int, str]]:
         """(target kind, met, breached, percent met) for every kind decided in the month."""
-        return [(sla.KIND_LABELS[kind], t.met, t.breached, "—" if t.percent is None else f"{t.percent:g}%")
+        return [(str(sla.KIND_LABELS[kind]), t.met, t.breached,
+                 "—" if t.percent is None else numbers.percent(numbers.plain(t.percent)))
                 for kind, t in self.compliance.by("kind").items()]
 
 
@@ -108,8 +122,9 @@ def _open_item(ticket, now: dt.datetime) -> OpenItem:
     soonest = min(running, key=lambda c: c.due_at, default=None)
     next_due = ""
     if soonest is not None:
-        verb = "overdue since" if soonest.due_at <= now else "due"
-        next_due = f"{soonest.get_kind_display()} {verb} {soonest.due_at:%Y-%m-%d %H:%M} UTC"
+        text = _("%(kind)s overdue since %(at)s UTC") if soonest.due_at <= now else _("%(kind)s due %(at)s UTC")
+        next_due = text % {"kind": sla.KIND_LABELS.get(soonest.kind, soonest.kind),
+                           "at": f"{soonest.due_at:%Y-%m-%d %H:%M}"}
     return OpenItem(ticket.number, ticket.subject, ticket.priority, ticket.get_status_display(), ticket.created_at,
                     duration_words((now - ticket.created_at).total_seconds()), next_due)
 

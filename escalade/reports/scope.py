@@ -15,6 +15,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from django.db.models import QuerySet
+from django.utils.translation import gettext as _
 
 from escalade.errors import DomainError, NotFound, PermissionDenied
 from escalade.orgs.access import Viewer
@@ -31,7 +32,7 @@ def may_read_reports(viewer: Viewer) -> bool:
 
 def require_report_reader(viewer: Viewer) -> None:
     if not may_read_reports(viewer):
-        raise PermissionDenied("Reports are for support managers and partner managers.")
+        raise PermissionDenied(_("Reports are for support managers and partner managers."))
 
 
 @dataclass(frozen=True)
@@ -69,7 +70,7 @@ def organisations(viewer: Viewer) -> QuerySet[Organisation]:
 def organisation_for(viewer: Viewer, slug: str) -> Organisation:
     org = organisations(viewer).filter(slug=str(slug).strip()).first()
     if org is None:
-        raise NotFound(f"No organisation {slug!r} that you can see")
+        raise NotFound(_("No organisation %(slug)s that you can see") % {"slug": repr(slug)})
     return org
 
 
@@ -91,7 +92,8 @@ def _day(text: str, name: str) -> dt.date:
     except ValueError:
         day = None
     if day is None or not 1970 <= day.year <= 9998:  # far years would overflow the day after `to`
-        raise DomainError(f"{text[:40]!r} is not a date; write YYYY-MM-DD, e.g. 2026-11-01", field=name)
+        raise DomainError(_("%(text)s is not a date; write YYYY-MM-DD, e.g. 2026-11-01") % {"text": repr(text[:40])},
+                          field=name)
     return day
 
 
@@ -102,14 +104,14 @@ def parse_filter(viewer: Viewer, params: Mapping[str, str], now: dt.datetime) ->
     require_report_reader(viewer)
     today = now.astimezone(dt.UTC).date()
     first = today.replace(day=1)
-    for _ in range(DEFAULT_MONTHS - 1):
+    for _month in range(DEFAULT_MONTHS - 1):
         first = (first - dt.timedelta(days=1)).replace(day=1)
     start = _day(params["from"], "from") if params.get("from") else first
     last = _day(params["to"], "to") if params.get("to") else today
     if last < start:
-        raise DomainError("The range ends before it starts.", field="to")
+        raise DomainError(_("The range ends before it starts."), field="to")
     if (last - start).days > 366 * 3:
-        raise DomainError("Choose a range of at most three years.", field="from")
+        raise DomainError(_("Choose a range of at most three years."), field="from")
     org = organisation_for(viewer, params["organisation"]) if params.get("organisation") else None
     return ReportFilter(start=dt.datetime.combine(start, dt.time(), tzinfo=dt.UTC),
                         end=dt.datetime.combine(last + dt.timedelta(days=1), dt.time(), tzinfo=dt.UTC),

@@ -16,6 +16,9 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from django.db.models import Q
+from django.utils import dateformat
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from escalade.escalation.models import Firing
 from escalade.orgs.access import Viewer
@@ -24,12 +27,20 @@ from escalade.sla.explain import duration_words
 from escalade.sla.models import ClockKind, ClockStatus, SlaClock
 
 KIND_ORDER = [k.value for k in ClockKind]
-KIND_LABELS = dict(ClockKind.choices)
+KIND_LABELS = {"first_response": gettext_lazy("First response"), "next_update": gettext_lazy("Next update"),
+               "resolution_target": gettext_lazy("Resolution target"),
+               "resolution_maximum": gettext_lazy("Resolution maximum")}
+# Each kind of clock inside a sentence: "first response due …".
+DUE_WHAT = {"first_response": gettext_lazy("first response"), "next_update": gettext_lazy("next update"),
+            "resolution_target": gettext_lazy("resolution target"),
+            "resolution_maximum": gettext_lazy("resolution maximum")}
 # What ends each kind of clock, in words: "answered 15:10", and what is missing while it runs.
-ENDED = {"first_response": "answered", "next_update": "updated", "resolution_target": "resolved",
-         "resolution_maximum": "resolved"}
-NOT_ENDED = {"first_response": "no answer yet", "next_update": "no update yet",
-             "resolution_target": "not resolved yet", "resolution_maximum": "not resolved yet"}
+ENDED = {"first_response": gettext_lazy("answered %(at)s"), "next_update": gettext_lazy("updated %(at)s"),
+         "resolution_target": gettext_lazy("resolved %(at)s"), "resolution_maximum": gettext_lazy("resolved %(at)s")}
+NOT_ENDED = {"first_response": gettext_lazy("no answer yet at %(at)s"),
+             "next_update": gettext_lazy("no update yet at %(at)s"),
+             "resolution_target": gettext_lazy("not resolved yet at %(at)s"),
+             "resolution_maximum": gettext_lazy("not resolved yet at %(at)s")}
 
 
 def _clocks(viewer: Viewer, flt: ReportFilter):
@@ -128,11 +139,12 @@ class Breach:
 
 
 def _local(at: dt.datetime, tz: zoneinfo.ZoneInfo, *, same_day_as: dt.datetime | None = None) -> str:
-    """`Tue 24 Nov 14:00 GMT`, or just `15:10` on the same local day as `same_day_as`."""
+    """`Tue 24 Nov 14:00 GMT`, or just `15:10` on the same local day as `same_day_as` (day and month
+    names in the reader's language)."""
     here = at.astimezone(tz)
     if same_day_as is not None and same_day_as.astimezone(tz).date() == here.date():
         return f"{here:%H:%M}"
-    return f"{here:%a %d %b %H:%M} {here:%Z}"
+    return f"{dateformat.format(here, 'D d M H:i')} {here:%Z}"
 
 
 def explain_breach(kind: str, due_at: dt.datetime, ended_at: dt.datetime | None, now: dt.datetime,
@@ -140,13 +152,15 @@ def explain_breach(kind: str, due_at: dt.datetime, ended_at: dt.datetime | None,
     """One sentence a manager reads: what was due when (in the customer's time zone), when it
     happened (or that it has not yet), and how late."""
     tz = zoneinfo.ZoneInfo(tz_name)
-    what = KIND_LABELS.get(kind, kind).lower()
-    head = f"{what} due {_local(due_at, tz)}"
+    what = DUE_WHAT.get(kind, kind.replace("_", " "))
+    head = _("%(what)s due %(due)s") % {"what": what, "due": _local(due_at, tz)}
     if ended_at is not None:
-        return (f"{head}, {ENDED.get(kind, 'done')} {_local(ended_at, tz, same_day_as=due_at)} "
-                f"({duration_words((ended_at - due_at).total_seconds())} late)")
-    return (f"{head}, {NOT_ENDED.get(kind, 'not done yet')} at {_local(now, tz, same_day_as=due_at)} "
-            f"({duration_words((now - due_at).total_seconds())} late so far)")
+        ended = ENDED.get(kind, gettext_lazy("done %(at)s")) % {"at": _local(ended_at, tz, same_day_as=due_at)}
+        return _("%(head)s, %(ended)s (%(late)s late)") % {
+            "head": head, "ended": ended, "late": duration_words((ended_at - due_at).total_seconds())}
+    missing = NOT_ENDED.get(kind, gettext_lazy("not done yet at %(at)s")) % {"at": _local(now, tz, same_day_as=due_at)}
+    return _("%(head)s, %(missing)s (%(late)s late so far)") % {
+        "head": head, "missing": missing, "late": duration_words((now - due_at).total_seconds())}
 
 
 def describe_firing(firing: Firing) -> str:
@@ -156,22 +170,23 @@ def describe_firing(firing: Firing) -> str:
         kind = action.get("kind", "")
         role = action.get("role", "")
         if kind == "escalate":
-            parts.append(f"escalated {action.get('from_level')} → {action.get('to_level')}")
+            parts.append(_("escalated %(from)s → %(to)s") % {"from": action.get("from_level"),
+                                                               "to": action.get("to_level")})
         elif kind == "notify":
-            parts.append(f"{role} notified")
+            parts.append(_("%(role)s notified") % {"role": role})
         elif kind == "page":
-            parts.append(f"{role} paged")
+            parts.append(_("%(role)s paged") % {"role": role})
         elif kind == "call":
-            parts.append(f"call to {role}")
+            parts.append(_("call to %(role)s") % {"role": role})
         elif kind == "status_update_to_customer":
-            parts.append("status update sent to the customer")
+            parts.append(_("status update sent to the customer"))
         elif kind == "review_task":
-            parts.append(f"review by {role}")
+            parts.append(_("review by %(role)s") % {"role": role})
         elif kind == "management_escalation":
-            parts.append(f"management escalation to {role}")
+            parts.append(_("management escalation to %(role)s") % {"role": role})
         else:
             parts.append(kind.replace("_", " "))
-    return f"rule {firing.rule}: {', '.join(parts) or 'no action'}"
+    return _("rule %(rule)s: %(actions)s") % {"rule": firing.rule, "actions": ", ".join(parts) or _("no action")}
 
 
 def breaches(viewer: Viewer, flt: ReportFilter, now: dt.datetime, limit: int = 200) -> list[Breach]:
@@ -200,7 +215,9 @@ def breaches(viewer: Viewer, flt: ReportFilter, now: dt.datetime, limit: int = 2
 
 # Buckets of the first-response histogram, as a share of the target (percent): upper bounds.
 FIRST_RESPONSE_BUCKETS = (25, 50, 75, 100, 150, 200)
-FIRST_RESPONSE_LABELS = ("≤25%", "25–50%", "50–75%", "75–100%", "100–150%", "150–200%", ">200%")
+FIRST_RESPONSE_LABELS = (gettext_lazy("≤25%"), gettext_lazy("25–50%"), gettext_lazy("50–75%"),
+                         gettext_lazy("75–100%"), gettext_lazy("100–150%"), gettext_lazy("150–200%"),
+                         gettext_lazy(">200%"))
 
 
 @dataclass(frozen=True)

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from html import escape
 from typing import Literal
@@ -113,8 +114,9 @@ def _top(chart: Chart) -> float:
     return max(5, nice_ceiling(highest)) if counts else nice_ceiling(highest)
 
 
-def render(chart: Chart) -> str:
-    """The chart as an <svg> element (a string of escaped XML)."""
+def render(chart: Chart, fmt: Callable[[float, str], str] = _fmt) -> str:
+    """The chart as an <svg> element (a string of escaped XML). `fmt(value, unit)` writes the numbers
+    (`reports.numbers.chart_value` writes them in the reader's language)."""
     ident = _x(f"chart-{chart.key}")
     plot_w, plot_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
     top = _top(chart)
@@ -139,7 +141,7 @@ def render(chart: Chart) -> str:
         out.append(f'<line x1="{LEFT}" y1="{gy:.1f}" x2="{WIDTH - RIGHT}" y2="{gy:.1f}" stroke="#d9dde5" '
                    f'stroke-width="1"/>')
         out.append(f'<text x="{LEFT - 6}" y="{gy + 4:.1f}" text-anchor="end" fill="#5d6677">'
-                   f'{_x(_fmt(value, chart.unit))}</text>')
+                   f'{_x(fmt(value, chart.unit))}</text>')
     out.append(f'<text x="14" y="{TOP + plot_h / 2:.1f}" text-anchor="middle" fill="#1d2330" '
                f'transform="rotate(-90 14 {TOP + plot_h / 2:.1f})">{_x(chart.y_label)}</text>')
     # Categories and the x axis.
@@ -151,9 +153,9 @@ def render(chart: Chart) -> str:
     out.append(f'<text x="{LEFT + plot_w / 2:.1f}" y="{HEIGHT - 26}" text-anchor="middle" fill="#1d2330">'
                f'{_x(chart.x_label)}</text>')
     if chart.kind == "line":
-        out += _lines(chart, slot, y)
+        out += _lines(chart, slot, y, fmt)
     else:
-        out += _bars(chart, slot, y, plot_h)
+        out += _bars(chart, slot, y, plot_h, fmt)
     if chart.marker is not None:
         index, label = chart.marker
         mx = LEFT + slot * index
@@ -165,7 +167,7 @@ def render(chart: Chart) -> str:
     return "".join(out)
 
 
-def _bars(chart: Chart, slot: float, y, plot_h: float) -> list[str]:
+def _bars(chart: Chart, slot: float, y, plot_h: float, fmt) -> list[str]:
     out = []
     base = y(0)
     groups = 1 if chart.kind in ("stacked", "histogram") else max(len(chart.series), 1)
@@ -184,16 +186,16 @@ def _bars(chart: Chart, slot: float, y, plot_h: float) -> list[str]:
             else:
                 y_top, y_bottom, x = y(value), base, x0 + width * s_index
             height = max(y_bottom - y_top, 0)
-            label = f"{category}, {series.name}: {_fmt(value, chart.unit)}"
+            label = f"{category}, {series.name}: {fmt(value, chart.unit)}"
             out.append(f'<rect class="chart-bar" x="{x:.1f}" y="{y_top:.1f}" width="{max(width - 1, 1):.1f}" '
                        f'height="{height:.1f}" fill="{chart.colour(s_index)}"><title>{_x(label)}</title></rect>')
             if chart.kind == "bar" and groups == 1 and height >= 0:
                 out.append(f'<text x="{x + width / 2:.1f}" y="{y_top - 4:.1f}" text-anchor="middle" '
-                           f'fill="#1d2330">{_x(_fmt(value, chart.unit))}</text>')
+                           f'fill="#1d2330">{_x(fmt(value, chart.unit))}</text>')
     return out
 
 
-def _lines(chart: Chart, slot: float, y) -> list[str]:
+def _lines(chart: Chart, slot: float, y, fmt) -> list[str]:
     out = []
     for s_index, series in enumerate(chart.series):
         colour = chart.colour(s_index)
@@ -212,7 +214,7 @@ def _lines(chart: Chart, slot: float, y) -> list[str]:
                 out.append(f'<polyline class="chart-line" points="{coords}" fill="none" stroke="{colour}" '
                            f'stroke-width="2.5"/>')
         for px, py, category, value in points:
-            label = f"{category}, {series.name}: {_fmt(value, chart.unit)}"
+            label = f"{category}, {series.name}: {fmt(value, chart.unit)}"
             out.append(f'<circle class="chart-point" cx="{px:.1f}" cy="{py:.1f}" r="4" fill="{colour}">'
                        f'<title>{_x(label)}</title></circle>')
     return out

@@ -8,6 +8,9 @@ import statistics
 from collections import defaultdict
 from dataclasses import dataclass
 
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
 from escalade.orgs.access import Viewer
 from escalade.orgs.models import Level
 from escalade.reports.scope import ReportFilter, tickets
@@ -16,11 +19,12 @@ from escalade.tickets.models import Status
 OPEN_STATUSES = [Status.OPEN, Status.IN_PROGRESS, Status.PENDING_CUSTOMER]
 
 # Age buckets of the backlog: (label, upper bound in days, exclusive); the last has no bound.
-AGE_BUCKETS = (("under 1 day", 1), ("1–3 days", 3), ("3–7 days", 7), ("7–30 days", 30), ("30 days or more", None))
+AGE_BUCKETS = ((gettext_lazy("under 1 day"), 1), (gettext_lazy("1–3 days"), 3), (gettext_lazy("3–7 days"), 7),
+               (gettext_lazy("7–30 days"), 30), (gettext_lazy("30 days or more"), None))
 
 
 def age_bucket(age: dt.timedelta) -> int:
-    for index, (_, bound) in enumerate(AGE_BUCKETS):
+    for index, (_label, bound) in enumerate(AGE_BUCKETS):
         if bound is None or age < dt.timedelta(days=bound):
             return index
     return len(AGE_BUCKETS) - 1  # pragma: no cover - the last bucket has no bound
@@ -37,7 +41,7 @@ class Backlog:
 
     @property
     def labels(self) -> list[str]:
-        return [label for label, _ in AGE_BUCKETS]
+        return [str(label) for label, _bound in AGE_BUCKETS]
 
 
 def backlog(viewer: Viewer, flt: ReportFilter, now: dt.datetime) -> Backlog:
@@ -72,5 +76,5 @@ def resolution_by_tier(viewer: Viewer, flt: ReportFilter) -> list[TierRow]:
 
     rows = [row(level.key, level.name) for level in Level.objects.order_by("rank")]
     if hours.get(None):
-        rows.append(row(None, "no level"))
+        rows.append(row(None, _("no level")))
     return rows
