@@ -11,26 +11,27 @@ from django.contrib import admin
 from django.contrib.auth import REDIRECT_FIELD_NAME
 from django.contrib.auth.views import redirect_to_login
 from django.urls import reverse
+from django.utils.translation import gettext_lazy
 
 #: The index's sections, in order: (heading, the apps whose models it lists). An app not named
 #: here gets a section of its own after these, under its own verbose name.
-DOMAINS: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("Tickets", ("tickets", "surveys")),
-    ("Escalation and SLAs", ("escalation", "sla")),
-    ("Customers, partners and agents", ("orgs", "auth")),
-    ("Support policy", ("policy",)),
-    ("Knowledge base", ("kb",)),
-    ("Email, notifications and webhooks", ("mail", "notifications", "webhooks")),
-    ("Monitoring", ("monitoring",)),
-    ("Sign-in and API access", ("accounts", "api", "otp_totp")),
-    ("Audit trail and background tasks", ("audit", "django_tasks_database", "ops")),
+DOMAINS: tuple[tuple, ...] = (
+    (gettext_lazy("Tickets"), ("tickets", "surveys")),
+    (gettext_lazy("Escalation and SLAs"), ("escalation", "sla")),
+    (gettext_lazy("Customers, partners and agents"), ("orgs", "auth")),
+    (gettext_lazy("Support policy"), ("policy",)),
+    (gettext_lazy("Knowledge base"), ("kb",)),
+    (gettext_lazy("Email, notifications and webhooks"), ("mail", "notifications", "webhooks")),
+    (gettext_lazy("Monitoring"), ("monitoring",)),
+    (gettext_lazy("Sign-in and API access"), ("accounts", "api", "otp_totp")),
+    (gettext_lazy("Audit trail and background tasks"), ("audit", "django_tasks_database", "ops")),
 )
 
 
 class EscaladeAdminSite(admin.AdminSite):
-    site_header = "Escalade administration"
-    site_title = "Escalade administration"
-    index_title = "Administration"
+    site_header = gettext_lazy("Escalade administration")
+    site_title = gettext_lazy("Escalade administration")
+    index_title = gettext_lazy("Administration")
 
     def has_permission(self, request) -> bool:
         from escalade.accounts.two_factor import session_is_verified

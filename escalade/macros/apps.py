@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy
 
 
 class MacrosConfig(AppConfig):
@@ -11,5 +12,5 @@ class MacrosConfig(AppConfig):
         from escalade.macros import services
         from escalade.tickets import bulk
 
-        bulk.register(bulk.BulkAction("apply_macro", "Apply a macro", services.apply_macro_in_bulk,
-                                      services.prepare_bulk_macro))
+        bulk.register(bulk.BulkAction("apply_macro", gettext_lazy("Apply a macro"),
+                                      services.apply_macro_in_bulk, services.prepare_bulk_macro))
