@@ -111,7 +111,7 @@ def risk_overview(viewer: Viewer, now: dt.datetime) -> dict[str, dict[str, Count
     for row in with_badges(_open_tickets(viewer), now):
         if row.badge is None or row.badge.colour not in ("breached", "red", "amber"):
             continue
-        keys = {"level": row.ticket.level.key if row.ticket.level else "no level",
+        keys = {"level": row.ticket.level.key if row.ticket.level else _("no level"),
                 "customer": row.ticket.organisation.name}
         for group, key in keys.items():
             count = out[group][key]
