@@ -152,3 +152,8 @@ def test_the_agent_console_shows_breached_badges_in_german(vioe, client_for):
                         .content.decode())
     assert "verletzt vor" in text and "Erstreaktion" in text
     assert "breached" not in text
+
+
+def test_the_ticket_list_shows_its_columns_and_statuses_in_german(vioe, client_for):
+    text = visible_text(client_for(vioe.max).get("/console/tickets/", HTTP_ACCEPT_LANGUAGE="de").content.decode())
+    assert "Kunde" in text and "Priorität" in text and "Offen" in text
