@@ -22,6 +22,18 @@ def fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def default_language():
+    """Every test starts in the default language (English): a request in German leaves German active
+    on the thread (LocaleMiddleware activates, nothing deactivates), which would leak into the next
+    test's direct calls."""
+    from django.utils import translation
+
+    translation.activate("en-gb")
+    yield
+    translation.activate("en-gb")
+
+
 @pytest.fixture
 def clock():
     with use_clock(FakeClock(START)) as fake:

@@ -8,6 +8,8 @@ import datetime as dt
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 
 from escalade.accounts import signin, two_factor
 
@@ -15,14 +17,14 @@ from escalade.accounts import signin, two_factor
 def wait_in_words(wait: dt.timedelta) -> str:
     minutes = signin.seconds(wait) / 60
     if minutes <= 1:
-        return "in a minute"
-    return f"in {round(minutes)} minutes"
+        return _("in a minute")
+    return ngettext("in %(minutes)s minute", "in %(minutes)s minutes", round(minutes)) % {"minutes": round(minutes)}
 
 
 class SignInForm(AuthenticationForm):
     otp_token = forms.CharField(
-        label="Two-factor code", required=False, max_length=8,
-        help_text="Only if you turned on two-factor sign-in: the 6 digits your authenticator app shows.",
+        label=gettext_lazy("Two-factor code"), required=False, max_length=8,
+        help_text=gettext_lazy("Only if you turned on two-factor sign-in: the 6 digits your authenticator app shows."),
         widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
     )
 
@@ -36,7 +38,8 @@ class SignInForm(AuthenticationForm):
             if wait is not None:
                 self.refused_for = wait
                 raise ValidationError(
-                    f"Too many failed sign-ins. Try again {wait_in_words(wait)}, or reset your password.",
+                    _("Too many failed sign-ins. Try again %(when)s, or reset your password.") % {
+                        "when": wait_in_words(wait)},
                     code="throttled") from None
             raise
         user = self.get_user()
@@ -52,10 +55,12 @@ class SignInForm(AuthenticationForm):
         username = self.cleaned_data.get("username") or ""
         if not token:
             signin.note_failure(self.request, username, user=user, reason="two-factor code missing")
-            raise ValidationError("This account uses two-factor sign-in: enter the code from your authenticator app.",
-                                  code="otp_required")
+            raise ValidationError(
+                _("This account uses two-factor sign-in: enter the code from your authenticator app."),
+                code="otp_required")
         if not two_factor.verify(device, token):
             signin.note_failure(self.request, username, user=user, reason="wrong two-factor code")
-            raise ValidationError("That two-factor code is not right (or it was used already). Enter the current one.",
-                                  code="otp_invalid")
+            raise ValidationError(
+                _("That two-factor code is not right (or it was used already). Enter the current one."),
+                code="otp_invalid")
         user.otp_device = device  # django_otp marks the session verified when the sign-in completes

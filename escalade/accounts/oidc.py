@@ -11,6 +11,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.http import Http404
 from django.urls import path
+from django.utils.translation import gettext as _
 from mozilla_django_oidc.auth import OIDCAuthenticationBackend
 from mozilla_django_oidc.views import OIDCAuthenticationCallbackView, OIDCAuthenticationRequestView
 
@@ -58,8 +59,8 @@ class SsoCallbackView(OIDCAuthenticationCallbackView):
         return super().dispatch(request, *args, **kwargs)
 
     def login_failure(self):
-        reason = getattr(self.request, "sso_refusal", "") or "the provider did not confirm who you are"
-        messages.error(self.request, f"Single sign-on did not sign you in: {reason}.")
+        reason = getattr(self.request, "sso_refusal", "") or _("the provider did not confirm who you are")
+        messages.error(self.request, _("Single sign-on did not sign you in: %(reason)s.") % {"reason": reason})
         return super().login_failure()
 
 

@@ -12,6 +12,8 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from escalade import clock
@@ -20,17 +22,17 @@ from escalade.errors import DomainError, NotFound
 
 
 class ApiTokenForm(forms.Form):
-    name = forms.CharField(max_length=100, label="Token name",
-                           help_text="What will use it, e.g. 'monitoring bridge' or 'CRM sync'.")
-    expires_on = forms.DateField(required=False, label="Expires after (optional)",
+    name = forms.CharField(max_length=100, label=gettext_lazy("Token name"),
+                           help_text=gettext_lazy("What will use it, e.g. 'monitoring bridge' or 'CRM sync'."))
+    expires_on = forms.DateField(required=False, label=gettext_lazy("Expires after (optional)"),
                                  widget=forms.DateInput(attrs={"type": "date"}),
-                                 help_text="The token stops working at the end of this day (UTC). "
-                                           "Empty: until you revoke it.")
+                                 help_text=gettext_lazy("The token stops working at the end of this day (UTC). "
+                                                        "Empty: until you revoke it."))
 
     def clean_expires_on(self):
         day = self.cleaned_data.get("expires_on")
         if day is not None and day < clock.now().date():
-            raise forms.ValidationError("Choose today or a later day.")
+            raise forms.ValidationError(_("Choose today or a later day."))
         return day
 
     def expires_at(self) -> dt.datetime | None:
@@ -75,5 +77,6 @@ def revoke_token(request, token_id: int):
         token = tokens.revoke_own_token(request.user, token_id)
     except NotFound as exc:
         raise Http404(exc.message) from None
-    messages.success(request, f"Token “{token.name}” ({token.prefix}…) is revoked; it no longer works.")
+    messages.success(request, _("Token “%(name)s” (%(prefix)s…) is revoked; it no longer works.") % {
+        "name": token.name, "prefix": token.prefix})
     return redirect("account")

@@ -14,6 +14,7 @@ import io
 import segno
 from django.contrib.auth import BACKEND_SESSION_KEY
 from django.db import transaction
+from django.utils.translation import gettext as _
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from escalade.accounts import signin
@@ -49,7 +50,7 @@ def verify(device: TOTPDevice, token: str) -> bool:
 def start(user) -> TOTPDevice:
     """A new, unconfirmed authenticator for `user` (replacing an unconfirmed one)."""
     if not may_use(user):
-        raise PermissionDenied("Two-factor sign-in is for agents and administrators.")
+        raise PermissionDenied(_("Two-factor sign-in is for agents and administrators."))
     with transaction.atomic():
         TOTPDevice.objects.filter(user=user, confirmed=False).delete()
         return TOTPDevice.objects.create(user=user, name=DEVICE_NAME, confirmed=False)
@@ -84,7 +85,8 @@ def qr_svg(device: TOTPDevice, account: str) -> str:
     """The QR code of the device's otpauth:// address, as an inline SVG element."""
     out = io.BytesIO()
     segno.make(device.config_url, error="m").save(out, kind="svg", scale=4, xmldecl=False, nl=False,
-                                    title=f"QR code for {account}", svgclass="qr-code")
+                                    title=_("QR code for %(account)s") % {"account": account},
+                                    svgclass="qr-code")
     return out.getvalue().decode()
 
 

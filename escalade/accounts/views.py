@@ -10,6 +10,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from escalade.accounts import passwords, signin, two_factor
@@ -47,7 +48,7 @@ class ResetRequestView(auth_views.PasswordResetView):
         wait = passwords.request_reset(self.request, form)
         if wait is None:
             return redirect(self.success_url)
-        form.add_error(None, f"Too many reset requests. Try again {wait_in_words(wait)}.")
+        form.add_error(None, _("Too many reset requests. Try again %(when)s.") % {"when": wait_in_words(wait)})
         return _too_many(self.form_invalid(form), wait)
 
 
@@ -68,7 +69,7 @@ class ChangePasswordView(auth_views.PasswordChangeView):
     def form_valid(self, form):
         response = super().form_valid(form)
         passwords.note_password_changed(self.request, form.user, how="changed")
-        messages.success(self.request, "Your password was changed.")
+        messages.success(self.request, _("Your password was changed."))
         return response
 
 
@@ -111,12 +112,13 @@ def two_factor_action(request, action: str):
             messages.error(request, exc.message)
     elif action == "confirm":
         if two_factor.confirm(user, token, address=address):
-            messages.success(request, "Two-factor sign-in is on: from now on, sign in with a code from your app.")
+            messages.success(request, _("Two-factor sign-in is on: from now on, sign in with a code from your app."))
         else:
-            messages.error(request, "That code is not right; check the time on your phone and enter the current one.")
+            messages.error(request,
+                           _("That code is not right; check the time on your phone and enter the current one."))
     elif action == "turn_off":
         if two_factor.turn_off(user, token, address=address):
-            messages.success(request, "Two-factor sign-in is off.")
+            messages.success(request, _("Two-factor sign-in is off."))
         else:
-            messages.error(request, "That code is not right; two-factor sign-in stays on.")
+            messages.error(request, _("That code is not right; two-factor sign-in stays on."))
     return redirect("account")

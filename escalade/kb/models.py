@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from django.db import models
 from django.utils.safestring import SafeString
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from escalade.kb.markup import plain_excerpt, render_body
 from escalade.orgs.models import Agent, Organisation
@@ -27,28 +28,28 @@ class Category(models.Model):
 
 
 class Kind(models.TextChoices):
-    ARTICLE = "article", "Article"
-    KNOWN_ISSUE = "known_issue", "Known issue"
+    ARTICLE = "article", pgettext_lazy("article kind", "Article")
+    KNOWN_ISSUE = "known_issue", pgettext_lazy("article kind", "Known issue")
 
 
 class IssueStatus(models.TextChoices):
     """Where a known issue stands; articles have none."""
 
     NONE = "", "—"
-    INVESTIGATING = "investigating", "Investigating"
-    WORKAROUND = "workaround", "Workaround available"
-    FIXED = "fixed", "Fixed"
+    INVESTIGATING = "investigating", pgettext_lazy("known issue", "Investigating")
+    WORKAROUND = "workaround", pgettext_lazy("known issue", "Workaround available")
+    FIXED = "fixed", pgettext_lazy("known issue", "Fixed")
 
 
 class Visibility(models.TextChoices):
-    PUBLIC = "public", "Public: anyone, without signing in"
-    CUSTOMERS = "customers", "Customers: signed-in customers and partners"
-    INTERNAL = "internal", "Internal: agents only"
+    PUBLIC = "public", gettext_lazy("Public: anyone, without signing in")
+    CUSTOMERS = "customers", gettext_lazy("Customers: signed-in customers and partners")
+    INTERNAL = "internal", gettext_lazy("Internal: agents only")
 
 
 class State(models.TextChoices):
-    DRAFT = "draft", "Draft"
-    PUBLISHED = "published", "Published"
+    DRAFT = "draft", pgettext_lazy("article state", "Draft")
+    PUBLISHED = "published", pgettext_lazy("article state", "Published")
 
 
 class Article(models.Model):
@@ -58,8 +59,8 @@ class Article(models.Model):
     )
     body = models.TextField(
         blank=True,
-        help_text="Plain text. A blank line starts a paragraph, '- ' a list item, '## ' a heading; "
-                  "**bold**, `code` and http(s) links are recognised. No HTML.",
+        help_text=gettext_lazy("Plain text. A blank line starts a paragraph, '- ' a list item, '## ' a heading; "
+                               "**bold**, `code` and http(s) links are recognised. No HTML."),
     )
     category = models.ForeignKey(Category, null=True, blank=True, on_delete=models.PROTECT, related_name="articles")
     kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.ARTICLE)

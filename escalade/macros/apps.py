@@ -12,5 +12,5 @@ class MacrosConfig(AppConfig):
         from escalade.macros import services
         from escalade.tickets import bulk
 
-        bulk.register(bulk.BulkAction("apply_macro", "Apply a macro", services.apply_macro_in_bulk,
+        bulk.register(bulk.BulkAction("apply_macro", _("Apply a macro"), services.apply_macro_in_bulk,
                                       services.prepare_bulk_macro))

@@ -18,6 +18,7 @@ from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
 from django.db import InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse
 from django.http.multipartparser import MultiPartParserError
+from django.utils.translation import gettext_lazy
 
 from escalade.ops.responses import error, is_api
 from escalade.ops.uploads import UploadTooLarge
@@ -25,7 +26,7 @@ from escalade.ops.uploads import UploadTooLarge
 NUL = "\x00"
 MAX_ID_DIGITS = 18  # the largest 64-bit id has 19 digits
 MAX_SEGMENT = 255
-NUL_MESSAGE = "The request contains a NUL character (%00), which no field accepts."
+NUL_MESSAGE = gettext_lazy("The request contains a NUL character (%00), which no field accepts.")
 
 
 def _has_nul(value: str | list[str]) -> bool:
@@ -39,7 +40,7 @@ def url_problem(request: HttpRequest) -> tuple[int, str] | None:
         return 400, NUL_MESSAGE
     for segment in path.split("/"):
         if len(segment) > MAX_SEGMENT or (segment.isdigit() and len(segment) > MAX_ID_DIGITS):
-            return 404, "No such page: a part of the address is longer than any id."
+            return 404, gettext_lazy("No such page: a part of the address is longer than any id.")
     if any(_has_nul(v) for v in request.COOKIES.values()):
         return 400, NUL_MESSAGE
     return None
@@ -69,15 +70,15 @@ class RequestGuardMiddleware:
             except UploadTooLarge as exc:
                 problem = 413, exc.message
             except RequestDataTooBig:
-                problem = 413, "The request body is too large."
+                problem = 413, gettext_lazy("The request body is too large.")
             except (MultiPartParserError, SuspiciousOperation) as exc:
-                problem = 400, f"The request body cannot be read: {exc}"
+                return error(request, 400, gettext_lazy("The request body cannot be read: %(problem)s"), problem=exc)
         if problem is not None:
             return error(request, *problem)
         return self.get_response(request)
 
 
-DATABASE_DOWN = "The database is unavailable; try again in a minute."
+DATABASE_DOWN = gettext_lazy("The database is unavailable; try again in a minute.")
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
@@ -88,4 +89,4 @@ def server_error(request: HttpRequest) -> HttpResponse:
         response = error(request, 503, DATABASE_DOWN)
         response["Retry-After"] = "30"
         return response
-    return error(request, 500, "Something went wrong on our side; it has been logged.")
+    return error(request, 500, gettext_lazy("Something went wrong on our side; it has been logged."))

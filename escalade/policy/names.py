@@ -6,20 +6,26 @@ from __future__ import annotations
 
 import re
 
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
 from escalade.policy.schema_escalation import BUILT_IN_ROLES
 
 # Names for the built-in roles, as a person reads them.
+# (The names the policy file gives stay in the policy author's language; these are Escalade's own.)
 BUILT_IN_ROLE_NAMES = {
-    "assignee": "the assigned agent",
-    "level_manager": "the level's manager",
-    "team_manager": "the team's manager",
-    "requester": "the requester",
-    "customer_primary": "the customer's primary contact",
-    "customer_technical": "the customer's technical contact",
-    "customer_executive": "the customer's executive contact",
-    "customer_billing": "the customer's billing contact",
-    "partner_agents": "the partner's agents",
+    "assignee": gettext_lazy("the assigned agent"),
+    "level_manager": gettext_lazy("the level's manager"),
+    "team_manager": gettext_lazy("the team's manager"),
+    "requester": gettext_lazy("the requester"),
+    "customer_primary": gettext_lazy("the customer's primary contact"),
+    "customer_technical": gettext_lazy("the customer's technical contact"),
+    "customer_executive": gettext_lazy("the customer's executive contact"),
+    "customer_billing": gettext_lazy("the customer's billing contact"),
+    "partner_agents": gettext_lazy("the partner's agents"),
 }
+CHANNEL_KIND_NAMES = {"emergency_line": gettext_lazy("Emergency line"), "email": gettext_lazy("Email"),
+                      "phone": gettext_lazy("Phone"), "portal": gettext_lazy("Portal"), "chat": gettext_lazy("Chat")}
 assert set(BUILT_IN_ROLE_NAMES) == set(BUILT_IN_ROLES)
 
 _SEPARATORS = re.compile(r"[_.\-]+")
@@ -66,8 +72,7 @@ def channel_name(policy, key: str | None) -> str:
     """The channel's display name, else its kind in words ("Emergency line"), else its key in words."""
     channel = (policy.channels if policy else {}).get(key) if key else None
     if channel is not None and not channel.name:
-        return {"emergency_line": "Emergency line", "email": "Email", "phone": "Phone", "portal": "Portal",
-                "chat": "Chat"}.get(channel.kind, humane(key))
+        return str(CHANNEL_KIND_NAMES.get(channel.kind, humane(key)))
     return _name(policy.channels if policy else None, key)
 
 
@@ -77,9 +82,9 @@ def role_name(policy, key: str | None) -> str:
     if not key:
         return ""
     if key in BUILT_IN_ROLE_NAMES:
-        return BUILT_IN_ROLE_NAMES[key]
+        return str(BUILT_IN_ROLE_NAMES[key])
     if key.startswith("on_call:"):
-        return f"the on-call agent of {team_name(policy, key.removeprefix('on_call:'))}"
+        return _("the on-call agent of %(team)s") % {"team": team_name(policy, key.removeprefix("on_call:"))}
     if policy and key in policy.roles:
         return policy.roles[key].name
     if policy and key in policy.teams:

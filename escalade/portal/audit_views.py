@@ -8,6 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from escalade import clock
@@ -21,7 +22,7 @@ from escalade.orgs.access import Viewer
 def _primary_contact(request) -> Viewer:
     viewer = Viewer.of(request.user)
     if viewer.kind != "customer" or not viewer.contact.is_primary:
-        raise PermissionDenied("Only your organisation's primary contact can download its audit trail.")
+        raise PermissionDenied(_("Only your organisation's primary contact can download its audit trail."))
     return viewer
 
 

@@ -22,6 +22,8 @@ from django.db.models import (
     Value,
     When,
 )
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from escalade import clock
 from escalade.audit.models import Event
@@ -38,17 +40,17 @@ from escalade.tickets.models import LinkKind, Status, Ticket, TicketLink
 from escalade.tickets.selectors import visible_tickets
 
 OPEN_STATUSES = [Status.OPEN, Status.IN_PROGRESS, Status.PENDING_CUSTOMER]
-QUEUES = {"mine": "Assigned to me", "level": "By level", "at-risk": "At risk"}
+QUEUES = {"mine": gettext_lazy("Assigned to me"), "level": gettext_lazy("By level"), "at-risk": gettext_lazy("At risk")}
 
 
 def require_agent(viewer: Viewer) -> None:
     if not viewer.is_staff_side:
-        raise PermissionDenied("The agent console is for agents.")
+        raise PermissionDenied(_("The agent console is for agents."))
 
 
 def require_manager(viewer: Viewer) -> None:
     if not viewer.is_manager:
-        raise PermissionDenied("The escalation overview is for support managers.")
+        raise PermissionDenied(_("The escalation overview is for support managers."))
 
 
 def _open_tickets(viewer: Viewer) -> QuerySet[Ticket]:
@@ -109,7 +111,7 @@ def risk_overview(viewer: Viewer, now: dt.datetime) -> dict[str, dict[str, Count
     for row in with_badges(_open_tickets(viewer), now):
         if row.badge is None or row.badge.colour not in ("breached", "red", "amber"):
             continue
-        keys = {"level": row.ticket.level.key if row.ticket.level else "no level",
+        keys = {"level": row.ticket.level.key if row.ticket.level else _("no level"),
                 "customer": row.ticket.organisation.name}
         for group, key in keys.items():
             count = out[group][key]
@@ -160,8 +162,9 @@ def nps_overview(viewer: Viewer, now: dt.datetime, days: int = 90) -> NpsSummary
 
 
 # How a link reads from the ticket it points to.
-INVERSE_LINK_LABELS = {LinkKind.RELATED: "Related to", LinkKind.DUPLICATE: "Duplicated by",
-                       LinkKind.PARENT: "Parent of"}
+INVERSE_LINK_LABELS = {LinkKind.RELATED: pgettext_lazy("ticket link", "Related to"),
+                       LinkKind.DUPLICATE: pgettext_lazy("ticket link", "Duplicated by"),
+                       LinkKind.PARENT: pgettext_lazy("ticket link", "Parent of")}
 
 
 @dataclass

@@ -10,6 +10,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from escalade import clock
@@ -83,5 +84,5 @@ def review_task_done(request, task_id: int):
     except DomainError as exc:
         messages.error(request, exc.message)
         return redirect("portal:manager")
-    messages.success(request, f"Review of {task.ticket.number} marked done.")
+    messages.success(request, _("Review of %(number)s marked done.") % {"number": task.ticket.number})
     return redirect("portal:manager")

@@ -8,11 +8,13 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.utils.translation import gettext_lazy
 
 from escalade.errors import DomainError
 from escalade.tickets import custom_fields
 
-YES_NO = [("", "—"), ("yes", "Yes"), ("no", "No")]
+REQUIRED_BY_POLICY = gettext_lazy("Required by the support policy.")
+YES_NO = [("", "—"), ("yes", gettext_lazy("Yes")), ("no", gettext_lazy("No"))]
 _WIDGETS = {
     "number": lambda: forms.NumberInput(attrs={"step": "any"}),
     "date": lambda: forms.DateInput(attrs={"type": "date"}),
@@ -64,7 +66,7 @@ def add_fields(form: forms.Form, policy, *, customer: bool, category: str = "",
             value = initial[key]
             form.initial[name] = ("yes" if value else "no") if isinstance(value, bool) else value
         if key in required and creating:
-            form.fields[name].help_text = " ".join(filter(None, [spec.help, "Required by the support policy."]))
+            form.fields[name].help_text = " ".join(filter(None, [spec.help, str(REQUIRED_BY_POLICY)]))
 
 
 def values(form: forms.Form) -> dict[str, Any]:

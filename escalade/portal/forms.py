@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from django import forms
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from escalade.errors import DomainError
 from escalade.orgs.access import Viewer
@@ -39,19 +41,19 @@ class IdsChoiceField(forms.ModelMultipleChoiceField):
 
 
 class TicketFilterForm(forms.Form):
-    status = forms.ChoiceField(choices=[("", "Any status"), *Status.choices], required=False)
+    status = forms.ChoiceField(choices=[("", _("Any status")), *Status.choices], label=_("Status"), required=False)
     q = forms.CharField(
         required=False,
-        label="Search",
-        widget=forms.TextInput(attrs={"type": "search", "placeholder": "ESC-000123 or words of the subject"}),
+        label=_("Search"),
+        widget=forms.TextInput(attrs={"type": "search", "placeholder": _("ESC-000123 or words of the subject")}),
     )
 
 
 class ReplyForm(forms.Form):
-    body = forms.CharField(label="Message", widget=forms.Textarea(attrs={"rows": 5}))
-    attachment = forms.FileField(required=False)
+    body = forms.CharField(label=_("Message"), widget=forms.Textarea(attrs={"rows": 5}))
+    attachment = forms.FileField(required=False, label=_("Attachment"))
     internal = forms.BooleanField(
-        required=False, label="Internal note", help_text="Seen by agents only, never by the customer."
+        required=False, label=_("Internal note"), help_text=_("Seen by agents only, never by the customer.")
     )
 
     def __init__(self, *args, viewer: Viewer, **kwargs):
@@ -61,13 +63,14 @@ class ReplyForm(forms.Form):
 
 
 # What a customer's choices mean to them.
-CUSTOMER_TARGET_LABELS = {Status.CLOSED: "Confirm the fix and close", Status.IN_PROGRESS: "Reopen: not fixed"}
+CUSTOMER_TARGET_LABELS = {Status.CLOSED: _("Confirm the fix and close"), Status.IN_PROGRESS: _("Reopen: not fixed")}
 
 
 class StatusForm(forms.Form):
-    to = forms.ChoiceField(label="Move to")
+    to = forms.ChoiceField(label=_("Move to"))
     resolution_type = forms.ChoiceField(
-        choices=[("", "— choose when resolving —"), *ResolutionType.choices], required=False
+        choices=[("", _("— choose when resolving —")), *ResolutionType.choices], required=False,
+        label=_("Resolution type"),
     )
 
     def __init__(self, *args, targets: list[str], by_customer: bool, **kwargs):
@@ -82,21 +85,28 @@ class StatusForm(forms.Form):
 # words are asked with the question (once), not again among the details.
 MATRIX_DETAILS = {"business_impact": "business_impact", "users_affected": "affected_users",
                   "affected_users": "affected_users"}
-DETAIL_LABELS = {"business_impact": "Describe the business impact", "affected_users": "Who is affected?"}
+DETAIL_LABELS = {"business_impact": _("Describe the business impact"), "affected_users": _("Who is affected?")}
 
 
 class NewTicketForm(forms.Form):
-    organisation = forms.ModelChoiceField(queryset=Organisation.objects.none())
-    subject = forms.CharField(max_length=300)
-    description = forms.CharField(widget=forms.Textarea(attrs={"rows": 6}), help_text="What happened?")
-    kind = forms.ChoiceField(choices=Kind.choices, initial=Kind.FAULT)
-    steps_to_reproduce = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3}))
-    expected_behaviour = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
-    actual_behaviour = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
-    error_messages = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
-    affected_users = forms.CharField(required=False, max_length=300, help_text="Who and how many?")
-    business_impact = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
-    channel = forms.ChoiceField(label="Received by", initial=Channel.PHONE, required=False, choices=[
+    organisation = forms.ModelChoiceField(queryset=Organisation.objects.none(), label=_("Organisation"))
+    subject = forms.CharField(max_length=300, label=_("Subject"))
+    description = forms.CharField(widget=forms.Textarea(attrs={"rows": 6}), help_text=_("What happened?"),
+                                  label=_("Description"))
+    kind = forms.ChoiceField(choices=Kind.choices, initial=Kind.FAULT, label=pgettext_lazy("ticket", "Kind"))
+    steps_to_reproduce = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3}),
+                                         label=_("Steps to reproduce"))
+    expected_behaviour = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}),
+                                         label=_("Expected behaviour"))
+    actual_behaviour = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}),
+                                       label=_("Actual behaviour"))
+    error_messages = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}),
+                                     label=_("Error messages"))
+    affected_users = forms.CharField(required=False, max_length=300, help_text=_("Who and how many?"),
+                                     label=_("Affected users"))
+    business_impact = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}),
+                                      label=_("Business impact"))
+    channel = forms.ChoiceField(label=_("Received by"), initial=Channel.PHONE, required=False, choices=[
         (c, Channel(c).label) for c in (Channel.PHONE, Channel.EMERGENCY_LINE, Channel.CHAT, Channel.PORTAL)])
 
     required_css_class = "required"
@@ -117,7 +127,8 @@ class NewTicketForm(forms.Form):
             if name in INFO_FIELDS:
                 field = self.fields[name]
                 field.required = True
-                field.help_text = " ".join(filter(None, [str(field.help_text), "Required by the support policy."]))
+                field.help_text = " ".join(filter(None, [str(field.help_text),
+                                                         str(custom_field_forms.REQUIRED_BY_POLICY)]))
         self._add_policy_fields(policy, staff=viewer.is_staff_side)
         # The policy's custom fields, required per `category` (the one chosen so far).
         custom_field_forms.add_fields(self, policy, customer=viewer.kind == "customer", category=category)
@@ -125,17 +136,18 @@ class NewTicketForm(forms.Form):
     def _add_policy_fields(self, policy, *, staff: bool) -> None:
         extra: dict[str, forms.Field] = {}
         if policy is not None and policy.categories:
-            extra["category"] = forms.ChoiceField(required=False, choices=[
-                ("", "— choose a category —"), *((c.key, c.name) for c in policy.categories.values())])
+            extra["category"] = forms.ChoiceField(required=False, label=_("Category"), choices=[
+                ("", _("— choose a category —")), *((c.key, c.name) for c in policy.categories.values())])
         matrix = policy.priority_matrix if policy is not None else None
         if staff and policy is not None:
             choices = _priority_choices(policy)
             if matrix is not None:
                 extra["priority"] = forms.ChoiceField(
-                    required=False, choices=[("", "— suggested by the answers below —"), *choices],
-                    help_text="Choose it, or answer the questions and keep the suggestion.")
+                    required=False, choices=[("", _("— suggested by the answers below —")), *choices],
+                    help_text=_("Choose it, or answer the questions and keep the suggestion."), label=_("Priority"))
             else:
-                extra["priority"] = forms.ChoiceField(choices=choices, initial=policy.priority_keys[-1])
+                extra["priority"] = forms.ChoiceField(choices=choices, initial=policy.priority_keys[-1],
+                                                      label=_("Priority"))
         self.matrix_details: dict[str, str] = {}  # matrix field → the information field asked with it
         for qkey, question in (matrix.dimensions.items() if matrix is not None else ()):
             # Mildest answer first: the first answer of every question is no longer the top priority.
@@ -209,11 +221,11 @@ class NewTicketForm(forms.Form):
 
 class EscalationRequestForm(forms.Form):
     business_impact = forms.CharField(
-        label="Business impact", widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="What is stopped or at risk, and for how many people? A manager reviews the request.",
+        label=_("Business impact"), widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("What is stopped or at risk, and for how many people? A manager reviews the request."),
     )
-    level = forms.ChoiceField(label="Escalate to (optional)", required=False,
-                              help_text="The support level you ask for (VIOE 5.3); the manager decides.")
+    level = forms.ChoiceField(label=_("Escalate to (optional)"), required=False,
+                              help_text=_("The support level you ask for (VIOE 5.3); the manager decides."))
 
     def __init__(self, *args, ticket=None, **kwargs):
         """Offers the levels above the ticket's current one (all levels when it has none)."""
@@ -221,7 +233,7 @@ class EscalationRequestForm(forms.Form):
         levels = Level.objects.order_by("rank")
         if ticket is not None and ticket.level_id:
             levels = levels.filter(rank__gt=ticket.level.rank)
-        self.fields["level"].choices = [("", "— let the manager decide —"),
+        self.fields["level"].choices = [("", _("— let the manager decide —")),
                                         *((lvl.key, f"{lvl.key} · {lvl.name}") for lvl in levels)]
 
 
@@ -232,10 +244,10 @@ def _priority_choices(policy) -> list[tuple[str, str]]:
 
 
 class PriorityRequestForm(forms.Form):
-    priority = forms.ChoiceField(label="Priority you need")
+    priority = forms.ChoiceField(label=_("Priority you need"))
     justification = forms.CharField(
-        required=False, widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="Why: business impact, who is affected, whether there is a workaround.",
+        required=False, widget=forms.Textarea(attrs={"rows": 3}), label=_("Justification"),
+        help_text=_("Why: business impact, who is affected, whether there is a workaround."),
     )
 
     def __init__(self, *args, policy, **kwargs):
@@ -246,9 +258,11 @@ class PriorityRequestForm(forms.Form):
 class TicketUpdateForm(forms.Form):
     """Agents: priority, level and assignee in one form; unchanged values are no-ops."""
 
-    priority = forms.ChoiceField(required=False)
-    level = forms.ModelChoiceField(queryset=Level.objects.none(), required=False, empty_label="— no level —")
-    assignee = forms.ModelChoiceField(queryset=Agent.objects.none(), required=False, empty_label="— unassigned —")
+    priority = forms.ChoiceField(required=False, label=_("Priority"))
+    level = forms.ModelChoiceField(queryset=Level.objects.none(), required=False, empty_label=_("— no level —"),
+                                   label=_("Level"))
+    assignee = forms.ModelChoiceField(queryset=Agent.objects.none(), required=False,
+                                      empty_label=_("— unassigned —"), label=_("Assignee"))
 
     def __init__(self, *args, policy, viewer: Viewer, **kwargs):
         super().__init__(*args, **kwargs)
@@ -256,7 +270,7 @@ class TicketUpdateForm(forms.Form):
         if choices:
             self.fields["priority"].choices = choices
         else:
-            self.fields["priority"] = forms.CharField(required=False)
+            self.fields["priority"] = forms.CharField(required=False, label=_("Priority"))
         self.fields["level"].queryset = Level.objects.order_by("rank")
         agents = Agent.objects.order_by("name")
         if viewer.kind == "partner_agent":  # colleagues or the vendor's agents, as update_ticket allows
@@ -274,31 +288,32 @@ class TicketUpdateForm(forms.Form):
 class ManagementAnswerForm(forms.Form):
     """A support manager answers the ticket's open management escalation (it stops moving up)."""
 
-    answer = forms.CharField(label="Answer (optional)", required=False, max_length=2000,
+    answer = forms.CharField(label=_("Answer (optional)"), required=False, max_length=2000,
                              widget=forms.Textarea(attrs={"rows": 2}),
-                             help_text="What you told the customer or decided; kept on the ticket's timeline.")
+                             help_text=_("What you told the customer or decided; kept on the ticket's timeline."))
 
 
 class DecidePriorityForm(forms.Form):
-    accept = forms.TypedChoiceField(choices=[("1", "Accept"), ("0", "Decline")], coerce=lambda v: v == "1")
-    note = forms.CharField(required=False, max_length=500)
+    accept = forms.TypedChoiceField(choices=[("1", _("Accept")), ("0", _("Decline"))], coerce=lambda v: v == "1",
+                                    label=_("Accept"))
+    note = forms.CharField(required=False, max_length=500, label=_("Note"))
 
 
 class SurveyForm(forms.Form):
     """The customer's rating of a resolved ticket (the rules are in surveys.services)."""
 
-    rating = forms.TypedChoiceField(label="How did we do?", choices=Rating.choices, coerce=int,
+    rating = forms.TypedChoiceField(label=_("How did we do?"), choices=Rating.choices, coerce=int,
                                     widget=forms.RadioSelect)
-    comment = forms.CharField(required=False, max_length=MAX_COMMENT, label="Comment (optional)",
+    comment = forms.CharField(required=False, max_length=MAX_COMMENT, label=_("Comment (optional)"),
                               widget=forms.Textarea(attrs={"rows": 3}),
-                              help_text="What went well, what could be better?")
+                              help_text=_("What went well, what could be better?"))
 
 
 class LinkForm(forms.Form):
     """Agents: link this ticket to another one by its number."""
 
-    kind = forms.ChoiceField(label="This ticket is", choices=LinkKind.choices, initial=LinkKind.RELATED)
-    number = forms.CharField(label="Ticket number", max_length=20,
+    kind = forms.ChoiceField(label=_("This ticket is"), choices=LinkKind.choices, initial=LinkKind.RELATED)
+    number = forms.CharField(label=_("Ticket number"), max_length=20,
                              widget=forms.TextInput(attrs={"placeholder": "ESC-000123", "autocomplete": "off"}))
 
 
@@ -309,6 +324,6 @@ class ConfirmFixForm(forms.Form):
 class NotFixedForm(forms.Form):
     """The customer says a resolution did not fix it (resolution_views.not_fixed)."""
 
-    reason = forms.CharField(label="What is still wrong?", max_length=2000,  # tickets.resolution.MAX_REASON
+    reason = forms.CharField(label=_("What is still wrong?"), max_length=2000,  # tickets.resolution.MAX_REASON
                              widget=forms.Textarea(attrs={"rows": 2}),
-                             help_text="A sentence is enough: the ticket reopens and support reads it.")
+                             help_text=_("A sentence is enough: the ticket reopens and support reads it."))

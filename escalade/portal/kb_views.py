@@ -17,6 +17,8 @@ from django.http import Http404
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from escalade.errors import DomainError, NotFound
@@ -31,24 +33,26 @@ SEARCH_LIMIT = 50
 
 
 class SearchForm(forms.Form):
-    q = forms.CharField(required=False, max_length=200, label="Search the help centre",
-                        widget=forms.TextInput(attrs={"type": "search", "placeholder": "e.g. VPN drops"}))
-    category = forms.SlugField(required=False)
+    q = forms.CharField(required=False, max_length=200, label=gettext_lazy("Search the help centre"),
+                        widget=forms.TextInput(attrs={"type": "search", "placeholder": gettext_lazy("e.g. VPN drops")}))
+    category = forms.SlugField(required=False, label=gettext_lazy("Category"))
 
 
 class ArticleForm(forms.Form):
-    title = forms.CharField(max_length=200)
-    category = forms.ModelChoiceField(queryset=Category.objects.all(), required=False, empty_label="— none —")
-    kind = forms.ChoiceField(choices=Kind.choices, initial=Kind.ARTICLE)
-    issue_status = forms.ChoiceField(choices=IssueStatus.choices, required=False, label="Known issue status",
-                                     help_text="For known issues: where the fix stands.")
+    title = forms.CharField(max_length=200, label=gettext_lazy("Title"))
+    category = forms.ModelChoiceField(queryset=Category.objects.all(), required=False,
+                                      empty_label=gettext_lazy("— none —"), label=gettext_lazy("Category"))
+    kind = forms.ChoiceField(choices=Kind.choices, initial=Kind.ARTICLE, label=pgettext_lazy("article", "Kind"))
+    issue_status = forms.ChoiceField(choices=IssueStatus.choices, required=False,
+                                     label=gettext_lazy("Known issue status"),
+                                     help_text=gettext_lazy("For known issues: where the fix stands."))
     visibility = forms.ChoiceField(choices=Visibility.choices, initial=Visibility.CUSTOMERS,
-                                   widget=forms.RadioSelect)
+                                   widget=forms.RadioSelect, label=gettext_lazy("Visibility"))
     organisations = IdsChoiceField(
-        queryset=None, required=False, label="Only for these customers",
-        help_text="Leave empty for every customer. Not possible for public articles.",
+        queryset=None, required=False, label=gettext_lazy("Only for these customers"),
+        help_text=gettext_lazy("Leave empty for every customer. Not possible for public articles."),
         widget=forms.CheckboxSelectMultiple)
-    body = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 14}),
+    body = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 14}), label=gettext_lazy("Body"),
                            help_text=Article._meta.get_field("body").help_text)
 
     def __init__(self, *args, viewer: Viewer, **kwargs):
@@ -100,7 +104,7 @@ def help_centre(request):
         if category:
             context["category"] = Category.objects.filter(slug=category).first()
             if context["category"] is None:
-                raise Http404("No such category")
+                raise Http404(_("No such category"))
             articles = articles.filter(category=context["category"])
         context["groups"] = selectors.categories_with_articles(viewer, articles)
     return _page(request, viewer, "portal/kb_list.html", context, status=200 if form.is_valid() else 400)
@@ -134,14 +138,14 @@ def suggest(request):
 def _writer_or_403(request, viewer: Viewer):
     if not selectors.may_write(viewer):
         return _forbidden(request, viewer, DomainError(
-            "The knowledge-base editor is for the vendor's agents. The help centre shows the articles for you."))
+            _("The knowledge-base editor is for the vendor's agents. The help centre shows the articles for you.")))
     return None
 
 
 def _article_or_404(viewer: Viewer, pk: int) -> Article:
     found = selectors.visible_articles(viewer, include_drafts=True).filter(pk=pk).first()
     if found is None:
-        raise Http404("No such article")
+        raise Http404(_("No such article"))
     return found
 
 
@@ -185,7 +189,8 @@ def console_article_form(request, pk: int | None = None):
         except DomainError as exc:
             _add_domain_error(form, exc)
         else:
-            messages.success(request, f"“{saved.title}” {'published' if saved.is_published else 'saved as a draft'}.")
+            messages.success(request, (_("“%(title)s” published.") if saved.is_published
+                                       else _("“%(title)s” saved as a draft.")) % {"title": saved.title})
             return redirect("portal:kb_console")
     return _page(request, viewer, "portal/kb_form.html", {"form": form, "article": article}, status=400)
 
@@ -204,7 +209,8 @@ def console_publish(request, pk: int):
         else:
             article = services.publish_article(viewer, article)
     except DomainError as exc:
-        messages.error(request, f"“{article.title}”: {exc.message}")
+        messages.error(request, _("“%(title)s”: %(problem)s") % {"title": article.title, "problem": exc.message})
     else:
-        messages.success(request, f"“{article.title}” {'published' if article.is_published else 'is a draft again'}.")
+        messages.success(request, (_("“%(title)s” published.") if article.is_published
+                                   else _("“%(title)s” is a draft again.")) % {"title": article.title})
     return redirect("portal:kb_console")

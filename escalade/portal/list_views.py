@@ -13,6 +13,7 @@ from django.http import Http404, QueryDict
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from escalade.errors import DomainError, NotFound, PermissionDenied
@@ -60,7 +61,7 @@ def _options(viewer: Viewer, ctx: filters.Context) -> dict:
         "levels": [(lv.key, f"{lv.key} · {lv.name}") for lv in Level.objects.order_by("rank")],
         "teams": [(t.key, t.name) for t in Team.objects.order_by("name")],
         "organisations": [(str(o.pk), o.name) for o in viewer.organisations().order_by("name")],
-        "assignees": [("me", "Me"), ("none", "Unassigned"), *((str(a.pk), a.name) for a in agents)],
+        "assignees": [("me", _("Me")), ("none", _("Unassigned")), *((str(a.pk), a.name) for a in agents)],
         "sla_states": list(filters.SLA_STATES.items()),
         "sorts": [(k, label) for k, (label, _) in filters.SORTS.items()],
         "columns": list(filters.available_columns(policy).items()),
@@ -115,10 +116,10 @@ def _field_filters(policy, spec: filters.Spec) -> list[dict]:
     out = []
     for key, f in custom_fields.visible(policy, customer=False).items():
         options = [(o, o) for o in f.options] if f.type == "choice" else \
-            [("true", "Yes"), ("false", "No")] if f.type == "boolean" else []
+            [("true", _("Yes")), ("false", _("No"))] if f.type == "boolean" else []
         value = chosen.get(key, "")
         if options:
-            options.append(("-", "None given"))
+            options.append(("-", _("None given")))
             if f.type == "boolean" and value:
                 value = custom_fields.as_text(custom_fields.clean_value(f, value)) if value != "-" else value
             elif f.type == "choice" and value and value != "-":
@@ -154,9 +155,9 @@ def save_view(request):
     except PermissionDenied as exc:
         return _forbidden(request, viewer, exc)
     except DomainError as exc:
-        messages.error(request, f"The view was not saved: {exc.message}")
+        messages.error(request, _("The view was not saved: %(problem)s") % {"problem": exc.message})
         return redirect(f"{reverse(LIST)}?{query.urlencode()}")
-    messages.success(request, f"View “{view.name}” saved.")
+    messages.success(request, _("View “%(name)s” saved.") % {"name": view.name})
     return redirect(f"{reverse(LIST)}?view={view.pk}")
 
 
@@ -178,7 +179,7 @@ def delete_view(request, view_id: int):
         return _forbidden(request, viewer, exc)
     except NotFound as exc:
         raise Http404(exc.message) from None
-    messages.success(request, f"View “{view.name}” deleted.")
+    messages.success(request, _("View “%(name)s” deleted.") % {"name": view.name})
     return redirect(LIST)
 
 
@@ -193,5 +194,6 @@ def set_default_view(request):
         services.set_default_view(viewer, view)
     except PermissionDenied as exc:
         return _forbidden(request, viewer, exc)
-    messages.success(request, f"The list now opens with “{view.name}”." if view else "No default view.")
+    messages.success(request, _("The list now opens with “%(name)s”.") % {"name": view.name} if view
+                     else _("No default view."))
     return redirect(f"{reverse(LIST)}?view={view.pk}" if view else LIST)

@@ -15,6 +15,8 @@ from urllib.parse import urlencode
 from django import forms
 from django.db.models import Max
 from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from escalade.orgs.access import Viewer
 from escalade.tickets import collisions, selectors
@@ -29,7 +31,7 @@ QUEUE_MAX_AGE = dt.timedelta(seconds=60)
 class MergeForm(forms.Form):
     """Agents: merge this ticket into another one, named by its number."""
 
-    into = forms.CharField(label="Merge into ticket", max_length=30, required=False,
+    into = forms.CharField(label=gettext_lazy("Merge into ticket"), max_length=30, required=False,
                            widget=forms.TextInput(attrs={"placeholder": "ESC-000123", "autocomplete": "off"}))
     pick = forms.CharField(required=False, max_length=30, widget=forms.HiddenInput)
 
@@ -37,7 +39,7 @@ class MergeForm(forms.Form):
         data = super().clean()
         number = (data.get("pick") or data.get("into") or "").strip()
         if not number:
-            self.add_error("into", "Name the ticket to merge into (its number, e.g. ESC-000123).")
+            self.add_error("into", _("Name the ticket to merge into (its number, e.g. ESC-000123)."))
         data["number"] = number
         return data
 

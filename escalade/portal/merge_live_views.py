@@ -8,6 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from escalade import clock
@@ -58,7 +59,8 @@ def merge(request, number: str):
         add_domain_error(form, exc)
         ticket.refresh_from_db()
         return render_ticket(request, viewer, ticket, status=exc.http_status, merge_form=form)
-    messages.success(request, f"{ticket.number} was merged into {kept.number}; its customer has been told.")
+    messages.success(request, _("%(number)s was merged into %(kept)s; its customer has been told.") % {
+        "number": ticket.number, "kept": kept.number})
     return redirect("portal:ticket", number=kept.number)
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.template.response import TemplateResponse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from escalade import clock
@@ -24,7 +25,7 @@ def answer(request, token: str):
         return TemplateResponse(request, "portal/forbidden.html", {"message": exc.message}, status=404)
     settings = nps.survey_settings()
     context = {"invitation": invitation, "scores": SCORES, "error": "", "thanks": False,
-               "question": settings.question if settings else "How likely are you to recommend us?"}
+               "question": settings.question if settings else _("How likely are you to recommend us?")}
     if request.method == "POST":
         try:
             invitation = nps.answer_nps(token, score=request.POST.get("score"), comment=request.POST.get("comment", ""),

@@ -10,21 +10,23 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied as Forbidden
 from django.shortcuts import redirect, render
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from escalade import clock
-from escalade.businesstime.display import when
 from escalade.errors import DomainError
 from escalade.orgs.access import Viewer
 from escalade.orgs.profile import set_language, set_time_zone
 from escalade.orgs.zones import time_zone_name
 from escalade.portal.forms import add_domain_error
+from escalade.portal.timewords import when
 
 
 class TimeZoneForm(forms.Form):
-    time_zone = forms.ChoiceField(label="Time zone", required=False)
+    time_zone = forms.ChoiceField(label=gettext_lazy("Time zone"), required=False)
 
     def __init__(self, *args, default_label: str, **kwargs):
         super().__init__(*args, **kwargs)
@@ -36,10 +38,10 @@ class TimeZoneForm(forms.Form):
 def time_zone(request):
     viewer = Viewer.of(request.user)
     if viewer.contact is None and viewer.agent is None:
-        raise Forbidden("Only agents and customer contacts have a time zone setting.")
+        raise Forbidden(_("Only agents and customer contacts have a time zone setting."))
     person = viewer.contact or viewer.agent
-    default = (f"My organisation's ({viewer.contact.organisation.timezone.replace('_', ' ')})"
-               if viewer.contact else "The site's (UTC)")
+    default = (_("My organisation's (%(zone)s)") % {"zone": viewer.contact.organisation.timezone.replace("_", " ")}
+               if viewer.contact else _("The site's (UTC)"))
     form = TimeZoneForm(request.POST or None, default_label=default,
                         initial={"time_zone": person.timezone if viewer.contact else person.timezone})
     if request.method == "POST" and form.is_valid():
@@ -48,7 +50,7 @@ def time_zone(request):
         except DomainError as exc:
             add_domain_error(form, exc)
         else:
-            messages.success(request, "Your time zone is saved: every time is now shown in it.")
+            messages.success(request, _("Your time zone is saved: every time is now shown in it."))
             return redirect("portal:time_zone")
     now_name = time_zone_name(Viewer.of(request.user))
     with timezone.override(zoneinfo.ZoneInfo(now_name)):
@@ -67,7 +69,7 @@ def choose_language(request):
                                            require_https=request.is_secure()):
         next_url = "/"
     if code not in dict(settings.LANGUAGES):
-        messages.error(request, translation.gettext("Choose a language from the list."))
+        messages.error(request, _("Choose a language from the list."))
         return redirect(next_url)
     if request.user.is_authenticated:
         viewer = Viewer.of(request.user)

@@ -16,6 +16,7 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.utils import translation
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from escalade import clock
@@ -152,6 +153,6 @@ def review_choose(request):
         month = ""
     if not SLUG.fullmatch(organisation) or not month:
         viewer = Viewer.of(request.user)
-        return _bad_request(request, viewer, DomainError("Choose an organisation and a month (YYYY-MM)."))
+        return _bad_request(request, viewer, DomainError(_("Choose an organisation and a month (YYYY-MM).")))
     fmt = "portal:review_pack_pdf" if request.GET.get("format") == "pdf" else "portal:review_pack"
     return redirect(fmt, organisation=organisation, month=month)

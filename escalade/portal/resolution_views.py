@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from escalade.portal.forms import ConfirmFixForm, NotFixedForm
@@ -16,7 +17,7 @@ from escalade.tickets import resolution
 def confirm_fix(request, number: str):
     def act(viewer, ticket, form, version):
         ticket = resolution.confirm_fix(viewer, ticket, expected_version=version)
-        return f"Thank you: {ticket.number} is now Closed."
+        return _("Thank you: %(number)s is now Closed.") % {"number": ticket.number}
 
     return _act(request, number, "confirm_form", lambda *_: ConfirmFixForm(request.POST), act)
 
@@ -26,6 +27,6 @@ def confirm_fix(request, number: str):
 def not_fixed(request, number: str):
     def act(viewer, ticket, form, version):
         ticket = resolution.report_not_fixed(viewer, ticket, form.cleaned_data["reason"], expected_version=version)
-        return f"{ticket.number} is reopened; support will look at it again."
+        return _("%(number)s is reopened; support will look at it again.") % {"number": ticket.number}
 
     return _act(request, number, "not_fixed_form", lambda *_: NotFixedForm(request.POST), act)

@@ -17,6 +17,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from escalade.errors import DomainError, NotFound
@@ -40,7 +41,12 @@ from escalade.surveys import selectors as survey_selectors
 from escalade.surveys import services as surveys
 from escalade.tickets import lifecycle, priority_requests, selectors, services
 from escalade.tickets.locking import TicketChanged
-from escalade.tickets.models import Ticket
+from escalade.tickets.models import Status, Ticket
+
+# What a new link says, from the ticket it was made on.
+LINKED = {"related": lambda: _("%(number)s: related to %(other)s."),
+          "duplicate": lambda: _("%(number)s: duplicate of %(other)s."),
+          "parent": lambda: _("%(number)s: child of %(other)s.")}
 
 
 def seen_version(request) -> int | None:
@@ -50,9 +56,9 @@ def seen_version(request) -> int | None:
 
 
 def changed_since(viewer: Viewer, ticket: Ticket) -> str:
-    return (f"{ticket.number} was changed by {selectors.last_changed_by(viewer, ticket)} since you opened it. "
-            "Nothing was saved: check the ticket below as it is now; what you entered is kept, send it again "
-            "if it still applies.")
+    return _("%(number)s was changed by %(who)s since you opened it. Nothing was saved: check the ticket below as "
+             "it is now; what you entered is kept, send it again if it still applies.") % {
+        "number": ticket.number, "who": selectors.last_changed_by(viewer, ticket)}
 
 
 def _act(request, number: str, form_name: str, make_form: Callable[[Viewer, Ticket], Any],
@@ -98,7 +104,7 @@ def reply(request, number: str):
         attachment = data["attachment"]
         services.add_message(viewer, ticket, body=data["body"], internal=data.get("internal", False),
                              attachments=[attachment] if attachment else [], expected_version=version)
-        return "Internal note added." if data.get("internal") else "Reply sent."
+        return _("Internal note added.") if data.get("internal") else _("Reply sent.")
 
     return _act(request, number, "reply_form",
                 lambda viewer, _: ReplyForm(request.POST, request.FILES, viewer=viewer), act)
@@ -116,7 +122,7 @@ def change_status(request, number: str):
         data = form.cleaned_data
         ticket = services.change_status(viewer, ticket, data["to"], resolution_type=data.get("resolution_type", ""),
                                         expected_version=version)
-        return f"{ticket.number} is now {lifecycle.label(ticket.status)}."
+        return _("%(number)s is now %(status)s.") % {"number": ticket.number, "status": Status(ticket.status).label}
 
     return _act(request, number, "status_form", make_form, act)
 
@@ -128,7 +134,7 @@ def request_escalation(request, number: str):
         data = form.cleaned_data
         services.request_escalation(viewer, ticket, business_impact=data["business_impact"], level=data["level"],
                                     expected_version=version)
-        return "Escalation requested. A support manager will review it."
+        return _("Escalation requested. A support manager will review it.")
 
     return _act(request, number, "escalation_form",
                 lambda _, ticket: EscalationRequestForm(request.POST, ticket=ticket), act)
@@ -141,7 +147,7 @@ def request_priority(request, number: str):
         data = form.cleaned_data
         priority_requests.request_priority_change(viewer, ticket, data["priority"], data["justification"],
                                                   expected_version=version)
-        return "Priority change requested. An agent will accept or decline it."
+        return _("Priority change requested. An agent will accept or decline it.")
 
     return _act(request, number, "priority_form",
                 lambda _, ticket: PriorityRequestForm(request.POST, policy=ticket_policy(ticket)), act)
@@ -155,7 +161,7 @@ def update_ticket(request, number: str):
 
     def act(viewer, ticket, form, version):
         services.update_ticket(viewer, ticket, expected_version=version, **form.changes())
-        return f"{ticket.number} updated."
+        return _("%(number)s updated.") % {"number": ticket.number}
 
     return _act(request, number, "update_form", make_form, act, agents_only=True)
 
@@ -168,7 +174,7 @@ def rate_support(request, number: str):
         data = form.cleaned_data
         answered_before = survey_selectors.response_for(viewer, ticket) is not None
         surveys.answer_survey(viewer, ticket, rating=data["rating"], comment=data["comment"])
-        return "Your rating was updated. Thank you." if answered_before else "Thank you for your rating."
+        return _("Your rating was updated. Thank you.") if answered_before else _("Thank you for your rating.")
 
     return _act(request, number, "survey_form", lambda *_: SurveyForm(request.POST), act)
 
@@ -185,7 +191,7 @@ def link_ticket(request, number: str):
         except NotFound as exc:
             raise DomainError(exc.message, field="number") from None
         link = services.link_tickets(viewer, ticket, other, data["kind"], expected_version=version)
-        return f"{ticket.number}: {link.get_kind_display().lower()} {other.number}."
+        return LINKED[link.kind]() % {"number": ticket.number, "other": other.number}
 
     return _act(request, number, "link_form", lambda *_: LinkForm(request.POST), act, agents_only=True)
 
@@ -199,7 +205,7 @@ def decide_priority(request, number: str, request_id: int):
         raise PermissionDenied
     change = ticket.priority_requests.filter(pk=request_id).first()
     if change is None:
-        raise Http404("No such priority change request")
+        raise Http404(_("No such priority change request"))
     form = DecidePriorityForm(request.POST)
     if not form.is_valid():
         return render_ticket(request, viewer, ticket, status=400)
@@ -212,7 +218,7 @@ def decide_priority(request, number: str, request_id: int):
     except DomainError as exc:
         messages.error(request, exc.message)
     else:
-        messages.success(request, "Priority change accepted." if accept else "Priority change declined.")
+        messages.success(request, _("Priority change accepted.") if accept else _("Priority change declined."))
     return redirect("portal:ticket", number=ticket.number)
 
 
@@ -230,7 +236,7 @@ def assign_to_me(request, number: str):
     except DomainError as exc:
         messages.error(request, exc.message)
     else:
-        messages.success(request, f"{ticket.number} is assigned to you.")
+        messages.success(request, _("%(number)s is assigned to you.") % {"number": ticket.number})
     return redirect("portal:ticket", number=ticket.number)
 
 
@@ -257,6 +263,6 @@ def answer_management_escalation(request, number: str):
     except DomainError as exc:
         messages.error(request, exc.message)
     else:
-        messages.success(request, f"Management escalation of {ticket.number} answered at {concern.role}: "
-                                  "it stops here.")
+        messages.success(request, _("Management escalation of %(number)s answered at %(role)s: it stops here.") % {
+            "number": ticket.number, "role": concern.role})
     return redirect("portal:ticket", number=ticket.number)

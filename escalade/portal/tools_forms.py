@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from django import forms
 from django.db.models import Q
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from escalade.macros.models import Macro
 from escalade.orgs.access import Viewer
@@ -16,15 +18,16 @@ from escalade.tickets.models import ResolutionType, Status
 
 
 class TagForm(forms.Form):
-    add = forms.CharField(label="Add tags", required=False, max_length=500,
-                          widget=forms.TextInput(attrs={"placeholder": "vpn, billing", "autocomplete": "off",
-                                                        "list": "known-tags"}),
-                          help_text="Separate tags with commas; they are stored in lower case.")
+    add = forms.CharField(label=gettext_lazy("Add tags"), required=False, max_length=500,
+                          widget=forms.TextInput(attrs={"placeholder": gettext_lazy("vpn, billing"),
+                                                        "autocomplete": "off", "list": "known-tags"}),
+                          help_text=gettext_lazy("Separate tags with commas; they are stored in lower case."))
     remove = forms.CharField(required=False, max_length=200, widget=forms.HiddenInput)
 
 
 class ApplyMacroForm(forms.Form):
-    macro = forms.ModelChoiceField(queryset=Macro.objects.none(), label="Macro", empty_label="— choose a macro —")
+    macro = forms.ModelChoiceField(queryset=Macro.objects.none(), label=gettext_lazy("Macro"),
+                                   empty_label=gettext_lazy("— choose a macro —"))
 
     def __init__(self, *args, macros, **kwargs):
         super().__init__(*args, **kwargs)
@@ -40,33 +43,36 @@ SCOPE_PERSONAL, SCOPE_SHARED = "personal", "shared"
 
 
 class MacroForm(forms.Form):
-    name = forms.CharField(max_length=200)
-    body = forms.CharField(label="Text", required=False, widget=forms.Textarea(attrs={"rows": 6}),
-                           help_text="Placeholders: {{ ticket.number }}, {{ ticket.subject }}, {{ customer.name }}, "
-                                     "{{ organisation.name }}, {{ agent.name }}, {{ ticket.priority }}, "
-                                     "{{ ticket.status }}.")
-    internal = forms.BooleanField(required=False, label="Post as an internal note",
-                                  help_text="Seen by agents only, never by the customer.")
-    set_status = forms.ChoiceField(label="Then set the status", required=False,
-                                   choices=[("", "— leave as it is —"), *Status.choices])
-    resolution_type = forms.ChoiceField(label="Resolution type", required=False,
-                                        choices=[("", "— when resolving —"), *ResolutionType.choices])
-    set_priority = forms.ChoiceField(label="Then set the priority", required=False)
-    add_tags = forms.CharField(label="Then add tags", required=False, max_length=500,
-                               help_text="Separated by commas.")
-    scope = forms.ChoiceField(label="Who can use it", required=False)
+    name = forms.CharField(max_length=200, label=gettext_lazy("Name"))
+    body = forms.CharField(label=gettext_lazy("Text"), required=False, widget=forms.Textarea(attrs={"rows": 6}),
+                           help_text=gettext_lazy(
+                               "Placeholders: {{ ticket.number }}, {{ ticket.subject }}, {{ customer.name }}, "
+                               "{{ organisation.name }}, {{ agent.name }}, {{ ticket.priority }}, "
+                               "{{ ticket.status }}."))
+    internal = forms.BooleanField(required=False, label=gettext_lazy("Post as an internal note"),
+                                  help_text=gettext_lazy("Seen by agents only, never by the customer."))
+    set_status = forms.ChoiceField(label=gettext_lazy("Then set the status"), required=False,
+                                   choices=[("", gettext_lazy("— leave as it is —")), *Status.choices])
+    resolution_type = forms.ChoiceField(label=gettext_lazy("Resolution type"), required=False,
+                                        choices=[("", gettext_lazy("— when resolving —")), *ResolutionType.choices])
+    set_priority = forms.ChoiceField(label=gettext_lazy("Then set the priority"), required=False)
+    add_tags = forms.CharField(label=gettext_lazy("Then add tags"), required=False, max_length=500,
+                               help_text=gettext_lazy("Separated by commas."))
+    scope = forms.ChoiceField(label=gettext_lazy("Who can use it"), required=False)
 
     def __init__(self, *args, viewer: Viewer, **kwargs):
         super().__init__(*args, **kwargs)
         priorities = _policy_priorities()
         if priorities:
-            self.fields["set_priority"].choices = [("", "— leave as it is —"), *priorities]
+            self.fields["set_priority"].choices = [("", _("— leave as it is —")), *priorities]
         else:
-            self.fields["set_priority"] = forms.CharField(label="Then set the priority", required=False, max_length=20)
-        scopes = [(SCOPE_PERSONAL, "Only me")] if viewer.agent is not None else []
+            self.fields["set_priority"] = forms.CharField(label=_("Then set the priority"), required=False,
+                                                           max_length=20)
+        scopes = [(SCOPE_PERSONAL, _("Only me"))] if viewer.agent is not None else []
         if viewer.is_manager:
-            scopes += [(SCOPE_SHARED, "Every agent")]
-            scopes += [(f"team:{t.pk}", f"The {t.name} team") for t in Team.objects.order_by("name")]
+            scopes += [(SCOPE_SHARED, _("Every agent"))]
+            scopes += [(f"team:{t.pk}", _("The %(team)s team") % {"team": t.name})
+                       for t in Team.objects.order_by("name")]
         self.fields["scope"].choices = scopes
         self.fields["scope"].initial = scopes[0][0] if scopes else ""
 
@@ -91,32 +97,32 @@ class BulkForm(forms.Form):
     """The bulk action bar under the queue: which tickets (checkboxes `tickets`), what to do, and
     the parameter for that action (the others are ignored)."""
 
-    action = forms.ChoiceField(label="With the selected tickets")
-    assignee = forms.ChoiceField(label="Assign to", required=False)
-    team = forms.ChoiceField(label="Team", required=False)
-    status = forms.ChoiceField(label="Status", required=False, choices=[("", "—"), *Status.choices])
-    resolution_type = forms.ChoiceField(label="Resolution", required=False,
-                                        choices=[("", "— when resolving —"), *ResolutionType.choices])
-    priority = forms.ChoiceField(label="Priority", required=False)
-    tag = forms.CharField(label="Tag", required=False, max_length=200)
-    macro = forms.ChoiceField(label="Macro", required=False)
-    into = forms.CharField(label="Merge into ticket", required=False, max_length=30,
-                           help_text="The number of the ticket to keep, e.g. ESC-000123")
+    action = forms.ChoiceField(label=gettext_lazy("With the selected tickets"))
+    assignee = forms.ChoiceField(label=gettext_lazy("Assign to"), required=False)
+    team = forms.ChoiceField(label=gettext_lazy("Team"), required=False)
+    status = forms.ChoiceField(label=gettext_lazy("Status"), required=False, choices=[("", "—"), *Status.choices])
+    resolution_type = forms.ChoiceField(label=gettext_lazy("Resolution"), required=False,
+                                        choices=[("", gettext_lazy("— when resolving —")), *ResolutionType.choices])
+    priority = forms.ChoiceField(label=gettext_lazy("Priority"), required=False)
+    tag = forms.CharField(label=gettext_lazy("Tag"), required=False, max_length=200)
+    macro = forms.ChoiceField(label=gettext_lazy("Macro"), required=False)
+    into = forms.CharField(label=gettext_lazy("Merge into ticket"), required=False, max_length=30,
+                           help_text=gettext_lazy("The number of the ticket to keep, e.g. ESC-000123"))
 
     def __init__(self, *args, viewer: Viewer, macros, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["action"].choices = [(a.name, a.label) for a in bulk.ACTIONS.values()]
+        self.fields["action"].choices = [(a.name, str(a.label)) for a in bulk.ACTIONS.values()]
         agents = Agent.objects.order_by("name")
         if viewer.kind == "partner_agent":
             agents = agents.filter(Q(partner__isnull=True) | Q(partner_id=viewer.agent.partner_id))
-        me = [("me", "Me")] if viewer.agent is not None else []
+        me = [("me", _("Me"))] if viewer.agent is not None else []
         self.fields["assignee"].choices = [("", "—"), *me, *[(str(a.pk), a.name) for a in agents]]
         self.fields["team"].choices = [("", "—"), *[(t.key, t.name) for t in Team.objects.order_by("name")]]
         priorities = _policy_priorities()
         if priorities:
             self.fields["priority"].choices = [("", "—"), *priorities]
         else:
-            self.fields["priority"] = forms.CharField(label="Priority", required=False, max_length=20)
+            self.fields["priority"] = forms.CharField(label=_("Priority"), required=False, max_length=20)
         self.fields["macro"].choices = [("", "—"), *[(str(m.pk), m.name) for m in macros]]
 
     def numbers(self) -> list[str]:

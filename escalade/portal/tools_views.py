@@ -10,6 +10,7 @@ from django.http import Http404
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from escalade.errors import DomainError, NotFound
@@ -27,7 +28,7 @@ from escalade.tickets.locking import TicketChanged
 def _agent(request) -> Viewer:
     viewer = Viewer.of(request.user)
     if not viewer.is_staff_side:
-        raise PermissionDenied("For agents only.")
+        raise PermissionDenied(_("For agents only."))
     return viewer
 
 
@@ -45,7 +46,8 @@ def change_tags(request, number: str):
     ticket = ticket_or_404(viewer, number)
     form = TagForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "Tags: " + "; ".join(e for errors in form.errors.values() for e in errors))
+        messages.error(request, _("Tags: %(problems)s") % {
+            "problems": "; ".join(e for errors in form.errors.values() for e in errors)})
         return _back(ticket.number)
     try:
         tags.change_tags(viewer, ticket, add=tags.split(form.cleaned_data["add"]),
@@ -53,9 +55,11 @@ def change_tags(request, number: str):
     except TicketChanged:
         messages.error(request, changed_since(viewer, ticket))
     except DomainError as exc:
-        messages.error(request, f"Tags not changed: {exc.message}")
+        messages.error(request, _("Tags not changed: %(problem)s") % {"problem": exc.message})
     else:
-        messages.success(request, f"Tags of {ticket.number}: {', '.join(tags.tag_names(ticket)) or 'none'}.")
+        names = ", ".join(tags.tag_names(ticket))
+        messages.success(request, _("Tags of %(number)s: %(tags)s.") % {"number": ticket.number, "tags": names}
+                         if names else _("Tags of %(number)s: none.") % {"number": ticket.number})
     return _back(ticket.number)
 
 
@@ -78,7 +82,7 @@ def apply_macro(request, number: str):
     ticket = ticket_or_404(viewer, number)
     form = ApplyMacroForm(request.POST, macros=macros.visible_macros(viewer))
     if not form.is_valid():
-        messages.error(request, "Choose a macro you may use.")
+        messages.error(request, _("Choose a macro you may use."))
         return _back(ticket.number)
     macro = form.cleaned_data["macro"]
     try:
@@ -86,9 +90,11 @@ def apply_macro(request, number: str):
     except TicketChanged:
         messages.error(request, changed_since(viewer, ticket))
     except DomainError as exc:
-        messages.error(request, f"Macro “{macro.name}” not applied, nothing was changed: {exc.message}")
+        messages.error(request, _("Macro “%(name)s” not applied, nothing was changed: %(problem)s") % {
+            "name": macro.name, "problem": exc.message})
     else:
-        messages.success(request, f"Macro “{macro.name}” applied to {ticket.number}.")
+        messages.success(request, _("Macro “%(name)s” applied to %(number)s.") % {
+            "name": macro.name, "number": ticket.number})
     return _back(ticket.number)
 
 
@@ -109,9 +115,9 @@ def macro_form(request, pk: int | None = None):
     if pk is not None:
         macro = macros.visible_macros(viewer).filter(pk=pk).first()
         if macro is None:
-            raise Http404("No such macro")
+            raise Http404(_("No such macro"))
         if not macros.may_manage(viewer, macro):
-            raise PermissionDenied("Only its owner, or a manager for a shared macro, can change it.")
+            raise PermissionDenied(_("Only its owner, or a manager for a shared macro, can change it."))
     initial = MacroForm.initial_for(macro) if macro else None
     form = MacroForm(request.POST or None, viewer=viewer, initial=initial)
     status = 200
@@ -125,7 +131,7 @@ def macro_form(request, pk: int | None = None):
                 add_domain_error(form, exc)
                 status = exc.http_status
             else:
-                messages.success(request, f"Macro “{saved.name}” saved.")
+                messages.success(request, _("Macro “%(name)s” saved.") % {"name": saved.name})
                 return redirect("portal:macros")
     return TemplateResponse(request, "portal/macro_form.html", {"viewer": viewer, "form": form, "macro": macro},
                             status=status)
@@ -137,7 +143,7 @@ def macro_delete(request, pk: int):
     viewer = _agent(request)
     macro = macros.visible_macros(viewer).filter(pk=pk).first()
     if macro is None:
-        raise Http404("No such macro")
+        raise Http404(_("No such macro"))
     try:
         macros.delete_macro(viewer, macro)
     except NotFound:
@@ -145,7 +151,7 @@ def macro_delete(request, pk: int):
     except DomainError as exc:
         raise PermissionDenied(exc.message) from None
     else:
-        messages.success(request, f"Macro “{macro.name}” deleted.")
+        messages.success(request, _("Macro “%(name)s” deleted.") % {"name": macro.name})
     return redirect("portal:macros")
 
 
@@ -163,7 +169,7 @@ def bulk_change(request):
     back = back if back.startswith(reverse("portal:queues")) else reverse("portal:queues")
     context = {"viewer": viewer, "back": back, "form": form}
     if not form.is_valid():
-        return TemplateResponse(request, "portal/bulk_result.html", {**context, "error": "Choose an action."},
+        return TemplateResponse(request, "portal/bulk_result.html", {**context, "error": _("Choose an action.")},
                                 status=400)
     action = form.cleaned_data["action"]
     try:

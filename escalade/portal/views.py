@@ -10,6 +10,7 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from escalade import clock
 from escalade.errors import DomainError, NotFound
@@ -208,7 +209,7 @@ def new_ticket(request):
         except DomainError as exc:
             add_domain_error(form, exc)
             return _render(request, viewer, "portal/new_ticket.html", context, status=exc.http_status)
-        messages.success(request, f"{ticket.number} opened. You can follow it here.")
+        messages.success(request, _("%(number)s opened. You can follow it here.") % {"number": ticket.number})
         return redirect("portal:ticket", number=ticket.number)
     status = 400 if form.is_bound else 200
     return _render(request, viewer, "portal/new_ticket.html", context, status=status)
@@ -265,11 +266,11 @@ def download_attachment(request, number: str, attachment_id: int):
     attachment = (Attachment.objects.filter(pk=attachment_id, message__in=selectors.visible_messages(viewer, ticket))
                   .first())
     if attachment is None:
-        raise Http404("No such attachment on this ticket")
+        raise Http404(_("No such attachment on this ticket"))
     try:
         handle = attachment.file.open("rb")
     except (FileNotFoundError, ValueError):
-        raise Http404("The attachment's file is missing") from None
+        raise Http404(_("The attachment's file is missing")) from None
     content_type = attachment.content_type if attachment.content_type in SAFE_CONTENT_TYPES else \
         "application/octet-stream"
     response = FileResponse(handle, as_attachment=True, filename=attachment.filename, content_type=content_type)

@@ -11,6 +11,8 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from escalade.errors import DomainError, NotFound, PermissionDenied
@@ -21,11 +23,11 @@ from escalade.webhooks.models import EventType, Subscription
 
 
 class SubscriptionForm(forms.Form):
-    name = forms.CharField(max_length=100)
+    name = forms.CharField(max_length=100, label=gettext_lazy("Name"))
     url = forms.URLField(max_length=500, label="URL", assume_scheme="https")
     event_types = forms.MultipleChoiceField(choices=EventType.choices, widget=forms.CheckboxSelectMultiple,
-                                            label="Events")
-    active = forms.BooleanField(required=False, initial=True)
+                                            label=gettext_lazy("Events"))
+    active = forms.BooleanField(required=False, initial=True, label=gettext_lazy("Active"))
 
 
 def _forbidden(request, viewer: Viewer, exc: DomainError) -> TemplateResponse:
@@ -39,11 +41,12 @@ def _save(request, viewer: Viewer, form: SubscriptionForm, subscription: Subscri
         if subscription is None:
             subscription = services.subscribe(viewer, name=data["name"], url=data["url"],
                                               event_types=data["event_types"])
-            messages.success(request, f"Subscribed {subscription.name}. Its signing secret is shown below.")
+            messages.success(request, _("Subscribed %(name)s. Its signing secret is shown below.")
+                             % {"name": subscription.name})
         else:
             services.update_subscription(viewer, subscription, name=data["name"], url=data["url"],
                                          event_types=data["event_types"], active=data["active"])
-            messages.success(request, f"Saved {subscription.name}.")
+            messages.success(request, _("Saved %(name)s.") % {"name": subscription.name})
     except DomainError as exc:
         form.add_error(exc.field if exc.field in form.fields else None, exc.message)
         return None
@@ -97,11 +100,12 @@ def replay(request, pk: int, delivery_id: int):
     try:
         delivery = selectors.get_delivery(viewer, delivery_id)
         if delivery.subscription_id != pk:
-            raise NotFound("No such delivery of this subscription")
+            raise NotFound(_("No such delivery of this subscription"))
         services.replay(viewer, delivery)
     except PermissionDenied as exc:
         return _forbidden(request, viewer, exc)
     except NotFound as exc:
         raise Http404(exc.message) from None
-    messages.success(request, f"{delivery.event.type} will be sent again by the worker's next round.")
+    messages.success(request, _("%(event)s will be sent again by the worker's next round.") % {
+        "event": delivery.event.type})
     return redirect("portal:webhook", pk=pk)

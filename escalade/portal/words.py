@@ -1,6 +1,6 @@
 """The words people read for the code's keys: statuses, clock kinds, rule actions and audit events.
 
-One table per idea, in one module, so it can be translated later. Names that the policy defines
+One table per idea, in one module, marked for translation (issue #17). Names that the policy defines
 (levels, teams, plans, roles, channels …) come from `escalade.policy.names`; this module turns the
 code's own keys into words and the audit log's events into plain sentences, for an agent (with the
 rule's key kept for a `title` attribute) or for a customer (only what concerns them, said as "we")."""
@@ -10,86 +10,108 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from escalade.businesstime.display import when
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, pgettext_lazy
+
 from escalade.policy import names
+from escalade.portal.timewords import when
 
 # -- labels --------------------------------------------------------------------------------------
 
 STATUS = {
-    "open": "Open",
-    "in_progress": "In progress",
-    "pending_customer": "Waiting for the customer",
-    "resolved": "Resolved",
-    "closed": "Closed",
+    "open": pgettext_lazy("ticket status", "Open"),
+    "in_progress": pgettext_lazy("ticket status", "In progress"),
+    "pending_customer": pgettext_lazy("ticket status", "Waiting for the customer"),
+    "resolved": pgettext_lazy("ticket status", "Resolved"),
+    "closed": pgettext_lazy("ticket status", "Closed"),
 }
 # The same statuses as the customer reads them.
-STATUS_FOR_CUSTOMER = {**STATUS, "pending_customer": "Waiting for your reply"}
+STATUS_FOR_CUSTOMER = {**STATUS, "pending_customer": pgettext_lazy("ticket status", "Waiting for your reply")}
 
 RESOLUTION = {
-    "fixed": "fixed", "workaround": "with a workaround", "by_design": "working as designed",
-    "cannot_reproduce": "could not be reproduced", "duplicate": "a duplicate", "feature_request": "a feature request",
-    "out_of_scope": "out of scope",
+    "fixed": gettext_lazy("fixed"), "workaround": gettext_lazy("with a workaround"),
+    "by_design": gettext_lazy("working as designed"), "cannot_reproduce": gettext_lazy("could not be reproduced"),
+    "duplicate": gettext_lazy("a duplicate"), "feature_request": gettext_lazy("a feature request"),
+    "out_of_scope": gettext_lazy("out of scope"),
 }
 
 CLOCK = {
-    "first_response": "First response",
-    "next_update": "Next update",
-    "resolution_target": "Resolution target",
-    "resolution_maximum": "Resolution deadline",
+    "first_response": gettext_lazy("First response"),
+    "next_update": gettext_lazy("Next update"),
+    "resolution_target": gettext_lazy("Resolution target"),
+    "resolution_maximum": gettext_lazy("Resolution deadline"),
+}
+# The same inside a sentence ("SLA clocks started: first response due …").
+CLOCK_IN_SENTENCE = {
+    "first_response": pgettext_lazy("in a sentence", "first response"),
+    "next_update": pgettext_lazy("in a sentence", "next update"),
+    "resolution_target": pgettext_lazy("in a sentence", "resolution target"),
+    "resolution_maximum": pgettext_lazy("in a sentence", "resolution deadline"),
 }
 
 # What a rule's action did, for agents ("paged", "notified" …), without its details.
 ACTION = {
-    "escalate": "escalated", "notify": "notified", "page": "paged", "call": "asked for a call",
-    "status_update_to_customer": "sent the customer a status update", "review_task": "asked for a review",
-    "open_problem": "opened a problem record", "record_billable": "recorded it as billable",
-    "notify_partner": "informed the partner", "management_escalation": "raised a management escalation",
-    "management_step": "moved the management escalation on", "resolution_message": "sent the resolution message",
-    "follow_ups": "created follow-up tasks", "follow_up_overdue": "reported an overdue follow-up",
+    "escalate": gettext_lazy("escalated"), "notify": gettext_lazy("notified"), "page": gettext_lazy("paged"),
+    "call": gettext_lazy("asked for a call"),
+    "status_update_to_customer": gettext_lazy("sent the customer a status update"),
+    "review_task": gettext_lazy("asked for a review"), "open_problem": gettext_lazy("opened a problem record"),
+    "record_billable": gettext_lazy("recorded it as billable"), "notify_partner": gettext_lazy("informed the partner"),
+    "management_escalation": gettext_lazy("raised a management escalation"),
+    "management_step": gettext_lazy("moved the management escalation on"),
+    "resolution_message": gettext_lazy("sent the resolution message"),
+    "follow_ups": gettext_lazy("created follow-up tasks"),
+    "follow_up_overdue": gettext_lazy("reported an overdue follow-up"),
 }
 
 # Review tasks on the manager's page.
-TASK_KIND = {"review": "Review", "call": "Call", "follow_up": "Follow-up", "nobody_to_tell": "Nobody to tell"}
+TASK_KIND = {"review": pgettext_lazy("task", "Review"), "call": pgettext_lazy("task", "Call"),
+             "follow_up": pgettext_lazy("task", "Follow-up"), "nobody_to_tell": gettext_lazy("Nobody to tell")}
 
 # Outbox messages on the ticket page.
 MESSAGE_KIND = {
-    "ack": "Acknowledgement", "reply": "Reply", "status_update": "Status update", "escalation": "Escalation",
-    "page": "Page", "call": "Call", "resolution": "Resolution message", "management": "Management escalation",
-    "follow_up_overdue": "Overdue follow-up", "survey": "Satisfaction survey", "nps": "NPS survey",
+    "ack": gettext_lazy("Acknowledgement"), "reply": pgettext_lazy("message", "Reply"),
+    "status_update": gettext_lazy("Status update"), "escalation": pgettext_lazy("message", "Escalation"),
+    "page": pgettext_lazy("message", "Page"), "call": pgettext_lazy("message", "Call"),
+    "resolution": gettext_lazy("Resolution message"), "management": gettext_lazy("Management escalation"),
+    "follow_up_overdue": gettext_lazy("Overdue follow-up"), "survey": gettext_lazy("Satisfaction survey"),
+    "nps": gettext_lazy("NPS survey"),
 }
 
-FIELD = {"priority": "priority", "level": "level", "assignee": "assignee", "team": "team", "category": "category",
-         "kind": "kind", "subject": "subject", "organisation": "organisation", "requester": "requester",
-         "plan": "plan"}
+FIELD = {"priority": pgettext_lazy("field", "priority"), "level": pgettext_lazy("field", "level"),
+         "assignee": pgettext_lazy("field", "assignee"), "team": pgettext_lazy("field", "team"),
+         "category": pgettext_lazy("field", "category"), "kind": pgettext_lazy("field", "kind"),
+         "subject": pgettext_lazy("field", "subject"), "organisation": pgettext_lazy("field", "organisation"),
+         "requester": pgettext_lazy("field", "requester"), "plan": pgettext_lazy("field", "plan")}
 
-LINK = {"related": "related to", "duplicate": "a duplicate of", "parent": "a child of"}
+LINK = {"related": gettext_lazy("related to"), "duplicate": gettext_lazy("a duplicate of"),
+        "parent": gettext_lazy("a child of")}
 
 SYSTEM = "Escalade"  # who did it, for an automatic change (agents)
-SUPPORT_TEAM = "Support team"  # the same, for customers
+SUPPORT_TEAM = gettext_lazy("Support team")  # the same, for customers
 
 
 def status(key: str, *, customer: bool = False) -> str:
     table = STATUS_FOR_CUSTOMER if customer else STATUS
-    return table.get(key, names.humane(key))
+    return str(table.get(key, names.humane(key)))
 
 
 # The customer's "Our promise" column when no promise lies ahead: what is happening now.
 HAPPENING_NOW = {
-    "open": "We are working on it",
-    "in_progress": "We are working on it",
-    "pending_customer": "Waiting for your reply",
-    "resolved": "Resolved: please confirm the fix",
-    "closed": "Closed",
+    "open": gettext_lazy("We are working on it"),
+    "in_progress": gettext_lazy("We are working on it"),
+    "pending_customer": pgettext_lazy("ticket status", "Waiting for your reply"),
+    "resolved": gettext_lazy("Resolved: please confirm the fix"),
+    "closed": pgettext_lazy("ticket status", "Closed"),
 }
 
 
 def happening_now(status_key: str) -> str:
-    return HAPPENING_NOW.get(status_key, "We are working on it")
+    return str(HAPPENING_NOW.get(status_key, _("We are working on it")))
 
 
-def label(table: dict[str, str], key: str | None) -> str:
-    """The label of `key` in `table`, or the key in words."""
-    return table.get(key or "", names.humane(key))
+def label(table: dict, key: str | None) -> str:
+    """The label of `key` in `table` (in the active language), or the key in words."""
+    return str(table.get(key or "", names.humane(key)))
 
 
 # -- sentences -----------------------------------------------------------------------------------
@@ -105,7 +127,7 @@ def actor(raw: str, *, customer: bool) -> str:
     """Who did it: a person's name as recorded, or "Escalade" (agents) / "Support team" (customers)
     for the system's own changes ("system: escalation rule x", "system: sla")."""
     if raw.startswith("system") or raw in ("simulate", "demo"):
-        return SUPPORT_TEAM if customer else SYSTEM
+        return str(SUPPORT_TEAM) if customer else SYSTEM
     return raw
 
 
@@ -127,39 +149,52 @@ def describe(action: str, before: dict, after: dict, raw_actor: str, *, customer
 
 
 def _status_change(before: dict, after: dict, *, customer: bool) -> str:
-    to = after.get("status", "")
-    text = f"Status changed from {status(before.get('status', ''), customer=customer)} to " \
-           f"{status(to, customer=customer)}"
+    values = {"old": status(before.get("status", ""), customer=customer),
+              "new": status(after.get("status", ""), customer=customer)}
     if after.get("resolution_type"):
-        text += f" ({label(RESOLUTION, after['resolution_type'])})"
-    return text + "."
+        values["resolution"] = label(RESOLUTION, after["resolution_type"])
+        return _("Status changed from %(old)s to %(new)s (%(resolution)s).") % values
+    return _("Status changed from %(old)s to %(new)s.") % values
+
+
+def _escalation_requested(policy, after: dict) -> str:
+    level = after.get("requested_level")
+    values = {"level": names.level_name(policy, level) if level else "",
+              "impact": str(after.get("business_impact", "")).rstrip(": ")}
+    if level and values["impact"]:
+        return _("Escalation requested to %(level)s: %(impact)s") % values
+    if level:
+        return _("Escalation requested to %(level)s") % values
+    if values["impact"]:
+        return _("Escalation requested: %(impact)s") % values
+    return _("Escalation requested")
 
 
 def _customer_text(action: str, before: dict, after: dict, policy, firing) -> str | None:
     if action == "ticket.opened":
-        return "Ticket opened."
+        return _("Ticket opened.")
     if action == "ticket.status_changed":
         to = after.get("status")
         if to == "in_progress":
-            return "We are working on your ticket."
+            return _("We are working on your ticket.")
         if to == "pending_customer":
-            return "We are waiting for your reply."
+            return _("We are waiting for your reply.")
         if to == "resolved":
-            how = f" ({label(RESOLUTION, after['resolution_type'])})" if after.get("resolution_type") else ""
-            return f"We resolved your ticket{how}."
+            if after.get("resolution_type"):
+                return _("We resolved your ticket (%(resolution)s).") % {
+                    "resolution": label(RESOLUTION, after["resolution_type"])}
+            return _("We resolved your ticket.")
         if to == "closed":
-            return "Your ticket was closed."
+            return _("Your ticket was closed.")
         return _status_change(before, after, customer=True)
     if action == "ticket.escalation_requested":
-        level = after.get("requested_level")
-        to = f" to {names.level_name(policy, level)}" if level else ""
-        return f"Escalation requested{to}: {after.get('business_impact', '')}".rstrip(": ")
+        return _escalation_requested(policy, after)
     if action == "ticket.priority_change_requested":
-        return f"Priority change to {after.get('priority', '')} requested."
+        return _("Priority change to %(priority)s requested.") % {"priority": after.get("priority", "")}
     if action == "ticket.priority_change_accepted":
-        return f"We changed the priority to {after.get('priority', '')}."
+        return _("We changed the priority to %(priority)s.") % {"priority": after.get("priority", "")}
     if action == "ticket.priority_change_declined":
-        return "We kept the priority as it was."
+        return _("We kept the priority as it was.")
     if action == "escalation.fired":
         return _customer_firing(policy, firing or [])
     return None  # internal: clocks, rules' internals, triage, notes
@@ -170,86 +205,106 @@ def _customer_firing(policy, actions: list[dict]) -> str | None:
     for a in actions:
         kind = a.get("kind")
         if kind == "escalate" and a.get("to_level"):
-            said.append(f"We escalated your ticket to our {names.level_name(policy, a['to_level'])} team.")
+            said.append(_("We escalated your ticket to our %(level)s team.") % {
+                "level": names.level_name(policy, a["to_level"])})
         elif kind == "status_update_to_customer":
-            said.append("We sent you a status update.")
+            said.append(_("We sent you a status update."))
         elif kind == "resolution_message":
-            said.append("We sent you a summary of the resolution.")
+            said.append(_("We sent you a summary of the resolution."))
     return " ".join(dict.fromkeys(said)) or None
+
+
+def _priority_change(what: str, priority: str) -> str:
+    values = {"priority": priority}
+    if what == "requested":
+        return _("Priority change to %(priority)s requested.") % values if priority else _("Priority change requested.")
+    if what == "accepted":
+        return _("Priority change to %(priority)s accepted.") % values if priority else _("Priority change accepted.")
+    if what == "declined":
+        return _("Priority change to %(priority)s declined.") % values if priority else _("Priority change declined.")
+    return f"Priority change{f' to {priority}' if priority else ''} {names.humane(what).lower()}."
 
 
 def _agent_text(action: str, before: dict, after: dict, policy, tz, firing, rule: str) -> str | None:
     if action == "ticket.opened":
-        return "Ticket opened."
+        return _("Ticket opened.")
     if action == "ticket.status_changed":
         return _status_change(before, after, customer=False)
     if action == "ticket.updated":
-        return "Changed " + "; ".join(
-            f"{label(FIELD, k)} from {_value(policy, k, before.get(k))} to {_value(policy, k, v)}"
-            for k, v in sorted(after.items())) + "."
+        changes = "; ".join(
+            _("%(field)s from %(old)s to %(new)s") % {
+                "field": label(FIELD, k), "old": _value(policy, k, before.get(k)), "new": _value(policy, k, v)}
+            for k, v in sorted(after.items()))
+        return _("Changed %(changes)s.") % {"changes": changes}
     if action == "ticket.escalation_requested":
-        level = after.get("requested_level")
-        to = f" to {names.level_name(policy, level)}" if level else ""
-        return f"Escalation requested{to}: {after.get('business_impact', '')}".rstrip(": ")
+        return _escalation_requested(policy, after)
     if action.startswith("ticket.priority_change_"):
-        what = action.removeprefix("ticket.priority_change_")
-        to = after.get("priority") or ""
-        return f"Priority change{f' to {to}' if to else ''} {what}."
+        return _priority_change(action.removeprefix("ticket.priority_change_"), after.get("priority") or "")
     if action == "ticket.linked":
-        return f"Linked: {label(LINK, after.get('kind'))} {after.get('to', '')}."
+        return _("Linked: %(kind)s %(ticket)s.") % {"kind": label(LINK, after.get("kind")),
+                                                    "ticket": after.get("to", "")}
     if action == "sla.clocks_started":
         clocks = [(k, v) for k, v in after.items() if k in CLOCK]
         clocks.sort(key=lambda kv: list(CLOCK).index(kv[0]))
-        return "SLA clocks started: " + "; ".join(
-            f"{CLOCK[k].lower()} due {when(_parse(v), tz)}" for k, v in clocks) + "."
+        started = "; ".join(_("%(clock)s due %(when)s") % {"clock": label(CLOCK_IN_SENTENCE, k),
+                                                           "when": when(_parse(v), tz)} for k, v in clocks)
+        return _("SLA clocks started: %(clocks)s.") % {"clocks": started}
     if action == "sla.clocks_retargeted":
-        return "SLA targets recalculated" + (f" ({names.humane(after['reason']).lower()})"
-                                             if after.get("reason") else "") + "."
+        if after.get("reason"):
+            return _("SLA targets recalculated (%(reason)s).") % {"reason": names.humane(after["reason"]).lower()}
+        return _("SLA targets recalculated.")
     if action == "sla.breached":
-        return f"{label(CLOCK, after.get('clock'))} target missed: {after.get('target', '')}."
+        return _("%(clock)s target missed: %(target)s.") % {"clock": label(CLOCK, after.get("clock")),
+                                                            "target": after.get("target", "")}
     if action == "escalation.fired":
         done = [_agent_action(policy, a) for a in (firing or [{"kind": k} for k in after.get("actions", [])])]
-        return f"Rule “{names.rule_name(policy, rule)}”: {', '.join(dict.fromkeys(done))}."
+        return _("Rule “%(rule)s”: %(actions)s.") % {"rule": names.rule_name(policy, rule),
+                                                      "actions": ", ".join(dict.fromkeys(done))}
     if action == "escalation.nobody_to_tell":
-        what = label(MESSAGE_KIND, after.get("kind"))
-        return f"{what} for {names.role_name(policy, after.get('role'))} reached nobody."
+        return _("%(message)s for %(role)s reached nobody.") % {
+            "message": label(MESSAGE_KIND, after.get("kind")), "role": names.role_name(policy, after.get("role"))}
     if action == "escalation.management_raised":
-        return (f"Management escalation raised with {names.role_name(policy, after.get('role'))} "
-                f"(step {after.get('step')}).")
+        return _("Management escalation raised with %(role)s (step %(step)s).") % {
+            "role": names.role_name(policy, after.get("role")), "step": after.get("step")}
     if action == "escalation.management_attempt":
-        return (f"Management escalation: attempt {after.get('attempts')} to reach "
-                f"{names.role_name(policy, after.get('role'))}.")
+        return _("Management escalation: attempt %(attempt)s to reach %(role)s.") % {
+            "attempt": after.get("attempts"), "role": names.role_name(policy, after.get("role"))}
     if action == "escalation.management_step":
-        return (f"Management escalation moved to step {after.get('step')}: "
-                f"{names.role_name(policy, after.get('role'))} ({after.get('reason', '')}).")
+        return _("Management escalation moved to step %(step)s: %(role)s (%(reason)s).") % {
+            "step": after.get("step"), "role": names.role_name(policy, after.get("role")),
+            "reason": after.get("reason", "")}
     if action == "escalation.management_answered":
-        return "Management escalation answered."
+        return _("Management escalation answered.")
     if action == "escalation.follow_ups_created":
-        tasks = after.get("tasks") or []
-        return "Follow-ups created: " + "; ".join(
-            f"{t.get('title')}, due {when(_parse(t.get('due_at')), tz)}" for t in tasks) + "."
+        tasks = "; ".join(_("%(task)s, due %(when)s") % {"task": t.get("title"),
+                                                         "when": when(_parse(t.get("due_at")), tz)}
+                          for t in after.get("tasks") or [])
+        return _("Follow-ups created: %(tasks)s.") % {"tasks": tasks}
     if action == "escalation.follow_up_overdue":
-        return (f"Follow-up overdue: {after.get('task')} (due {when(_parse(after.get('due_at')), tz)}); "
-                f"told {names.role_name(policy, after.get('role'))}.")
+        return _("Follow-up overdue: %(task)s (due %(when)s); told %(role)s.") % {
+            "task": after.get("task"), "when": when(_parse(after.get("due_at")), tz),
+            "role": names.role_name(policy, after.get("role"))}
     if action == "review_task.done":
-        return "Review task done."
+        return _("Review task done.")
     if action in ("survey.answered", "survey.changed"):
-        return f"Satisfaction rating: {after.get('rating')}/5."
+        return _("Satisfaction rating: %(rating)s/5.") % {"rating": after.get("rating")}
     if action == "ticket.keyword_matched":
-        return "A keyword in the email set the ticket's fields."
+        return _("A keyword in the email set the ticket's fields.")
     if action == "ticket.policy_reapplied":
-        return f"Moved to policy version {after.get('policy_version')}."
+        return _("Moved to policy version %(version)s.") % {"version": after.get("policy_version")}
     return names.humane(action.replace(".", " ")) + "."
 
 
 def _agent_action(policy, a: dict) -> str:
     kind = a.get("kind", "")
     if kind == "escalate" and a.get("to_level"):
-        return f"escalated to {names.level_name(policy, a['to_level'])}"
+        return _("escalated to %(level)s") % {"level": names.level_name(policy, a["to_level"])}
     if kind in ("notify", "page", "call", "review_task", "follow_ups") and a.get("role"):
-        verb = {"notify": "notified", "page": "paged", "call": "asked for a call to",
-                "review_task": "asked for a review by", "follow_ups": "created follow-ups for"}[kind]
-        return f"{verb} {names.role_name(policy, a['role'])}"
+        role = {"role": names.role_name(policy, a["role"])}
+        return {"notify": lambda: _("notified %(role)s") % role, "page": lambda: _("paged %(role)s") % role,
+                "call": lambda: _("asked for a call to %(role)s") % role,
+                "review_task": lambda: _("asked for a review by %(role)s") % role,
+                "follow_ups": lambda: _("created follow-ups for %(role)s") % role}[kind]()
     return label(ACTION, kind)
 
 

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import Case, IntegerField, Min, Q, QuerySet, Value, When
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from escalade import clock
 from escalade.errors import DomainError
@@ -32,7 +33,7 @@ OPEN_STATUSES = [Status.OPEN, Status.IN_PROGRESS, Status.PENDING_CUSTOMER]
 #: Running clocks with less than this share of their target left are "at risk" (the console's
 #: amber and red badges, portal.badges.AMBER_BELOW).
 AT_RISK_BELOW = 0.5
-SLA_STATES = {"breached": "Breached", "at_risk": "At risk"}
+SLA_STATES = {"breached": pgettext_lazy("SLA state", "Breached"), "at_risk": gettext_lazy("At risk")}
 MAX_VALUES = 50  # values of one filter
 MAX_TEXT = 200
 
@@ -150,21 +151,23 @@ def _by_priority(tickets, ctx: Context):
     return tickets.annotate(priority_rank=rank).order_by("priority_rank", "created_at", "pk")
 
 
-SORTS: dict[str, tuple[str, Callable[[QuerySet[Ticket], Context], QuerySet[Ticket]]]] = {
-    "priority": ("Priority, then oldest", _by_priority),
-    "due": ("Next SLA due", lambda t, c: t.annotate(
+SORTS: dict[str, tuple[Any, Callable[[QuerySet[Ticket], Context], QuerySet[Ticket]]]] = {
+    "priority": (gettext_lazy("Priority, then oldest"), _by_priority),
+    "due": (gettext_lazy("Next SLA due"), lambda t, c: t.annotate(
         next_due=Min("clocks__due_at", filter=Q(clocks__status=ClockStatus.RUNNING))).order_by(
         "next_due", "pk")),
-    "updated": ("Recently updated", lambda t, c: t.order_by("-updated_at", "-pk")),
-    "created": ("Newest", lambda t, c: t.order_by("-created_at", "-pk")),
-    "oldest": ("Oldest", lambda t, c: t.order_by("created_at", "pk")),
+    "updated": (gettext_lazy("Recently updated"), lambda t, c: t.order_by("-updated_at", "-pk")),
+    "created": (gettext_lazy("Newest"), lambda t, c: t.order_by("-created_at", "-pk")),
+    "oldest": (gettext_lazy("Oldest"), lambda t, c: t.order_by("created_at", "pk")),
 }
 DEFAULT_SORT = "priority"
 
 #: Columns of the ticket list, in display order; `field.<key>` adds a custom field's column.
-COLUMNS = {"sla": "SLA", "number": "Number", "subject": "Subject", "customer": "Customer", "priority": "Priority",
-           "status": "Status", "level": "Level", "team": "Team", "assignee": "Assignee", "category": "Category",
-           "created": "Opened", "updated": "Updated"}
+#: The headings are what an agent reads on the page (translated); the keys are what views and the API store.
+COLUMNS = {"sla": "SLA", "number": gettext_lazy("Number"), "subject": gettext_lazy("Subject"),
+           "customer": gettext_lazy("Customer"), "priority": gettext_lazy("Priority"), "status": gettext_lazy("Status"),
+           "level": gettext_lazy("Level"), "team": gettext_lazy("Team"), "assignee": gettext_lazy("Assignee"),
+           "category": gettext_lazy("Category"), "created": gettext_lazy("Opened"), "updated": gettext_lazy("Updated")}
 DEFAULT_COLUMNS = ["sla", "number", "subject", "customer", "priority", "status", "level", "assignee"]
 
 

@@ -6,17 +6,18 @@ first); the level and assignee at resolution are kept for the reports. This app 
 from __future__ import annotations
 
 from django.db import models
+from django.utils.translation import gettext_lazy
 
 from escalade.orgs.models import Agent, Contact, Level, Organisation
 from escalade.tickets.models import Ticket
 
 
 class Rating(models.IntegerChoices):
-    VERY_BAD = 1, "1 · Very poor"
-    BAD = 2, "2 · Poor"
-    NEUTRAL = 3, "3 · Acceptable"
-    GOOD = 4, "4 · Good"
-    VERY_GOOD = 5, "5 · Excellent"
+    VERY_BAD = 1, gettext_lazy("1 · Very poor")
+    BAD = 2, gettext_lazy("2 · Poor")
+    NEUTRAL = 3, gettext_lazy("3 · Acceptable")
+    GOOD = 4, gettext_lazy("4 · Good")
+    VERY_GOOD = 5, gettext_lazy("5 · Excellent")
 
 
 class SurveyResponse(models.Model):

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from django.db import OperationalError, transaction
+from django.utils.translation import gettext_lazy
 
 from escalade.errors import DomainError
 from escalade.orgs.access import Viewer
@@ -35,7 +36,7 @@ MAX_TICKETS = 200
 @dataclass(frozen=True)
 class BulkAction:
     name: str
-    label: str
+    label: str  # what an agent reads (gettext_lazy)
     run: Callable[[Viewer, Ticket, Mapping], str]
     prepare: Callable[[Viewer, Mapping], Mapping] = lambda viewer, params: params
     locks_itself: bool = False
@@ -137,11 +138,11 @@ def _remove_tag(viewer: Viewer, ticket: Ticket, params: Mapping) -> str:
     return "untagged " + ", ".join(params["tags"])
 
 
-register(BulkAction("assign", "Assign", _assign, _prepare_assign))
-register(BulkAction("status", "Change status", _status, _prepare_status))
-register(BulkAction("priority", "Change priority", _priority, _prepare_priority))
-register(BulkAction("add_tag", "Add a tag", _add_tag, _prepare_tag))
-register(BulkAction("remove_tag", "Remove a tag", _remove_tag, _prepare_tag))
+register(BulkAction("assign", gettext_lazy("Assign"), _assign, _prepare_assign))
+register(BulkAction("status", gettext_lazy("Change status"), _status, _prepare_status))
+register(BulkAction("priority", gettext_lazy("Change priority"), _priority, _prepare_priority))
+register(BulkAction("add_tag", gettext_lazy("Add a tag"), _add_tag, _prepare_tag))
+register(BulkAction("remove_tag", gettext_lazy("Remove a tag"), _remove_tag, _prepare_tag))
 
 
 def _prepare_merge(viewer: Viewer, params: Mapping) -> Mapping:
@@ -162,7 +163,7 @@ def _merge(viewer: Viewer, ticket: Ticket, params: Mapping) -> str:
     return f"merged into {params['number']}"
 
 
-register(BulkAction("merge", "Merge into one ticket", _merge, _prepare_merge, locks_itself=True))
+register(BulkAction("merge", gettext_lazy("Merge into one ticket"), _merge, _prepare_merge, locks_itself=True))
 # "apply_macro" is registered by the macros app.
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.dispatch import Signal
+from django.utils import translation
 
 from escalade import clock
 from escalade.audit.chain import record
@@ -39,7 +40,10 @@ class InvalidTransition(Conflict):
 
 
 def label(status: str) -> str:
-    return Status(status).label
+    """The status's label in English: the domain's errors are English sentences (the API's too); a
+    page translates the label itself (`str(Status(key).label)` with its language active)."""
+    with translation.override(None):
+        return str(Status(status).label)
 
 
 def allowed_targets(status: str, *, by_customer: bool = False) -> list[str]:
@@ -73,7 +77,8 @@ def transition(ticket: Ticket, to: str, *, actor: str, actor_user=None, by_custo
         )
     if to == S.RESOLVED:
         if resolution_type not in ResolutionType.values:
-            kinds = ", ".join(ResolutionType.labels)
+            with translation.override(None):
+                kinds = ", ".join(str(kind) for kind in ResolutionType.labels)
             raise DomainError(f"Resolving needs a resolution type: one of {kinds}", field="resolution_type")
     elif resolution_type:
         raise DomainError("A resolution type is only given when resolving", field="resolution_type")

@@ -5,44 +5,45 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import pgettext_lazy
 
 from escalade.orgs.models import Agent, Contact, Level, Organisation, Team
 from escalade.policy.models import PolicyVersion
 
 
 class Status(models.TextChoices):
-    OPEN = "open", "Open"
-    IN_PROGRESS = "in_progress", "In Progress"
-    PENDING_CUSTOMER = "pending_customer", "Pending Customer"
-    RESOLVED = "resolved", "Resolved"
-    CLOSED = "closed", "Closed"
+    OPEN = "open", pgettext_lazy("ticket status", "Open")
+    IN_PROGRESS = "in_progress", pgettext_lazy("ticket status", "In Progress")
+    PENDING_CUSTOMER = "pending_customer", pgettext_lazy("ticket status", "Pending Customer")
+    RESOLVED = "resolved", pgettext_lazy("ticket status", "Resolved")
+    CLOSED = "closed", pgettext_lazy("ticket status", "Closed")
 
 
 class ResolutionType(models.TextChoices):
-    FIXED = "fixed", "Fixed"
-    WORKAROUND = "workaround", "Workaround"
-    BY_DESIGN = "by_design", "By Design"
-    CANNOT_REPRODUCE = "cannot_reproduce", "Cannot Reproduce"
-    DUPLICATE = "duplicate", "Duplicate"
-    FEATURE_REQUEST = "feature_request", "Feature Request"
-    OUT_OF_SCOPE = "out_of_scope", "Out of Scope"
+    FIXED = "fixed", pgettext_lazy("resolution type", "Fixed")
+    WORKAROUND = "workaround", pgettext_lazy("resolution type", "Workaround")
+    BY_DESIGN = "by_design", pgettext_lazy("resolution type", "By Design")
+    CANNOT_REPRODUCE = "cannot_reproduce", pgettext_lazy("resolution type", "Cannot Reproduce")
+    DUPLICATE = "duplicate", pgettext_lazy("resolution type", "Duplicate")
+    FEATURE_REQUEST = "feature_request", pgettext_lazy("resolution type", "Feature Request")
+    OUT_OF_SCOPE = "out_of_scope", pgettext_lazy("resolution type", "Out of Scope")
 
 
 class Kind(models.TextChoices):
-    FAULT = "fault", "Fault"
-    ADMINISTRATION = "administration", "Administration request"
-    QUESTION = "question", "Question"
-    BILLING = "billing", "Billing"
+    FAULT = "fault", pgettext_lazy("ticket kind", "Fault")
+    ADMINISTRATION = "administration", pgettext_lazy("ticket kind", "Administration request")
+    QUESTION = "question", pgettext_lazy("ticket kind", "Question")
+    BILLING = "billing", pgettext_lazy("ticket kind", "Billing")
 
 
 class Channel(models.TextChoices):
-    PORTAL = "portal", "Portal"
-    EMAIL = "email", "Email"
-    PHONE = "phone", "Phone"
-    CHAT = "chat", "Chat"
-    API = "api", "API"
-    MONITORING = "monitoring", "Monitoring"
-    EMERGENCY_LINE = "emergency_line", "Emergency line"
+    PORTAL = "portal", pgettext_lazy("channel", "Portal")
+    EMAIL = "email", pgettext_lazy("channel", "Email")
+    PHONE = "phone", pgettext_lazy("channel", "Phone")
+    CHAT = "chat", pgettext_lazy("channel", "Chat")
+    API = "api", pgettext_lazy("channel", "API")
+    MONITORING = "monitoring", pgettext_lazy("channel", "Monitoring")
+    EMERGENCY_LINE = "emergency_line", pgettext_lazy("channel", "Emergency line")
 
 
 class Ticket(models.Model):
@@ -164,9 +165,9 @@ class Attachment(models.Model):
 
 
 class LinkKind(models.TextChoices):
-    RELATED = "related", "Related to"
-    DUPLICATE = "duplicate", "Duplicate of"
-    PARENT = "parent", "Child of"
+    RELATED = "related", pgettext_lazy("ticket link", "Related to")
+    DUPLICATE = "duplicate", pgettext_lazy("ticket link", "Duplicate of")
+    PARENT = "parent", pgettext_lazy("ticket link", "Child of")
 
 
 class TicketLink(models.Model):
@@ -193,9 +194,9 @@ class PriorityChangeRequest(models.Model):
     Written only by `tickets.priority_requests`."""
 
     class Status(models.TextChoices):
-        PENDING = "pending", "Pending"
-        ACCEPTED = "accepted", "Accepted"
-        DECLINED = "declined", "Declined"
+        PENDING = "pending", pgettext_lazy("priority change request", "Pending")
+        ACCEPTED = "accepted", pgettext_lazy("priority change request", "Accepted")
+        DECLINED = "declined", pgettext_lazy("priority change request", "Declined")
 
     ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="priority_requests")
     requested_by = models.ForeignKey(

@@ -9,6 +9,7 @@ import uuid
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy
 
 from escalade.notifications.models import OutboxMessage
 from escalade.orgs.models import Organisation, Partner
@@ -16,18 +17,18 @@ from escalade.tickets.models import Ticket
 
 
 class EventType(models.TextChoices):
-    TICKET_CREATED = "ticket.created", "Ticket created"
-    TICKET_UPDATED = "ticket.updated", "Ticket updated (priority, level, team, assignee, …)"
-    TICKET_STATUS_CHANGED = "ticket.status_changed", "Ticket status changed"
-    TICKET_REPLIED = "ticket.replied", "Reply or internal note added"
-    CLOCK_AT_RISK = "sla.at_risk", "SLA clock at risk"
-    CLOCK_BREACHED = "sla.breached", "SLA clock breached"
-    ESCALATION_FIRED = "escalation.fired", "Escalation rule fired"
-    INCIDENT_OPENED = "incident.opened", "Monitoring incident opened"
-    INCIDENT_RESOLVED = "incident.resolved", "Monitoring incident resolved"
-    MAINTENANCE_SCHEDULED = "maintenance.scheduled", "Maintenance scheduled"
-    MAINTENANCE_STARTED = "maintenance.started", "Maintenance started"
-    MAINTENANCE_ENDED = "maintenance.ended", "Maintenance ended"
+    TICKET_CREATED = "ticket.created", gettext_lazy("Ticket created")
+    TICKET_UPDATED = "ticket.updated", gettext_lazy("Ticket updated (priority, level, team, assignee, …)")
+    TICKET_STATUS_CHANGED = "ticket.status_changed", gettext_lazy("Ticket status changed")
+    TICKET_REPLIED = "ticket.replied", gettext_lazy("Reply or internal note added")
+    CLOCK_AT_RISK = "sla.at_risk", gettext_lazy("SLA clock at risk")
+    CLOCK_BREACHED = "sla.breached", gettext_lazy("SLA clock breached")
+    ESCALATION_FIRED = "escalation.fired", gettext_lazy("Escalation rule fired")
+    INCIDENT_OPENED = "incident.opened", gettext_lazy("Monitoring incident opened")
+    INCIDENT_RESOLVED = "incident.resolved", gettext_lazy("Monitoring incident resolved")
+    MAINTENANCE_SCHEDULED = "maintenance.scheduled", gettext_lazy("Maintenance scheduled")
+    MAINTENANCE_STARTED = "maintenance.started", gettext_lazy("Maintenance started")
+    MAINTENANCE_ENDED = "maintenance.ended", gettext_lazy("Maintenance ended")
 
 
 def new_signing_secret() -> str:

@@ -10,23 +10,23 @@ from django import template
 from django.utils import timezone
 
 from escalade import clock
-from escalade.businesstime import display
 from escalade.policy import names
-from escalade.portal import words
+from escalade.portal import timewords, words
 
 register = template.Library()
 
 
 @register.filter
 def when(value) -> str:
-    """"Mon 7 Dec 2026, 14:05 GMT" in the zone the page is rendered in (the reader's)."""
-    return display.when(value, timezone.get_current_timezone()) if value else ""
+    """"Mon 7 Dec 2026, 14:05 GMT" in the zone the page is rendered in (the reader's), in the page's
+    language ("Mo., 7. Dez. 2026, 14:05 GMT")."""
+    return timewords.when(value, timezone.get_current_timezone()) if value else ""
 
 
 @register.filter
 def ago(value) -> str:
     """"in 2 h 10 min" or "12 min ago", against the injected clock."""
-    return display.relative(value, clock.now()) if value else ""
+    return timewords.relative(value, clock.now()) if value else ""
 
 
 @register.filter
