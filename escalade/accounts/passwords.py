@@ -14,12 +14,14 @@ from django.conf import settings
 from django.contrib.auth.forms import PasswordResetForm
 from django.db import transaction
 from django.template.loader import render_to_string
+from django.utils import translation
 
 from escalade import clock
 from escalade.accounts import signin
 from escalade.accounts.addresses import client_address
 from escalade.audit.chain import record
 from escalade.notifications.outbox import enqueue
+from escalade.orgs.languages import agent_language, contact_language
 from escalade.orgs.models import Contact
 from escalade.throttle import buckets
 from escalade.throttle.buckets import Limit
@@ -43,11 +45,23 @@ class ResetRequestForm(PasswordResetForm):
     def send_mail(self, subject_template_name, email_template_name, context, from_email, to_email,
                   html_email_template_name=None):
         to_email = to_email or self.cleaned_data["email"]  # a contact's user may have no address of its own
-        subject = "".join(render_to_string(subject_template_name, context).splitlines())
-        body = render_to_string(email_template_name, context)
         user = context["user"]
+        with translation.override(account_language(user)):  # theirs, not the browser's that asked
+            subject = "".join(render_to_string(subject_template_name, context).splitlines())
+            body = render_to_string(email_template_name, context)
         enqueue(channel="email", recipient=to_email, recipient_name=user.get_full_name(), subject=subject,
                 body=body, kind="password_reset", dedupe_key=f"password-reset:{user.pk}:{context['token']}")
+
+
+def account_language(user) -> str:
+    """The language of emails to `user`: the agent's or the contact's, else the site's."""
+    agent = getattr(user, "agent", None)  # None when the user is not an agent
+    if agent is not None:
+        return agent_language(agent)
+    contact = getattr(user, "contact", None)
+    if contact is not None:
+        return contact_language(contact)
+    return settings.LANGUAGE_CODE
 
 
 def request_reset(request, form: ResetRequestForm) -> dt.timedelta | None:

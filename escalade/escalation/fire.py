@@ -8,13 +8,17 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from collections.abc import Callable
+
+from django.utils.functional import lazy
+from django.utils.translation import gettext as _
 
 from escalade.audit.chain import record
-from escalade.businesstime.display import when
 from escalade.db import remembered
 from escalade.escalation import actions as act
 from escalade.escalation import followups, management, unreached, webhook_events
 from escalade.escalation.models import BillableRecord, Firing, ProblemRecord, ReviewTask
+from escalade.notifications.languages import email_when, in_language, language_or_default, per_language
 from escalade.notifications.models import OnCallRotation
 from escalade.notifications.notify import PAGE_KINDS, default_text, notify, ticket_context, ticket_url
 from escalade.notifications.outbox import enqueue
@@ -27,6 +31,8 @@ from escalade.tickets import services
 from escalade.tickets.models import Message, Ticket
 
 logger = logging.getLogger("escalade.escalation")
+# A text written when a message is, in its reader's language: _later(lambda: _("…") % {…}).
+_later = lazy(lambda write: write(), str)
 
 
 def fire(ticket: Ticket, policy: Policy, decided: list[act.Action], now: dt.datetime,
@@ -134,11 +140,12 @@ def _carry_out(ticket: Ticket, policy: Policy, a: act.Action) -> None:
     elif isinstance(a, act.FollowUpOverdue):
         task = followups.mark_overdue(ticket, a)
         if task is not None:
-            due = when(task.due_at, ticket.organisation.timezone) if task.due_at else "its due time"
             _send(ticket, policy, a.role, None, "follow_up_overdue", a, dedupe,
-                  reason=f"the rule “{names.rule_name(policy, task.rule)}” created it and names you for overdue "
-                         "follow-ups",
-                  extra={"task_title": task.title, "due": due})
+                  reason=_later(lambda: _("the rule “%(rule)s” created it and names you for overdue follow-ups")
+                                   % {"rule": names.rule_name(policy, task.rule)}),
+                  extra={"task_title": task.title,
+                         "due": _later(lambda: email_when(task.due_at, ticket.organisation.timezone)
+                                          if task.due_at else _("its due time"))})
     else:  # pragma: no cover - a new action kind without an executor is a programming error
         raise TypeError(f"no executor for action {a.kind}")
 
@@ -183,7 +190,7 @@ def _texts(ticket: Ticket, policy: Policy, template: str | None, kind: str, a: a
         t = templates[template]
         return t.subject.format_map(_Default(values)), t.body.format_map(_Default(values))
     level = names.level_name(policy, ticket.level.key) if ticket.level_id else ""
-    reason = reason or f"the rule “{names.rule_name(policy, a.rule)}”"
+    reason = reason or _("the rule “%(rule)s”") % {"rule": names.rule_name(policy, a.rule)}
     return default_text(kind, ticket_context(ticket, reason=reason, level=level,
                                              role_name=names.role_name(policy, role), **(extra or {})))
 
@@ -200,26 +207,31 @@ def _send(ticket: Ticket, policy: Policy, role: str, template: str | None, kind:
     requester of a ticket that has none goes to `escalation.no_requester` (unreached.py); a message
     that reaches nobody is recorded as "nobody to tell" for a support manager. Returns who was
     reached, on which channel."""
-    subject, body = _texts(ticket, policy, template, kind, a, reason=reason, role=role, extra=extra)
+    def texts() -> tuple[str, str]:
+        return _texts(ticket, policy, template, kind, a, reason=reason, role=role, extra=extra)
+
     for who in unreached.stand_ins(policy, ticket, role):
-        people = _queue(ticket, policy, who, kind, a, dedupe, subject, body, channels)
+        people = _queue(ticket, policy, who, kind, a, dedupe, texts, channels)
         if people:
             return people
-    unreached.nobody_to_tell(ticket, a, role, kind, subject)
+    unreached.nobody_to_tell(ticket, a, role, kind, in_language("", texts)[0])
     return []
 
 
-def _queue(ticket: Ticket, policy: Policy, role: str, kind: str, a: act.Action, dedupe: str, subject: str,
-           body: str, channels: tuple[str, ...]) -> list[Recipient]:
+def _queue(ticket: Ticket, policy: Policy, role: str, kind: str, a: act.Action, dedupe: str,
+           texts: Callable[[], tuple[str, str]], channels: tuple[str, ...]) -> list[Recipient]:
+    """Queue the message for the people of `role`, written by `texts` in each one's language."""
     if role in BUILT_IN_ROLES or role.startswith(ON_CALL_PREFIX):
-        rows = notify(ticket, role, kind=kind, subject=subject, body=body, dedupe_key=dedupe, at=a.at,
+        rows = notify(ticket, role, kind=kind, texts=texts, dedupe_key=dedupe, at=a.at,
                       is_highest_priority=_highest(policy, ticket), payload={"rule": a.rule}, channels=channels)
         return [Recipient(r.recipient_name, r.channel, r.recipient) for r in rows]
     page = kind in PAGE_KINDS
     people = _policy_role_people(policy, role, ticket, a.at, page=page, highest=_highest(policy, ticket),
                                  channels=channels)
+    written = per_language([r.language for r in people], texts)
     for r in people:
         payload = {"role": role, "rule": a.rule, **({"fallback": r.note} if r.note else {})}
+        subject, body = written[language_or_default(r.language)]
         enqueue(channel=r.channel, recipient=r.address, recipient_name=r.name, subject=subject, body=body, kind=kind,
                 dedupe_key=f"{dedupe}:{r.channel}:{r.address}", ticket=ticket, payload=payload, event_at=a.at)
     return people

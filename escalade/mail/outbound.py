@@ -15,11 +15,11 @@ import logging
 
 from django.conf import settings
 from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext as _
 
 from escalade.mail import loops
 from escalade.mail.models import InboundEmail
 from escalade.mail.parse import ParsedEmail
-from escalade.mail.quoting import REPLY_ABOVE
 from escalade.mail.threading import tagged_subject
 from escalade.policy import NotInPolicy, Policy
 from escalade.policy.schema_email import Email
@@ -52,7 +52,29 @@ def ticket_url(ticket: Ticket) -> str:
 
 
 def _greeting(name: str) -> str:
-    return f"Hello {name.split()[0]}," if name.strip() else "Hello,"
+    return _("Hello %(name)s,") % {"name": name.split()[0]} if name.strip() else _("Hello,")
+
+
+def reply_above() -> str:
+    """The line a reply is cut at (quoting.REPLY_ABOVE), in the active language."""
+    return _("##- Please type your reply above this line -##")
+
+
+def requester_language(ticket: Ticket) -> str:
+    """The language of the ticket's correspondence: its requester's, else its organisation's, else
+    the site's."""
+    from escalade.notifications.languages import language_or_default
+    from escalade.orgs.languages import contact_language
+
+    if ticket.requester_id:
+        return contact_language(ticket.requester)
+    return language_or_default(ticket.organisation.language)
+
+
+def _in_language_of(ticket: Ticket, write):
+    from escalade.notifications.languages import in_language
+
+    return in_language(requester_language(ticket), write)
 
 
 # -- automatic replies ---------------------------------------------------------------------------
@@ -101,15 +123,21 @@ def _enqueue_acknowledgement(ticket: Ticket, policy: Policy | None, *, to: str, 
     # written by the worker when it sends it (render_acknowledgement), not in the request.
     return _enqueue(recipient=to, recipient_name=name, subject=tagged_subject(ticket), body="", kind="ack",
                     dedupe_key=f"mail.acknowledgement:{ticket.pk}", ticket=ticket,
-                    headers={**headers, **AUTO_HEADERS}, render=ACKNOWLEDGEMENT, fresh=fresh)
+                    headers={**headers, **AUTO_HEADERS}, render=ACKNOWLEDGEMENT, fresh=fresh,
+                    payload={"language": requester_language(ticket)})
 
 
 ACKNOWLEDGEMENT = "mail.acknowledgement"
 
 
 def render_acknowledgement(row) -> str:
-    """The acknowledgement's text for an outbox row queued by `_enqueue_acknowledgement`."""
-    return acknowledgement_text(row.ticket, _policy(row.ticket), name=row.recipient_name)
+    """The acknowledgement's text for an outbox row queued by `_enqueue_acknowledgement`, in the
+    language chosen when it was queued (the requester's)."""
+    from escalade.notifications.languages import in_language
+
+    language = (row.payload or {}).get("language") or requester_language(row.ticket)
+    return in_language(language, lambda: acknowledgement_text(row.ticket, _policy(row.ticket),
+                                                               name=row.recipient_name))
 
 
 def _policy(ticket: Ticket) -> Policy | None:
@@ -123,14 +151,15 @@ def acknowledgement_text(ticket: Ticket, policy: Policy | None, *, name: str = "
     VIOE 8.3 "Initial response"): it confirms receipt and what we understand, sets expectations
     (priority, the response time the customer's plan promises, how often we update), asks for the
     information the policy requires that the ticket lacks (`intake.required`), and adds the
-    policy's `email.acknowledgement` text, links and note and `email.emergency`."""
+    policy's `email.acknowledgement` text, links and note and `email.emergency`. Written in the
+    active language (the policy's own texts stay as the policy author wrote them)."""
     from escalade.notifications.notify import default_text, ticket_context
     from escalade.tickets.services import missing_information
 
     rules = policy.email if policy is not None else Email()
     ack = rules.acknowledgement
     context = ticket_context(
-        ticket, reply_above=REPLY_ABOVE, first_name=name.split()[0] if name.strip() else "",
+        ticket, reply_above=reply_above(), first_name=name.split()[0] if name.strip() else "",
         opening=_one_line(ack.text), priority_name=_priority_name(ticket, policy),
         response_time=response_promise(ticket), update_frequency=_update_frequency(ticket, policy),
         missing=missing_information(ticket), links=ack.links, emergency=_one_line(rules.emergency),
@@ -152,20 +181,19 @@ def _update_frequency(ticket: Ticket, policy: Policy | None) -> str:
         target = policy.targets_for(ticket.organisation.plan, ticket.priority, ticket.category or None).update_every
     except (NotInPolicy, KeyError):
         return ""
-    return f"at least every {target.describe()}" if target else ""
+    return _("at least every %(target)s") % {"target": target.describe()} if target else ""
 
 
 def response_promise(ticket: Ticket) -> str:
     """The first response the customer's plan promises for the ticket's priority, e.g. "15 minutes
-    around the clock (24x7); we will respond by Mon 23 Nov 09:15 Europe/London"."""
-    from escalade.sla.explain import promise
+    around the clock (24x7); we will respond by Mon 23 Nov 2026, 09:15 GMT" (the date in the
+    active language, the target as the policy describes it)."""
+    from escalade.notifications.languages import email_when
 
     clock = ticket.clocks.filter(kind="first_response").first()
-    if clock is None:
+    if clock is None or clock.state != "running" or clock.due_at is None:
         return ""
-    when = promise(clock, ticket.organisation.timezone)
-    if not when:
-        return ""
+    when = _("we will respond by %(when)s") % {"when": email_when(clock.due_at, ticket.organisation.timezone)}
     target = clock.target_text.split(" = ", 1)[-1]  # "P2 on standard = 1 hour on …" → "1 hour on …"
     return f"{target}; {when}" if target else when
 
@@ -181,14 +209,20 @@ def _priority_name(ticket: Ticket, policy: Policy | None) -> str:
 
 def send_instructions(p: ParsedEmail, inbound: InboundEmail, rules: Email, *, why: str, to: str,
                       now: dt.datetime) -> str:
-    """Enqueue the reply with instructions to a sender whose mail did not become a ticket."""
-    lines = [_greeting(p.from_name), "",
-             "We received your email but could not open a support ticket for it:", "", f"  {why}.", ""]
-    if rules.instructions.strip():
-        lines += [" ".join(rules.instructions.split()), ""]
-    if rules.emergency.strip():
-        lines += ["Emergencies: " + " ".join(rules.emergency.split()), ""]
-    subject = f"Re: {p.subject}" if p.subject else "Your email to support"
+    """Enqueue the reply with instructions to a sender whose mail did not become a ticket (in the
+    site's language: we do not know theirs; `why` stays English, as the mail log shows it)."""
+    from escalade.notifications.languages import in_language
+
+    def write() -> tuple[str, list[str]]:
+        lines = [_greeting(p.from_name), "",
+                 _("We received your email but could not open a support ticket for it:"), "", f"  {why}.", ""]
+        if rules.instructions.strip():
+            lines += [" ".join(rules.instructions.split()), ""]
+        if rules.emergency.strip():
+            lines += [_("Emergencies: %(text)s") % {"text": " ".join(rules.emergency.split())}, ""]
+        return (f"Re: {p.subject}" if p.subject else _("Your email to support")), lines
+
+    subject, lines = in_language("", write)
     _enqueue(recipient=to, recipient_name=p.from_name, subject=subject[:300], body="\n".join(lines),
              kind="instructions", dedupe_key=f"mail.instructions:{inbound.pk}",
              headers={**_reply_headers(p), **AUTO_HEADERS})
@@ -224,12 +258,19 @@ def send_merge_notice(ticket: Ticket, into: Ticket):
         logger.info("%s merged into %s: nobody to tell (no requester address)", ticket.number, into.number)
         return None
     into_number, into_url = into.number, ticket_url(into)
-    lines = [_greeting(name), "",
-             f"Your request {ticket.number} has been merged into {into_number}; we continue there.",
-             f"({ticket.subject})", "",
-             "Everything you sent us is on that ticket now. To add something, reply to our emails about "
-             f"{into_number}" + (f" or open it in the portal: {into_url}" if into_url else "") + "."]
-    return _enqueue(recipient=to, recipient_name=name, subject=f"[{ticket.number}] Merged into {into_number}",
+
+    def write() -> tuple[str, list[str]]:
+        numbers = {"number": ticket.number, "into": into_number, "url": into_url}
+        add = (_("Everything you sent us is on that ticket now. To add something, reply to our emails about "
+                 "%(into)s or open it in the portal: %(url)s.") if into_url else
+               _("Everything you sent us is on that ticket now. To add something, reply to our emails about "
+                 "%(into)s.")) % numbers
+        return (f"[{ticket.number}] " + _("Merged into %(into)s") % numbers,
+                [_greeting(name), "", _("Your request %(number)s has been merged into %(into)s; we continue there.")
+                 % numbers, f"({ticket.subject})", "", add])
+
+    subject, lines = _in_language_of(ticket, write)
+    return _enqueue(recipient=to, recipient_name=name, subject=subject,
                     body="\n".join(lines) + "\n", kind="merged", dedupe_key=f"mail.merged:{ticket.pk}",
                     ticket=ticket)
 
@@ -258,15 +299,21 @@ def send_agent_reply(ticket: Ticket, message: Message):
         latest = received[-1] if received else sent[-1]
         chain = list(dict.fromkeys([*received[:1], *sent[-4:], *received[-4:]]))
         headers = {"In-Reply-To": f"<{latest}>", "References": " ".join(f"<{i}>" for i in chain)}
-    lines = [REPLY_ABOVE, "", message.body.strip(), "", "-- ", message.author_name,
-             f"{ticket.number}: {ticket.subject}"]
     files = [a.filename for a in message.attachments.all()]
     url = ticket_url(ticket)
-    if files:
-        lines.append(f"Attachments on the ticket: {', '.join(files)}" + (f" ({url})" if url else ""))
-    elif url:
-        lines.append(url)
-    lines.append(f"Reply to this email to answer; keep [{ticket.number}] in the subject.")
+
+    def write() -> list[str]:
+        lines = [reply_above(), "", message.body.strip(), "", "-- ", message.author_name,
+                 f"{ticket.number}: {ticket.subject}"]
+        if files:
+            lines.append(_("Attachments on the ticket: %(files)s") % {"files": ", ".join(files)}
+                         + (f" ({url})" if url else ""))
+        elif url:
+            lines.append(url)
+        lines.append(_("Reply to this email to answer; keep [%(number)s] in the subject.") % {"number": ticket.number})
+        return lines
+
+    lines = _in_language_of(ticket, write)
     return _enqueue(recipient=to, recipient_name=name, subject=f"Re: {tagged_subject(ticket)}",
                     body="\n".join(lines) + "\n", kind="reply",
                     dedupe_key=f"mail.agent_reply:{message.pk}", ticket=ticket, headers=headers)
@@ -293,9 +340,16 @@ def _enqueue_reply_notice(ticket: Ticket, message: Message, channel: str, addres
     from escalade.notifications.outbox import enqueue
 
     text = " ".join(message.body.split())
-    body = (f"{ticket.number} ({ticket.priority}): {message.author_name} replied: "
-            f"{text[:300]}{'…' if len(text) > 300 else ''} Read and answer: {ticket_url(ticket) or 'the portal'}")
-    return enqueue(channel=channel, recipient=address, recipient_name=name, subject=f"Reply on {ticket.number}",
+    excerpt = f"{text[:300]}{'…' if len(text) > 300 else ''}"
+
+    def write() -> tuple[str, str]:
+        values = {"number": ticket.number, "priority": ticket.priority, "author": message.author_name,
+                  "text": excerpt, "where": ticket_url(ticket) or _("the portal")}
+        return (_("Reply on %(number)s") % values,
+                _("%(number)s (%(priority)s): %(author)s replied: %(text)s Read and answer: %(where)s") % values)
+
+    subject, body = _in_language_of(ticket, write)
+    return enqueue(channel=channel, recipient=address, recipient_name=name, subject=subject,
                    body=body, kind="reply", dedupe_key=f"mail.agent_reply:{message.pk}:{channel}", ticket=ticket)
 
 

@@ -6,11 +6,12 @@ from __future__ import annotations
 
 import re
 
-#: Put at the top of every message we send; a reply is cut here.
+#: Put at the top of every message we send, in the reader's language; a reply is cut here.
 REPLY_ABOVE = "##- Please type your reply above this line -##"
 
 _CUT_LINE = [
     re.compile(r"^\s*##- Please type your reply above this line -##", re.I),
+    re.compile(r"^\s*##- .{1,120} -##\s*$"),  # the same line in another language (outbound.reply_above)
     re.compile(r"^\s*-{2,}\s*Original Message\s*-{2,}", re.I),
     re.compile(r"^\s*-{2,}\s*Reply above this line", re.I),
     re.compile(r"^\s*_{10,}\s*$"),  # Outlook's rule above the From:/Sent: block

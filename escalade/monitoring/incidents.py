@@ -15,11 +15,14 @@ from __future__ import annotations
 import datetime as dt
 import logging
 
+from django.utils.translation import gettext as _
+
 from escalade.businesstime.display import when
 from escalade.monitoring import events
 from escalade.monitoring.checks import Outcome
 from escalade.monitoring.models import CheckResult, MonitoredAsset
 from escalade.monitoring.windows import in_maintenance
+from escalade.notifications.languages import email_when, in_language
 from escalade.notifications.notify import notify
 from escalade.orgs.access import Viewer
 from escalade.orgs.models import Level
@@ -73,22 +76,33 @@ def _failed(asset: MonitoredAsset, outcome: Outcome, now: dt.datetime, section: 
     if asset.last_note_at is not None and now - asset.last_note_at < dt.timedelta(minutes=section.note_every_minutes):
         return
     down_for = now - asset.down_since
-    body = (f"{asset.name} is still down after {_minutes(down_for)} minutes "
-            f"({asset.consecutive_failures} failed checks in sequence; last: {outcome.detail}).")
-    add_message(viewer, ticket, body=body, internal=True, channel=Channel.MONITORING, at=now)
+
+    def still_down() -> str:
+        return _("%(name)s is still down after %(minutes)s minutes (%(failures)s failed checks in sequence; "
+                 "last: %(detail)s).") % {"name": asset.name, "minutes": _minutes(down_for),
+                                          "failures": asset.consecutive_failures, "detail": outcome.detail}
+
+    # The note on the ticket in the site's language; the update in each reader's.
+    add_message(viewer, ticket, body=in_language("", still_down), internal=True, channel=Channel.MONITORING, at=now)
     asset.last_note_at = now
     if down_for >= dt.timedelta(minutes=section.customer_updates_after_minutes):
-        notify(ticket, section.notify_role, kind="status_update", subject=f"Update on {ticket.number}: {asset.name}",
-               body=body + "\n\nWe are working on it and will keep you informed.\n",
+        notify(ticket, section.notify_role, kind="status_update",
+               texts=lambda: (_("Update on %(number)s: %(name)s") % {"number": ticket.number, "name": asset.name},
+                              still_down() + "\n\n" + _("We are working on it and will keep you informed.") + "\n"),
                dedupe_key=f"monitoring:{asset.pk}:{ticket.pk}:update:{now.isoformat()}", at=now)
 
 
 def _open_incident(asset: MonitoredAsset, outcome: Outcome, now: dt.datetime, section: Monitoring,
                    priority: str, viewer: Viewer) -> None:
-    subject = f"{asset.name} is not responding"
-    body = (f"Escalade monitoring found {asset.name} ({asset.get_kind_display()} {asset.target or 'heartbeat'}) "
-            f"down: {asset.consecutive_failures} failed checks in sequence since "
-            f"{when(asset.down_since, asset.organisation.timezone)}. Last result: {outcome.detail}.")
+    def texts() -> tuple[str, str]:
+        values = {"name": asset.name, "kind": asset.get_kind_display(), "target": asset.target or _("heartbeat"),
+                  "failures": asset.consecutive_failures, "detail": outcome.detail,
+                  "since": email_when(asset.down_since, asset.organisation.timezone)}
+        return (_("%(name)s is not responding") % values,
+                _("Escalade monitoring found %(name)s (%(kind)s %(target)s) down: %(failures)s failed checks in "
+                  "sequence since %(since)s. Last result: %(detail)s.") % values)
+
+    subject, body = in_language("", texts)  # the ticket in the site's language
     level = Level.objects.filter(key=section.incident_level).first() if section.incident_level else None
     ticket = open_ticket(viewer, organisation=asset.organisation, subject=subject, description=body,
                          priority=priority, category=section.incident_category or "", level=level,
@@ -96,9 +110,13 @@ def _open_incident(asset: MonitoredAsset, outcome: Outcome, now: dt.datetime, se
     asset.incident = ticket
     asset.last_note_at = now
     events.incident_opened(asset, ticket, outcome.detail, now)
-    notify(ticket, section.notify_role, kind="page", subject=f"{ticket.number}: {subject}",
-           body=body + f"\n\nWe opened case {ticket.number} and are investigating. Please tell us of any "
-           "work on this system.\n",
+    def page() -> tuple[str, str]:
+        subject, body = texts()
+        return (f"{ticket.number}: {subject}",
+                body + "\n\n" + _("We opened case %(number)s and are investigating. Please tell us of any work on "
+                                   "this system.") % {"number": ticket.number} + "\n")
+
+    notify(ticket, section.notify_role, kind="page", texts=page,
            dedupe_key=f"monitoring:{asset.pk}:{ticket.pk}:opened", at=now)
 
 

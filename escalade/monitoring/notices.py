@@ -23,12 +23,16 @@ import logging
 import zoneinfo
 
 from django.db import connection, transaction
+from django.utils.dateformat import format as date_format
+from django.utils.translation import gettext as _
 
 from escalade.audit.chain import record
 from escalade.monitoring.models import MaintenanceNotice, MaintenanceWindow
 from escalade.monitoring.settings import monitoring_policy
+from escalade.notifications.languages import language_or_default, per_language
 from escalade.notifications.outbox import enqueue
 from escalade.notifications.recipients import CONTACT_ROLES, for_contact
+from escalade.orgs.languages import contact_language
 from escalade.orgs.models import Contact, Organisation
 
 logger = logging.getLogger("escalade.monitoring")
@@ -94,36 +98,42 @@ def notice_contacts(organisation: Organisation, role: str) -> list[Contact]:
 
 def _when(at: dt.datetime, tz: str) -> str:
     local = at.astimezone(zoneinfo.ZoneInfo(tz))
-    text = f"{local:%a %d %b %Y %H:%M} {local.tzname()}"
+    text = f"{date_format(local, 'D d M Y H:i')} {local.tzname()}"  # day and month names of the active language
     return text if tz == "UTC" else f"{text} ({at.astimezone(dt.UTC):%H:%M} UTC)"
 
 
 def notice_text(kind: str, window: MaintenanceWindow, organisation: Organisation,
                 calendar: str = "") -> tuple[str, str]:
-    """(subject, body) of a notice for one organisation's contacts, times in its time zone."""
+    """(subject, body) of a notice for one organisation's contacts, times in its time zone, in the
+    active language (the reason and the system's name stay as written)."""
     tz = organisation.timezone or "UTC"
-    what = window.asset.name if window.asset_id else ("your systems" if window.organisation_id else "our service")
+    what = window.asset.name if window.asset_id else (_("your systems") if window.organisation_id
+                                                      else _("our service"))
     start, end = _when(window.starts_at, tz), _when(window.ends_at, tz)
+    values = {"what": what, "start": start}
     subject = {
-        Kind.SCHEDULED: f"Scheduled maintenance of {what}: {start}",
-        Kind.UPDATED: f"Maintenance of {what} rescheduled: now {start}",
-        Kind.REMINDER: f"Reminder: maintenance of {what} starts {start}",
-        Kind.ENDED: f"Maintenance of {what} has ended",
-        Kind.CANCELLED: f"Maintenance of {what} on {start} is cancelled",
-    }[kind]
+        Kind.SCHEDULED: _("Scheduled maintenance of %(what)s: %(start)s"),
+        Kind.UPDATED: _("Maintenance of %(what)s rescheduled: now %(start)s"),
+        Kind.REMINDER: _("Reminder: maintenance of %(what)s starts %(start)s"),
+        Kind.ENDED: _("Maintenance of %(what)s has ended"),
+        Kind.CANCELLED: _("Maintenance of %(what)s on %(start)s is cancelled"),
+    }[kind] % values
     lead = {
-        Kind.SCHEDULED: f"We have scheduled maintenance of {what}.",
-        Kind.UPDATED: f"The maintenance of {what} has new times; the earlier announcement no longer applies.",
-        Kind.REMINDER: f"A reminder: maintenance of {what} starts soon.",
-        Kind.ENDED: f"The maintenance of {what} has ended. If anything does not work as before, please open a "
-                    "ticket and mention this maintenance.",
-        Kind.CANCELLED: f"The maintenance of {what} will not take place. Nothing changes for you.",
-    }[kind]
-    body = f"{lead}\n\nWhat: {window.reason}\nFrom: {start}\nUntil: {end}\n"
+        Kind.SCHEDULED: _("We have scheduled maintenance of %(what)s."),
+        Kind.UPDATED: _("The maintenance of %(what)s has new times; the earlier announcement no longer applies."),
+        Kind.REMINDER: _("A reminder: maintenance of %(what)s starts soon."),
+        Kind.ENDED: _("The maintenance of %(what)s has ended. If anything does not work as before, please open a "
+                      "ticket and mention this maintenance."),
+        Kind.CANCELLED: _("The maintenance of %(what)s will not take place. Nothing changes for you."),
+    }[kind] % values
+    body = "\n".join([lead, "", _("What: %(reason)s") % {"reason": window.reason}, _("From: %(start)s") % values,
+                       _("Until: %(end)s") % {"end": end}, ""])
     if kind in (Kind.SCHEDULED, Kind.UPDATED, Kind.REMINDER):
-        body += "\nDuring this time the service may be unavailable; we do not open incident tickets for it.\n"
+        body += "\n{}\n".format(
+            _("During this time the service may be unavailable; we do not open incident tickets for it."))
     if calendar:
-        body += f"\nAll maintenance affecting you, as a calendar to subscribe to: {calendar}\n"
+        body += "\n{}\n".format(
+            _("All maintenance affecting you, as a calendar to subscribe to: %(url)s") % {"url": calendar})
     return subject, body
 
 
@@ -169,8 +179,11 @@ def send_notice(notice: MaintenanceNotice, now: dt.datetime, *, role: str) -> in
         if not contacts:
             logger.warning("maintenance %s: %s has no contact to notify", window.pk, organisation)
             continue
-        subject, body = notice_text(notice.kind, window, organisation, calendar_url(organisation, at=now))
+        url = calendar_url(organisation, at=now)
+        texts = per_language([contact_language(c) for c in contacts],
+                             lambda org=organisation, url=url: notice_text(notice.kind, window, org, url))
         for contact in contacts:
+            subject, body = texts[language_or_default(contact_language(contact))]
             for r in for_contact(contact, "*", now, highest=False):
                 enqueue(channel=r.channel, recipient=r.address, recipient_name=r.name, subject=subject, body=body,
                         kind=f"maintenance_{notice.kind}",

@@ -13,13 +13,16 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from collections.abc import Callable
 from pathlib import Path
 
 from django.conf import settings
 from django.db import transaction
 from django.template import Context, Engine
 from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext_lazy
 
+from escalade.notifications.languages import language_or_default, per_language
 from escalade.notifications.models import OutboxMessage
 from escalade.notifications.outbox import enqueue
 from escalade.notifications.recipients import resolve
@@ -31,16 +34,16 @@ KINDS = ("ack", "status_update", "escalation", "page", "call", "resolution", "ma
 PAGE_KINDS = ("page",)
 TEMPLATE_DIR = Path(__file__).resolve().parent / "templates"
 # Plain text for email, SMS and chat: nothing is HTML-escaped.
-_engine = Engine(dirs=[str(TEMPLATE_DIR)], autoescape=False)
+_engine = Engine(dirs=[str(TEMPLATE_DIR)], autoescape=False, libraries={"i18n": "django.templatetags.i18n"})
 
 # The information a policy asks the customer for (VIOE 8.4), as an acknowledgement asks for it.
 REQUESTED_INFORMATION = {
-    "steps_to_reproduce": "the steps to reproduce the issue",
-    "expected_behaviour": "what you expected to happen",
-    "actual_behaviour": "what happened instead",
-    "error_messages": "any error messages, exactly as shown",
-    "affected_users": "who is affected (how many users, which sites)",
-    "business_impact": "the impact on your business",
+    "steps_to_reproduce": gettext_lazy("the steps to reproduce the issue"),
+    "expected_behaviour": gettext_lazy("what you expected to happen"),
+    "actual_behaviour": gettext_lazy("what happened instead"),
+    "error_messages": gettext_lazy("any error messages, exactly as shown"),
+    "affected_users": gettext_lazy("who is affected (how many users, which sites)"),
+    "business_impact": gettext_lazy("the impact on your business"),
 }
 
 
@@ -74,27 +77,41 @@ def default_text(kind: str, context: dict) -> tuple[str, str]:
     return subject.strip(), body.strip() + "\n"
 
 
-def notify(ticket, role: str, *, kind: str, subject: str, body: str, dedupe_key: str, at: dt.datetime,
-           is_highest_priority: bool | None = None, headers: dict | None = None,
-           payload: dict | None = None, channels: tuple[str, ...] = ()) -> list[OutboxMessage]:
+def notify(ticket, role: str, *, kind: str, dedupe_key: str, at: dt.datetime, subject: str = "", body: str = "",
+           texts: Callable[[], tuple[str, str]] | None = None, is_highest_priority: bool | None = None,
+           headers: dict | None = None, payload: dict | None = None,
+           channels: tuple[str, ...] = ()) -> list[OutboxMessage]:
     """Queue `subject`/`body` for everyone `role` resolves to on `ticket` at `at` (aware; the time
     that decides who is on call and whose quiet hours apply), one row per recipient and channel,
     keyed f"{dedupe_key}:{channel}:{address}" so repeating the call adds nothing. `channels` (a
     rule's `notify.channels`) replaces the people's own channel preferences; quiet hours still
     apply (see `recipients`). Runs inside the caller's transaction. Messages of one event (`at`) to
     the same person and channel become one (`coalesce`). Returns the rows (existing ones for
-    repeated keys); an empty list when the role reaches nobody."""
+    repeated keys); an empty list when the role reaches nobody.
+
+    `texts` (instead of `subject` and `body`) writes them in each recipient's language: it returns
+    (subject, body) and is called once per language among the recipients, inside
+    translation.override."""
     recipients = resolve(role, ticket, at, is_highest_priority=is_highest_priority, page=kind in PAGE_KINDS,
                          channels=channels)
     if not recipients:
         logger.warning("%s on %s: nobody to notify for role %s", kind, ticket.number, role)
     extra = {"role": role, **(payload or {})}
+    written = per_language([r.language for r in recipients], texts) if texts is not None else {}
     with transaction.atomic():
         return [
             enqueue(
-                channel=r.channel, recipient=r.address, recipient_name=r.name, subject=subject, body=body,
+                channel=r.channel, recipient=r.address, recipient_name=r.name,
+                **_texts_for(r.language, written, subject, body),
                 kind=kind, dedupe_key=f"{dedupe_key}:{r.channel}:{r.address}", ticket=ticket,
                 headers=headers, payload={**extra, "fallback": r.note} if r.note else extra, event_at=at,
             )
             for r in recipients
         ]
+
+
+def _texts_for(language: str, written: dict[str, tuple[str, str]], subject: str, body: str) -> dict[str, str]:
+    if not written:
+        return {"subject": subject, "body": body}
+    subject, body = written[language_or_default(language)]
+    return {"subject": subject, "body": body}

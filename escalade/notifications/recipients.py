@@ -30,10 +30,11 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import zoneinfo
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from escalade.errors import DomainError
 from escalade.notifications.models import OnCallRotation
+from escalade.orgs.languages import agent_language, contact_language
 from escalade.orgs.models import Agent, Contact, Team
 
 logger = logging.getLogger("escalade.notifications")
@@ -56,6 +57,8 @@ class Recipient:
     channel: str
     address: str
     note: str = ""  # why a page went another way than the person asked (e.g. by email)
+    # The language their messages are written in ("": the site's); not part of who they are.
+    language: str = field(default="", compare=False)
 
 
 def is_highest(ticket) -> bool:
@@ -84,7 +87,7 @@ def agent_in_quiet_hours(agent: Agent, at: dt.datetime) -> bool:
 
 
 def chosen_channels(name: str, addresses: dict[str, str], channels: tuple[str, ...] | list[str], *,
-                    quiet: bool, why_quiet: str = "") -> list[Recipient]:
+                    quiet: bool, why_quiet: str = "", language: str = "") -> list[Recipient]:
     """A person's recipients on the channels a rule chose (`notify.channels`): one per chosen
     channel they have an address for; during `quiet` hours only email (sms and phone are held
     back); "portal" sends nothing. Nobody reachable that way → email, noted."""
@@ -94,10 +97,12 @@ def chosen_channels(name: str, addresses: dict[str, str], channels: tuple[str, .
     email = addresses.get("email", "")
     if quiet and any(c != "email" for c in wanted):
         return [Recipient(name, "email", email, f"quiet hours{why_quiet}: email instead of "
-                                                  f"{', '.join(c for c in wanted if c != 'email')}")] if email else []
-    found = [Recipient(name, c, addresses[c]) for c in wanted if addresses.get(c)]
+                                                  f"{', '.join(c for c in wanted if c != 'email')}",
+                          language)] if email else []
+    found = [Recipient(name, c, addresses[c], language=language) for c in wanted if addresses.get(c)]
     if not found and email:
-        return [Recipient(name, "email", email, f"{name} has no address for {', '.join(wanted)}; sent by email")]
+        return [Recipient(name, "email", email, f"{name} has no address for {', '.join(wanted)}; sent by email",
+                          language)]
     return found
 
 
@@ -109,11 +114,12 @@ def for_agent(agent: Agent | None, priority: str = "", at: dt.datetime | None = 
     if agent is None or not agent.user.is_active:
         return []
     email = agent.user.email
-    by_email = [Recipient(agent.name, "email", email)] if email else []
+    language = agent_language(agent)
+    by_email = [Recipient(agent.name, "email", email, language=language)] if email else []
     if channels and not page:
         quiet = not highest and at is not None and agent_in_quiet_hours(agent, at)
         return chosen_channels(agent.name, {"email": email, "sms": agent.phone, "phone": agent.phone}, channels,
-                               quiet=quiet, why_quiet=f" of {agent.name}")
+                               quiet=quiet, why_quiet=f" of {agent.name}", language=language)
     if not page:
         return by_email
     chosen = agent.paging_channels_for(priority)
@@ -126,7 +132,7 @@ def for_agent(agent: Agent | None, priority: str = "", at: dt.datetime | None = 
         return _noted(by_email, f"quiet hours of {agent.name} ({window}) and {priority} is not the highest "
                                 f"priority; paged by email")
     addresses = {"email": email, "sms": agent.phone, "phone": agent.phone, "pager": agent.pager}
-    found = [Recipient(agent.name, c, addresses[c]) for c in chosen if addresses.get(c)]
+    found = [Recipient(agent.name, c, addresses[c], language=language) for c in chosen if addresses.get(c)]
     missing = [c for c in urgent if not addresses.get(c)]
     if missing and not any(r.channel != "email" for r in found):
         what = " or ".join("pager address" if c == "pager" else "phone number" for c in dict.fromkeys(missing))
@@ -138,7 +144,7 @@ def for_agent(agent: Agent | None, priority: str = "", at: dt.datetime | None = 
 def _noted(recipients: list[Recipient], note: str) -> list[Recipient]:
     if not recipients:
         logger.warning("%s, and there is no email address either", note.rsplit(";", 1)[0])
-    return [Recipient(r.name, r.channel, r.address, note) for r in recipients]
+    return [Recipient(r.name, r.channel, r.address, note, r.language) for r in recipients]
 
 
 def for_contact(contact: Contact | None, priority: str, at: dt.datetime, *, highest: bool,
@@ -147,10 +153,11 @@ def for_contact(contact: Contact | None, priority: str, at: dt.datetime, *, high
     `channels` when a rule chose them (see `chosen_channels`)."""
     if contact is None:
         return []
+    language = contact_language(contact)
     if channels:
         quiet = not highest and in_quiet_hours(contact, at)
         return chosen_channels(contact.name, {"email": contact.email, "sms": contact.phone, "phone": contact.phone},
-                               channels, quiet=quiet, why_quiet=f" of {contact.name}")
+                               channels, quiet=quiet, why_quiet=f" of {contact.name}", language=language)
     channels = contact.channels_for(priority)
     if not highest and in_quiet_hours(contact, at):
         channels = ["email"] if any(c in ("email", "sms", "phone") for c in channels) else []
@@ -158,7 +165,7 @@ def for_contact(contact: Contact | None, priority: str, at: dt.datetime, *, high
     for channel in channels:
         address = {"email": contact.email, "sms": contact.phone, "phone": contact.phone}.get(channel, "")
         if address:
-            found.append(Recipient(contact.name, channel, address))
+            found.append(Recipient(contact.name, channel, address, language=language))
     return found
 
 

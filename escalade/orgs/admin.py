@@ -1,5 +1,7 @@
 """Admin for customers, partners, contacts and agents. Every change is audited."""
 
+from django import forms
+from django.conf import settings
 from django.contrib import admin
 
 from escalade.audit.config import AuditedAdmin
@@ -24,10 +26,23 @@ class ContactInline(admin.TabularInline):
     show_change_link = True
 
 
+class LanguageChoice:
+    """The `language` field as a list of the languages Escalade speaks, "" meaning no choice."""
+
+    language_blank = "—"
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name == "language":
+            return forms.ChoiceField(choices=[("", self.language_blank), *settings.LANGUAGES], required=False,
+                                     label=db_field.verbose_name.capitalize(), help_text=db_field.help_text)
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
+
+
 @admin.register(Organisation)
-class OrganisationAdmin(AuditedAdmin, admin.ModelAdmin):
-    list_display = ["name", "slug", "plan", "partner", "timezone"]
-    list_filter = ["plan", "partner", "timezone"]
+class OrganisationAdmin(LanguageChoice, AuditedAdmin, admin.ModelAdmin):
+    language_blank = "— (none: each contact's own, else the browser's)"
+    list_display = ["name", "slug", "plan", "partner", "timezone", "language"]
+    list_filter = ["plan", "partner", "timezone", "language"]
     search_fields = ["name", "slug", "email_domains"]
     prepopulated_fields = {"slug": ["name"]}
     list_select_related = ["partner"]
@@ -35,7 +50,8 @@ class OrganisationAdmin(AuditedAdmin, admin.ModelAdmin):
 
 
 @admin.register(Contact)
-class ContactAdmin(AuditedAdmin, admin.ModelAdmin):
+class ContactAdmin(LanguageChoice, AuditedAdmin, admin.ModelAdmin):
+    language_blank = "— (the organisation's)"
     list_display = ["name", "email", "organisation", "roles_display", "can_open_tickets"]
     list_filter = [
         "organisation", "is_primary", "is_technical", "is_executive", "is_billing", "can_open_tickets",
@@ -45,7 +61,7 @@ class ContactAdmin(AuditedAdmin, admin.ModelAdmin):
     autocomplete_fields = ["organisation"]
     raw_id_fields = ["user"]
     fieldsets = [
-        (None, {"fields": ["organisation", "name", "email", "phone", "user", "timezone"]}),
+        (None, {"fields": ["organisation", "name", "email", "phone", "user", "timezone", "language"]}),
         ("Roles and authority", {
             "fields": ["is_primary", "is_technical", "is_executive", "is_billing", "can_open_tickets"],
         }),
@@ -58,7 +74,8 @@ class ContactAdmin(AuditedAdmin, admin.ModelAdmin):
 
 
 @admin.register(Agent)
-class AgentAdmin(AuditedAdmin, admin.ModelAdmin):
+class AgentAdmin(LanguageChoice, AuditedAdmin, admin.ModelAdmin):
+    language_blank = "— (none: the browser's on pages, the site's in emails)"
     list_display = ["name", "user", "partner", "is_manager", "levels_display"]
     list_filter = ["partner", "is_manager", "levels", "teams"]
     search_fields = ["name", "user__username", "user__email"]
@@ -66,7 +83,7 @@ class AgentAdmin(AuditedAdmin, admin.ModelAdmin):
     filter_horizontal = ["levels", "teams"]
     raw_id_fields = ["user"]
     fieldsets = [
-        (None, {"fields": ["user", "name", "partner", "is_manager", "levels", "teams"]}),
+        (None, {"fields": ["user", "name", "partner", "is_manager", "levels", "teams", "language"]}),
         ("Paging", {
             "fields": ["phone", "pager", "paging_preferences", "timezone", "quiet_hours_start", "quiet_hours_end"],
             "description": "How pages and calls reach this agent; everything else is emailed.",

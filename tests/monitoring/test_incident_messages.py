@@ -91,3 +91,12 @@ def test_with_nobody_to_tell_the_manager_page_shows_it(world, mycorp, http_targe
     client.force_login(world.max.user)
     html = client.get(reverse("portal:manager")).content.decode()
     assert "Nobody to tell: Status of case" in html and ticket.number in html
+
+
+def test_a_german_technical_contact_hears_of_the_incident_in_german(world, mycorp, http_target):
+    world.acme.language = "de"
+    world.acme.save(update_fields=["language"])
+    ticket = open_incident(world, http_target)
+    [message] = to(ticket, world.alice.email).filter(channel="email").exclude(status=Status.COALESCED)
+    assert f"Wir haben den Fall {ticket.number} eröffnet" in message.body
+    assert ticket.subject.endswith("is not responding")  # the ticket itself in the site's language

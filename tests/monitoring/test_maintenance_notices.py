@@ -56,6 +56,18 @@ def test_scheduling_tells_the_technical_contacts_of_the_affected_organisation_on
     assert event.object_id == str(window.pk) and event.after["messages"] == 1
 
 
+def test_a_contact_who_reads_german_gets_the_notice_in_german_and_an_english_one_in_english(world, window):
+    world.alice.language = "de"
+    world.alice.save(update_fields=["language"])
+    carol = f.contact(world.acme, "Carol Acme", is_technical=True)
+    assert sweep(world) == 1
+    german = OutboxMessage.objects.get(kind="maintenance_scheduled", recipient=world.alice.email)
+    assert german.subject == "Geplante Wartung – Ihre Systeme: Do 26 Nov 2026 09:00 GMT (09:00 UTC)"
+    assert "Was: Database upgrade" in german.body  # the reason stays as written
+    english = OutboxMessage.objects.get(kind="maintenance_scheduled", recipient=carol.email)
+    assert english.subject == "Scheduled maintenance of your systems: Thu 26 Nov 2026 09:00 GMT (09:00 UTC)"
+
+
 def test_each_notice_is_sent_once_however_often_the_sweep_runs(world, window):
     sweep(world)
     assert sweep(world) == 0

@@ -60,3 +60,11 @@ def test_history_covers_90_days_ending_today(world, public_down):
     assert days[-1].date == world.clock.now().date()
     assert days[-1].checks == 10 and days[-1].failed == 10 and days[-1].level == "down"
     assert days[0].level == "none"
+
+
+def test_status_page_speaks_the_visitors_browser_language(world, client, public_down):
+    html = client.get("/status/", HTTP_ACCEPT_LANGUAGE="de").content.decode()
+    assert '<html lang="de">' in html
+    assert "<h1>Dienststatus</h1>" in html
+    assert "Einige Systeme sind ausgefallen" in html
+    assert "Hosted gateway" in html  # names stay as they were written

@@ -1,0 +1,44 @@
+"""Every message in its reader's language (issue #17): texts are rendered inside
+`translation.override(language)`, once per language among a message's recipients, and dates in
+them are in the organisation's time zone (as everywhere) with the month and day names of the
+language."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from typing import TypeVar
+
+from django.conf import settings
+from django.utils import translation
+from django.utils.dateformat import format as date_format
+
+from escalade.businesstime.display import abbreviation, zone
+
+T = TypeVar("T")
+
+
+def language_or_default(code: str) -> str:
+    """`code` if Escalade speaks it, else the site's language."""
+    return code if code in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
+
+
+def in_language(language: str, render: Callable[[], T]) -> T:
+    """`render()` with `language` active (the site's language for none or an unknown one)."""
+    with translation.override(language_or_default(language)):
+        return render()
+
+
+def per_language(languages, render: Callable[[], T]) -> dict[str, T]:
+    """{language: render() in that language} for each distinct language of `languages`: a text for
+    readers of two languages is written twice, for readers of one language once."""
+    return {code: in_language(code, render) for code in dict.fromkeys(language_or_default(c) for c in languages)}
+
+
+def email_when(at: dt.datetime | None, tz: str | dt.tzinfo | None = None) -> str:
+    """Like businesstime.display.when ("Mon 7 Dec 2026, 14:05 GMT", in the zone `tz`), with the day
+    and month names of the active language ("Mo 7 Dez 2026, 14:05 CET" in German)."""
+    if at is None:
+        return ""
+    local = at.astimezone(zone(tz))
+    return f"{date_format(local, 'D j M Y, H:i')} {abbreviation(local)}"
