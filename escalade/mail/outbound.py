@@ -109,7 +109,11 @@ ACKNOWLEDGEMENT = "mail.acknowledgement"
 
 def render_acknowledgement(row) -> str:
     """The acknowledgement's text for an outbox row queued by `_enqueue_acknowledgement`."""
-    return acknowledgement_text(row.ticket, _policy(row.ticket), name=row.recipient_name)
+    # The ticket with what the text needs in one query; the policy's source only when this
+    # process has not compiled that version yet.
+    ticket = (Ticket.objects.select_related("organisation", "policy_version").defer("policy_version__source")
+              .get(pk=row.ticket_id))
+    return acknowledgement_text(ticket, _policy(ticket), name=row.recipient_name)
 
 
 def _policy(ticket: Ticket) -> Policy | None:
