@@ -72,9 +72,10 @@ def auto_reply_allowed(address: str, *, automated: loops.Automation | None, per_
 def send_acknowledgement(ticket: Ticket, p: ParsedEmail, inbound: InboundEmail, rules: Email,
                          policy: Policy | None, *, to: str, name: str, now: dt.datetime) -> str:
     """Enqueue the acknowledgement of a ticket opened by email (MyCorp steps 2 and 5), as a reply
-    to the customer's message. Called in the transaction that opened the ticket. Returns what was
-    done, in words."""
-    _enqueue_acknowledgement(ticket, policy, to=to, name=name, headers=_reply_headers(p))
+    to the customer's message. Called in the transaction that opened the ticket (so no
+    acknowledgement of it can exist yet: no savepoint for a duplicate). Returns what was done, in
+    words."""
+    _enqueue_acknowledgement(ticket, policy, to=to, name=name, headers=_reply_headers(p), fresh=True)
     loops.note_auto_reply(to, now, "acknowledgement", inbound)
     return f"acknowledged to {to}"
 
