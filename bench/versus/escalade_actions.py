@@ -124,8 +124,8 @@ def queries(state: dict) -> dict:
 
 
 def mail(directory: Path, timeout: float = 3600) -> dict:
-    """Store every message of `directory` as the mail adapters do (escalade.mail.intake.receive,
-    enqueueing its processing), then let one worker (the real loop, in this process) turn them
+    """Store every message of `directory` as the mail adapters do (escalade.mail.adapters.accept),
+    then let one worker (the real loop, in this process) turn them
     into tickets and replies and deliver the acknowledgements. Timed from the first store to the
     last message processed ("to the last ticket"), and to the worker's first idle round."""
     from escalade.mail.adapters import accept

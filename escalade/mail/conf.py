@@ -31,8 +31,10 @@ def server_hostname() -> str:
 
 def own_addresses() -> set[str]:
     """Addresses we send from: mail from them is our own, looping back."""
+    from escalade.db import remembered
     from escalade.mail.models import Mailbox
 
     ours = {parseaddr(settings.DEFAULT_FROM_EMAIL)[1], parseaddr(getattr(settings, "SERVER_EMAIL", ""))[1]}
-    ours |= set(Mailbox.objects.values_list("address", flat=True))
+    ours |= set(remembered(("mail.mailbox_addresses",),  # once per batch of the worker's intake
+                           lambda: list(Mailbox.objects.values_list("address", flat=True))))
     return {a.strip().lower() for a in ours if a}

@@ -3,10 +3,13 @@
 1. `receive()` — at the edge (SMTP/LMTP listener, IMAP poller, pipe): store the raw bytes and
    nothing else, so a crash or a parse failure loses nothing. The same Message-ID (or, without
    one, the same bytes) is stored once.
-2. `process()` — in the worker (a task enqueued on receipt, and the `process_received` sweep for
-   anything left behind): parse and act, each message in its own transaction, its status
-   re-checked under lock so two workers never handle one message twice. Whatever goes wrong ends
-   as a quarantined message with the reason, never as a lost one.
+2. `process_received()` — the worker's sweep, every round: claim a batch of waiting messages in
+   one transaction (PostgreSQL: SKIP LOCKED, so two workers never take the same message; SQLite:
+   the IMMEDIATE transaction's write lock), then parse and act on each, with the policy and the
+   webhook subscriptions read once for the batch. Whatever goes wrong with one message ends as
+   that message quarantined with the reason (the batch is done again, each message in a
+   savepoint), never as a lost one, and the others of the batch go on. `process()` does the same
+   for one message (re-processing).
 
 Agents act on the result in the admin: `release()` a held message, `reprocess()` a quarantined
 one, `ignore()` one.
@@ -25,6 +28,7 @@ from django.db import IntegrityError, connection, transaction
 
 from escalade import clock
 from escalade.audit.chain import record
+from escalade.db import remembering
 from escalade.errors import Conflict
 from escalade.mail.models import InboundEmail, InboundStatus, Mailbox
 from escalade.mail.parse import first_message_id, header
@@ -72,35 +76,86 @@ def _message_id(raw: bytes) -> str:
 def process(inbound_id: int, *, now: dt.datetime | None = None) -> str:
     """Parse and act on one received message; returns its status afterwards ('skipped' when it
     was not waiting, e.g. another worker got there first)."""
-    from escalade.mail.handling import handle
-
+    at = now or clock.now()
     with transaction.atomic():
         inbound = _lock(inbound_id)
         if inbound is None or inbound.status != S.RECEIVED:
             return "skipped"
-        at = now or clock.now()
-        try:
-            with transaction.atomic():
-                outcome = handle(inbound, now=at)
-        except Exception as exc:
-            # Stored and shown in the admin, where an agent can re-process it once the cause is fixed.
-            logger.exception("inbound email %s could not be processed", inbound.pk)
-            _finish(inbound, S.QUARANTINED, f"could not process: {type(exc).__name__}: {exc}"[:2000], None, at)
-            return inbound.status
-        _finish(inbound, outcome.status, outcome.reason, outcome.ticket, at)
+        _handle_one(inbound, at)
         return inbound.status
 
 
-#: A message still waiting this long after it arrived has lost its task; the sweep takes it.
-STRANDED_AFTER = dt.timedelta(minutes=1)
+#: Messages claimed per transaction by the worker's sweep. A batch holds the locks of the tickets
+#: its replies land on until it commits, so it is kept small enough to take well under a second.
+BATCH = 50
+#: Batches per worker round at most, so a flood of mail does not hold up the round's other sweeps
+#: (breaches, escalation) for long; the rest waits for the next round.
+BATCHES_PER_ROUND = 10
 
 
-def process_received(now: dt.datetime, batch: int = 100, *, older_than: dt.timedelta = STRANDED_AFTER) -> int:
-    """Worker sweep: process messages received at least `older_than` before `now` and still
-    waiting (their task was lost). Returns how many were processed."""
-    ids = list(InboundEmail.objects.filter(status=S.RECEIVED, received_at__lte=now - older_than)
-               .order_by("received_at", "pk").values_list("pk", flat=True)[:batch])
-    return sum(process(pk, now=now) != "skipped" for pk in ids)
+def process_received(now: dt.datetime, batch: int = BATCH, *, older_than: dt.timedelta = dt.timedelta(0),
+                     batches: int = BATCHES_PER_ROUND) -> int:
+    """Worker sweep: process the messages received at least `older_than` before `now` and still
+    waiting, oldest first, `batch` per transaction and at most `batches` batches. Returns how many
+    were processed."""
+    done = 0
+    for _ in range(batches):
+        handled = process_batch(now, batch, older_than=older_than)
+        done += handled
+        if handled < batch:
+            break
+    return done
+
+
+def process_batch(now: dt.datetime, batch: int = BATCH, *, older_than: dt.timedelta = dt.timedelta(0)) -> int:
+    """Claim up to `batch` waiting messages in one transaction and handle them. Returns how many
+    were claimed. Optimistic: the batch runs without a savepoint per message (two statements
+    fewer each); should any message fail, the whole batch is rolled back and done again with each
+    message in a savepoint of its own, so that only the failing one is quarantined."""
+    from escalade.mail.handling import handle
+
+    try:
+        with transaction.atomic(), remembering():  # the active policy, subscriptions, … once per batch
+            claimed = _claim(now, batch, older_than)
+            for inbound in claimed:
+                outcome = handle(inbound, now=now)
+                _finish(inbound, outcome.status, outcome.reason, outcome.ticket, now)
+            return len(claimed)
+    except Exception:
+        logger.info("a message of the batch failed; doing the batch again one message at a time")
+    with transaction.atomic(), remembering():
+        claimed = _claim(now, batch, older_than)
+        for inbound in claimed:
+            _handle_one(inbound, now)
+        return len(claimed)
+
+
+def _claim(now: dt.datetime, batch: int, older_than: dt.timedelta) -> list[InboundEmail]:
+    """Up to `batch` waiting messages, oldest first, locked for this transaction. PostgreSQL skips
+    rows another worker holds; on SQLite the IMMEDIATE transaction's write lock serialises."""
+    waiting = (InboundEmail.objects.filter(status=S.RECEIVED, received_at__lte=now - older_than)
+               .order_by("received_at", "pk"))  # the partial index inbound_email_waiting
+    if connection.features.has_select_for_update_skip_locked:
+        waiting = waiting.select_for_update(skip_locked=True)
+    return list(waiting[:batch])
+
+
+def _handle_one(inbound: InboundEmail, at: dt.datetime) -> None:
+    """Handle one claimed (locked) message in a savepoint and store its outcome. An error rolls
+    back the message's half-done work and quarantines it with the reason. The outcome is written
+    at once, not at the end of the batch: a later message of the batch may thread to its ticket."""
+    from escalade.mail.handling import handle
+
+    try:
+        with transaction.atomic():
+            outcome = handle(inbound, now=at)
+    except Exception as exc:
+        # Stored and shown in the admin, where an agent can re-process it once the cause is fixed.
+        logger.exception("inbound email %s could not be processed", inbound.pk)
+        status, reason, ticket = S.QUARANTINED, f"could not process: {type(exc).__name__}: {exc}"[:2000], None
+    else:
+        status, reason, ticket = outcome.status, outcome.reason, outcome.ticket
+    _finish(inbound, status, reason, ticket, at)
 
 
 def reprocess(inbound_id: int, viewer: Viewer, *, now: dt.datetime | None = None) -> str:
@@ -155,6 +210,10 @@ def _lock(inbound_id: int) -> InboundEmail | None:
     return rows.first()
 
 
+#: What handling a message sets on its row.
+FINISHED = ["status", "reason", "ticket", "processed_at", "subject", "from_address"]
+
+
 def _finish(inbound: InboundEmail, status: str, reason: str, ticket, at: dt.datetime) -> None:
     inbound.status, inbound.reason, inbound.ticket, inbound.processed_at = status, reason, ticket, at
-    inbound.save(update_fields=["status", "reason", "ticket", "processed_at", "subject", "from_address"])
+    inbound.save(update_fields=FINISHED)

@@ -94,9 +94,10 @@ def auto_reply_allowed(address: str, *, automated: loops.Automation | None, per_
 def send_acknowledgement(ticket: Ticket, p: ParsedEmail, inbound: InboundEmail, rules: Email,
                          policy: Policy | None, *, to: str, name: str, now: dt.datetime) -> str:
     """Enqueue the acknowledgement of a ticket opened by email (MyCorp steps 2 and 5), as a reply
-    to the customer's message. Called in the transaction that opened the ticket. Returns what was
-    done, in words."""
-    _enqueue_acknowledgement(ticket, policy, to=to, name=name, headers=_reply_headers(p))
+    to the customer's message. Called in the transaction that opened the ticket (so no
+    acknowledgement of it can exist yet: no savepoint for a duplicate). Returns what was done, in
+    words."""
+    _enqueue_acknowledgement(ticket, policy, to=to, name=name, headers=_reply_headers(p), fresh=True)
     loops.note_auto_reply(to, now, "acknowledgement", inbound)
     return f"acknowledged to {to}"
 
@@ -135,9 +136,12 @@ def render_acknowledgement(row) -> str:
     language chosen when it was queued (the requester's)."""
     from escalade.notifications.languages import in_language
 
-    language = (row.payload or {}).get("language") or requester_language(row.ticket)
-    return in_language(language, lambda: acknowledgement_text(row.ticket, _policy(row.ticket),
-                                                               name=row.recipient_name))
+    # The ticket with what the text needs in one query; the policy's source only when this
+    # process has not compiled that version yet.
+    ticket = (Ticket.objects.select_related("organisation", "requester", "policy_version")
+              .defer("policy_version__source").get(pk=row.ticket_id))
+    language = (row.payload or {}).get("language") or requester_language(ticket)
+    return in_language(language, lambda: acknowledgement_text(ticket, _policy(ticket), name=row.recipient_name))
 
 
 def _policy(ticket: Ticket) -> Policy | None:

@@ -15,6 +15,7 @@ from django.db.models import Max
 
 from escalade import clock
 from escalade.audit.chain import record
+from escalade.db import remembered
 from escalade.errors import NotFound
 from escalade.policy import Policy, load_policy_text
 from escalade.policy.models import PolicyVersion
@@ -44,8 +45,10 @@ def apply_policy(text: str, *, filename: str = "<string>", actor: str,
 
 
 def active_version() -> PolicyVersion | None:
-    """The active version, without its source text (policy_of loads it once per process)."""
-    return PolicyVersion.objects.filter(is_active=True).defer("source").first()
+    """The active version, without its source text (policy_of loads it once per process). Read once
+    per batch inside `escalade.db.remembering()` (the worker's sweeps)."""
+    return remembered(("policy.active_version",),
+                      lambda: PolicyVersion.objects.filter(is_active=True).defer("source").first())
 
 
 _compiled: dict[tuple[int, str], Policy] = {}

@@ -44,7 +44,7 @@ def close_resolved_tickets(now: dt.datetime) -> int:
 
 
 def process_waiting_email(now: dt.datetime) -> int:
-    """Inbound email whose processing task was lost: still waiting a minute after it arrived."""
+    """Received email becomes tickets, replies or held messages: claimed in batches (mail.intake)."""
     return process_received(now)
 
 

@@ -22,7 +22,8 @@ def verify_audit_log() -> dict:
 
 @task()
 def process_inbound_email(inbound_id: int) -> dict:
-    """Parse a stored inbound email and act on it (enqueued when it is received)."""
+    """Parse a stored inbound email and act on it. No longer enqueued (the worker's sweep claims
+    received mail in batches); kept so that tasks queued by an earlier version still run."""
     from escalade.mail.intake import process
 
     return {"inbound_email": inbound_id, "status": process(inbound_id)}

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from django.db import connections
 
+from escalade import clock
 from escalade.mail import intake
 from escalade.mail.adapters.smtpd import Listener, StoreHandler
 from escalade.mail.models import InboundEmail, InboundStatus
@@ -94,10 +95,9 @@ def message(sender, subject: str = "VPN is down", body: str = "Nobody can connec
 
 
 def process_received() -> list[InboundEmail]:
-    """What the worker does with received mail; returns the rows processed, oldest first."""
+    """What the worker's sweep does with received mail; returns the rows processed, oldest first."""
     ids = list(InboundEmail.objects.filter(status=InboundStatus.RECEIVED).order_by("pk").values_list("pk", flat=True))
-    for pk in ids:
-        intake.process(pk)
+    intake.process_received(clock.now())
     return list(InboundEmail.objects.filter(pk__in=ids).order_by("pk"))
 
 

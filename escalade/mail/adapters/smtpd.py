@@ -1,6 +1,6 @@
 """The SMTP/LMTP listener (aiosmtpd) a mail server relays support mail to.
 
-It accepts cheaply: on DATA it stores the raw bytes and enqueues processing, then answers 250.
+It accepts cheaply: on DATA it stores the raw bytes (the worker parses them later), then answers 250.
 If storing fails (the database is down) it answers 451, so the relaying server keeps the message
 and tries again: nothing is lost and nothing the sender wrote can crash the listener.
 """
