@@ -11,9 +11,8 @@ from typing import TypeVar
 
 from django.conf import settings
 from django.utils import translation
-from django.utils.dateformat import format as date_format
 
-from escalade.businesstime.display import abbreviation, zone
+from escalade.timewords import when
 
 T = TypeVar("T")
 
@@ -36,9 +35,6 @@ def per_language(languages, render: Callable[[], T]) -> dict[str, T]:
 
 
 def email_when(at: dt.datetime | None, tz: str | dt.tzinfo | None = None) -> str:
-    """Like businesstime.display.when ("Mon 7 Dec 2026, 14:05 GMT", in the zone `tz`), with the day
-    and month names of the active language ("Mo 7 Dez 2026, 14:05 CET" in German)."""
-    if at is None:
-        return ""
-    local = at.astimezone(zone(tz))
-    return f"{date_format(local, 'D j M Y, H:i')} {abbreviation(local)}"
+    """A date in an email: as on the pages (escalade.timewords.when: "Mon 7 Dec 2026, 14:05 GMT", in
+    German "Mo., 7. Dez. 2026, 14:05 CET"), in the zone `tz`."""
+    return when(at, tz)

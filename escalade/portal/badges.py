@@ -9,9 +9,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
 from escalade.portal import words
-from escalade.portal.timewords import duration, relative
 from escalade.sla.clocks import remaining_minutes
 from escalade.sla.models import SlaClock
+from escalade.timewords import duration, relative
 
 AMBER_BELOW = 0.5  # less than half the target left
 RED_BELOW = 0.2  # less than a fifth left

@@ -22,7 +22,7 @@ from escalade.orgs.access import Viewer
 from escalade.orgs.profile import set_language, set_time_zone
 from escalade.orgs.zones import time_zone_name
 from escalade.portal.forms import add_domain_error
-from escalade.portal.timewords import when
+from escalade.timewords import when
 
 
 class TimeZoneForm(forms.Form):

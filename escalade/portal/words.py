@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from escalade.policy import names
-from escalade.portal.timewords import when
+from escalade.timewords import when
 
 # -- labels --------------------------------------------------------------------------------------
 

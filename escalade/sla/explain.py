@@ -1,25 +1,27 @@
-"""One-line explanations of clocks for agents, and the promise shown to customers."""
+"""One-line explanations of clocks for agents, and the promise shown to customers, in the reader's
+language (the one active) and time zone."""
 
 from __future__ import annotations
 
 import datetime as dt
 
-from escalade.businesstime.display import when
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
 from escalade.sla.clocks import remaining_minutes
 from escalade.sla.models import SlaClock
+from escalade.timewords import hours_and_minutes, when
 
 
 def local(at: dt.datetime, tz: str) -> str:
-    """`Mon 23 Nov 2026, 14:00 GMT` (businesstime.display.when: one format everywhere)."""
+    """`Mon 23 Nov 2026, 14:00 GMT` (escalade.timewords.when: one format everywhere)."""
     return when(at, tz)
 
 
 def duration_words(seconds: float) -> str:
-    minutes = round(seconds / 60)
-    hours, minutes = divmod(minutes, 60)
-    if hours and minutes:
-        return f"{hours} h {minutes} min"
-    return f"{hours} h" if hours else f"{minutes} min"
+    """"2 h 10 min", "30 h", "45 min": business or wall-clock time in hours and minutes."""
+    hours, minutes = divmod(round(seconds / 60), 60)
+    return hours_and_minutes(hours, minutes)
 
 
 def explain(clock: SlaClock, now: dt.datetime, tz: str) -> str:
@@ -27,28 +29,29 @@ def explain(clock: SlaClock, now: dt.datetime, tz: str) -> str:
     calendar (…); paused 1 h 12 min while pending customer"."""
     state = clock.state
     if state == "breached":
-        head = f"breached {local(clock.breached_at, tz)}"
+        head = _("breached %(when)s") % {"when": local(clock.breached_at, tz)}
     elif state == "met":
-        head = f"met {local(clock.stopped_at, tz)}"
+        head = _("met %(when)s") % {"when": local(clock.stopped_at, tz)}
     elif state == "paused":
         left = max(0.0, remaining_minutes(clock, now))  # a target lowered below the time counted: none left
-        head = f"paused, {duration_words(left * 60)} of business time left"
+        head = _("paused, %(duration)s of business time left") % {"duration": duration_words(left * 60)}
     else:
-        head = f"due {local(clock.due_at, tz)}"
-    text = f"{head}: {clock.target_text}"
+        head = _("due %(when)s") % {"when": local(clock.due_at, tz)}
+    # The target's own words come from the policy's calendar (its author's language).
+    text = _("%(state)s: %(target)s") % {"state": head, "target": clock.target_text}
     paused = clock.paused_seconds
     if clock.paused_since is not None:
         paused += (now - clock.paused_since).total_seconds()
     if paused >= 60:
-        text += f"; paused {duration_words(paused)} while pending customer"
+        text += _("; paused %(duration)s while pending customer") % {"duration": duration_words(paused)}
     return text
 
 
 CUSTOMER_PROMISE = {
-    "first_response": "we will respond by",
-    "next_update": "next update by",
-    "resolution_target": "we aim to resolve by",
-    "resolution_maximum": "resolved at the latest by",
+    "first_response": gettext_lazy("we will respond by %(when)s"),
+    "next_update": gettext_lazy("next update by %(when)s"),
+    "resolution_target": gettext_lazy("we aim to resolve by %(when)s"),
+    "resolution_maximum": gettext_lazy("resolved at the latest by %(when)s"),
 }
 
 
@@ -58,4 +61,4 @@ def promise(clock: SlaClock, tz: str, now: dt.datetime | None = None) -> str | N
     date in the past."""
     if clock.state != "running" or clock.due_at is None or (now is not None and clock.due_at <= now):
         return None
-    return f"{CUSTOMER_PROMISE[clock.kind]} {local(clock.due_at, tz)}"
+    return str(CUSTOMER_PROMISE[clock.kind]) % {"when": local(clock.due_at, tz)}

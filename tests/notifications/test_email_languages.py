@@ -156,8 +156,9 @@ def test_dates_in_german_emails_have_german_day_and_month_names_in_the_organisat
     at = dt.datetime(2026, 12, 7, 14, 5, tzinfo=dt.UTC)
     assert email_when(at, "Europe/Berlin") == "Mon 7 Dec 2026, 15:05 CET"
     with translation.override("de"):
-        assert email_when(at, "Europe/Berlin") == "Mo 7 Dez 2026, 15:05 CET"
-        assert email_when(dt.datetime(2026, 5, 7, 14, 5, tzinfo=dt.UTC), "Europe/Berlin") == "Do 7 Mai 2026, 16:05 CEST"
+        assert email_when(at, "Europe/Berlin") == "Mo., 7. Dez. 2026, 15:05 CET"
+        may = dt.datetime(2026, 5, 7, 14, 5, tzinfo=dt.UTC)
+        assert email_when(may, "Europe/Berlin") == "Do., 7. Mai 2026, 16:05 CEST"
 
 
 def test_a_reply_to_a_german_email_is_cut_at_the_german_reply_line():

@@ -11,11 +11,12 @@ import pytest
 from django.template import Context, Template
 from django.utils import timezone, translation
 
+from escalade import timewords
 from escalade.businesstime import display
 from escalade.escalation.actions import Escalate
 from escalade.orgs.access import Viewer
 from escalade.policy.publish import active_version, policy_of
-from escalade.portal import badges, timewords, words
+from escalade.portal import badges, words
 from escalade.tickets import services
 from escalade.tickets.models import Status
 from tests.portal.internal_names import visible_text
@@ -157,3 +158,11 @@ def test_the_agent_console_shows_breached_badges_in_german(vioe, client_for):
 def test_the_ticket_list_shows_its_columns_and_statuses_in_german(vioe, client_for):
     text = visible_text(client_for(vioe.max).get("/console/tickets/", HTTP_ACCEPT_LANGUAGE="de").content.decode())
     assert "Kunde" in text and "Priorität" in text and "Offen" in text
+
+
+def test_the_customer_promise_and_the_agent_clock_line_are_german(vioe, client_for):
+    from escalade.orgs.models import Contact
+
+    Contact.objects.filter(pk=vioe.alice.pk).update(language="de")
+    text = visible_text(client_for(vioe.alice).get(f"/tickets/{vioe.acme_p3.number}/").content.decode())
+    assert "wir antworten bis " in text.lower() and "We will respond" not in text

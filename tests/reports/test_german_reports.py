@@ -47,7 +47,7 @@ def test_the_reports_and_their_charts_are_in_german_with_german_numbers(german_m
     assert "2026-11, Erstreaktion: 75 %" in chart  # a point's title
     backlog = html.split('id="chart-backlog-by-age-title"')[1].split("</svg>")[0]
     assert ">unter 1 Tag</text>" in backlog
-    assert "Erstreaktion fällig Di 03 Nov 11:00 GMT, beantwortet 12:10 (1 h 10 min zu spät)" in html
+    assert "Erstreaktion fällig Di 03 Nov 11:00 GMT, beantwortet 12:10 (1 Std. 10 Min. zu spät)" in html
     assert "2026-11, Antwortquote (%): 66,7" in html  # NPS invitations answered, a decimal comma
     assert "SLA clocks met and breached" not in html
 

@@ -9,9 +9,9 @@ from __future__ import annotations
 from django import template
 from django.utils import timezone
 
-from escalade import clock
+from escalade import clock, timewords
 from escalade.policy import names
-from escalade.portal import timewords, words
+from escalade.portal import words
 
 register = template.Library()
 

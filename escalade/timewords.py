@@ -34,7 +34,7 @@ def duration(minutes: float) -> str:
         if hours:
             return ngettext("%(days)s d %(hours)s h", "%(days)s d %(hours)s h", days) % {"days": days, "hours": hours}
         return ngettext("%(days)s d", "%(days)s d", days) % {"days": days}
-    return _short(hours, mins)
+    return hours_and_minutes(hours, mins)
 
 
 def relative(at: dt.datetime, now: dt.datetime) -> str:
@@ -45,7 +45,7 @@ def relative(at: dt.datetime, now: dt.datetime) -> str:
     if abs(minutes) < 1:
         return pgettext("relative time", "now")
     days, hours, mins = _parts(minutes)
-    values = {"days": days, "hours": hours, "duration": _short(hours, mins)}
+    values = {"days": days, "hours": hours, "duration": hours_and_minutes(hours, mins)}
     if minutes > 0:
         if days and hours:
             return ngettext("in %(days)s d %(hours)s h", "in %(days)s d %(hours)s h", days) % values
@@ -69,8 +69,8 @@ def _parts(minutes: float) -> tuple[int, int, int]:
     return 0, hours, mins
 
 
-def _short(hours: int, mins: int) -> str:
-    """Under a day: "2 h 10 min", "2 h", "45 min"."""
+def hours_and_minutes(hours: int, mins: int) -> str:
+    """"2 h 10 min", "2 h", "45 min" (hours may be more than a day's)."""
     if hours:
         if mins:
             return ngettext("%(hours)s h %(minutes)s min", "%(hours)s h %(minutes)s min",
