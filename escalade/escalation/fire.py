@@ -9,11 +9,11 @@ from __future__ import annotations
 import datetime as dt
 import logging
 
-from escalade.audit.chain import record
 from escalade.businesstime.display import when
 from escalade.db import remembered
 from escalade.escalation import actions as act
 from escalade.escalation import followups, management, unreached, webhook_events
+from escalade.escalation.batch import record_firing
 from escalade.escalation.models import BillableRecord, Firing, ProblemRecord, ReviewTask
 from escalade.notifications.models import OnCallRotation
 from escalade.notifications.notify import PAGE_KINDS, default_text, notify, ticket_context, ticket_url
@@ -39,13 +39,10 @@ def fire(ticket: Ticket, policy: Policy, decided: list[act.Action], now: dt.date
         key, first = group[0].key, group[0]
         if key in fired or _escalation_already_made(ticket, group):
             continue
-        firing = Firing.objects.create(
-            key=key, ticket=ticket, rule=first.rule, at=first.at, recorded_at=now,
-            actions=[a.to_dict() for a in group], visible_to_customer=first.visible_to_customer)
+        firing = Firing(key=key, ticket=ticket, rule=first.rule, at=first.at, recorded_at=now,
+                        actions=[a.to_dict() for a in group], visible_to_customer=first.visible_to_customer)
+        record_firing(firing)
         new += 1
-        record(actor=f"system: escalation rule {first.rule}", action="escalation.fired", obj=firing,
-               ticket_id=ticket.pk, at=first.at, after={"rule": first.rule, "actions": [a.kind for a in group],
-                                                        "visible_to_customer": first.visible_to_customer})
         for action in group:
             _carry_out(ticket, policy, action)
         webhook_events.firing(ticket, policy, firing)
