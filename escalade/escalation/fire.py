@@ -13,10 +13,10 @@ from collections.abc import Callable
 from django.utils.functional import lazy
 from django.utils.translation import gettext as _
 
-from escalade.audit.chain import record
 from escalade.db import remembered
 from escalade.escalation import actions as act
 from escalade.escalation import followups, management, unreached, webhook_events
+from escalade.escalation.batch import record_firing
 from escalade.escalation.models import BillableRecord, Firing, ProblemRecord, ReviewTask
 from escalade.notifications.languages import email_when, in_language, language_or_default, per_language
 from escalade.notifications.models import OnCallRotation
@@ -45,13 +45,10 @@ def fire(ticket: Ticket, policy: Policy, decided: list[act.Action], now: dt.date
         key, first = group[0].key, group[0]
         if key in fired or _escalation_already_made(ticket, group):
             continue
-        firing = Firing.objects.create(
-            key=key, ticket=ticket, rule=first.rule, at=first.at, recorded_at=now,
-            actions=[a.to_dict() for a in group], visible_to_customer=first.visible_to_customer)
+        firing = Firing(key=key, ticket=ticket, rule=first.rule, at=first.at, recorded_at=now,
+                        actions=[a.to_dict() for a in group], visible_to_customer=first.visible_to_customer)
+        record_firing(firing)
         new += 1
-        record(actor=f"system: escalation rule {first.rule}", action="escalation.fired", obj=firing,
-               ticket_id=ticket.pk, at=first.at, after={"rule": first.rule, "actions": [a.kind for a in group],
-                                                        "visible_to_customer": first.visible_to_customer})
         for action in group:
             _carry_out(ticket, policy, action)
         webhook_events.firing(ticket, policy, firing)

@@ -15,6 +15,7 @@ from django.db.models import Q
 from escalade.audit.chain import collected
 from escalade.db import remembering, update_rows
 from escalade.escalation import followups, management
+from escalade.escalation.batch import written_together
 from escalade.escalation.fire import fire
 from escalade.escalation.models import EscalationCheck
 from escalade.escalation.rules import decide, next_check_at
@@ -63,9 +64,11 @@ RETRY_AFTER = dt.timedelta(minutes=5)
 
 def check_due(now: dt.datetime, batch: int = BATCH) -> int:
     """Handle up to `batch` tickets whose check is due, in one transaction: the rules' view of all
-    of them is built in a few queries, each ticket fires in a savepoint of its own (an error in one
-    is logged and retried later without undoing the others), and the next checks are stored in one
-    statement. Returns how many firings were new."""
+    of them is built in a few queries, what they fire is written with one statement per table for
+    the whole batch (escalation.batch), and the next checks are stored in one statement. Should
+    any of it fail (a rule's error, a firing key recorded meanwhile), the batch is done again one
+    ticket at a time, each in a savepoint of its own: an error in one is logged and retried later
+    without undoing the others. Returns how many firings were new."""
     with transaction.atomic(), remembering():
         checks = list(due_checks(now)[:batch])
         if not checks:
@@ -84,21 +87,18 @@ def _check_batch(checks: list[EscalationCheck], now: dt.datetime) -> int:
     ids = [ticket.pk for _, ticket, _ in work]
     states = ticket_states([(ticket, policy) for _, ticket, policy in work], now)
     tasks, concerns = followups.open_follow_ups(ids), management.open_concerns(ids)
-    fired, changed = 0, set()
-    for check, ticket, policy in work:
-        try:
-            with transaction.atomic(), collected():  # the ticket's audit events in one insert
-                new = _fire_due(ticket, policy, states[ticket.pk], tasks.get(ticket.pk, []),
-                                concerns.get(ticket.pk), now)
-        except Exception:
-            logger.exception("%s: the escalation rules failed; looking again in %s", ticket.number, RETRY_AFTER)
-            check.next_check_at = now + RETRY_AFTER
-            continue
-        if new:
-            fired += new
-            changed.add(ticket.pk)
+    try:
+        with transaction.atomic(), written_together([ticket for _, ticket, _ in work]):
+            changed = {ticket.pk: new for _, ticket, policy in work if (new := _fire_due(
+                ticket, policy, states[ticket.pk], tasks.get(ticket.pk, []), concerns.get(ticket.pk), now))}
+    except Exception:
+        logger.info("a batch of %d tickets failed as a whole; firing one ticket at a time", len(work),
+                    exc_info=True)
+        work = _reloaded(work, set(ids))  # as stored: what the failed attempt changed in memory is gone
+        changed = _fire_one_by_one(work, states, tasks, concerns, now)
+    fired = sum(changed.values())
     if changed:  # what fired may have moved the tickets (another level, a concern): look at them afresh
-        work = _reloaded(work, changed)
+        work = _reloaded(work, set(changed))
         states.update(ticket_states([(t, p) for _, t, p in work if t.pk in changed], now))
         tasks.update(followups.open_follow_ups(changed))
         concerns = {**{k: v for k, v in concerns.items() if k not in changed}, **management.open_concerns(changed)}
@@ -112,6 +112,24 @@ def _check_batch(checks: list[EscalationCheck], now: dt.datetime) -> int:
     update_rows(EscalationCheck, ["next_check_at", "last_checked_at"],
                 [(c.pk, c.next_check_at, c.last_checked_at) for c in checks])
     return fired
+
+
+def _fire_one_by_one(work, states, tasks, concerns, now: dt.datetime) -> dict[int, int]:
+    """The batch's firings written ticket by ticket, each in its own savepoint; a ticket whose
+    firing fails is looked at again after RETRY_AFTER. Returns the new firings per ticket."""
+    changed = {}
+    for check, ticket, policy in work:
+        try:
+            with transaction.atomic(), collected():  # the ticket's audit events in one insert
+                new = _fire_due(ticket, policy, states[ticket.pk], tasks.get(ticket.pk, []),
+                                concerns.get(ticket.pk), now)
+        except Exception:
+            logger.exception("%s: the escalation rules failed; looking again in %s", ticket.number, RETRY_AFTER)
+            check.next_check_at = now + RETRY_AFTER
+            continue
+        if new:
+            changed[ticket.pk] = new
+    return changed
 
 
 def _fire_due(ticket: Ticket, policy: Policy, state: TicketState, tasks, concern, now: dt.datetime) -> int:

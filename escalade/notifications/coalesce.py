@@ -37,9 +37,15 @@ def coalesce(row: OutboxMessage) -> OutboxMessage:
                .exclude(pk=row.pk).order_by("pk").first())
     if earlier is None:
         return row
-    earlier.body = f"{earlier.body.rstrip()}{SEPARATOR}{row.subject}\n\n{row.body.strip()}\n"
-    earlier.payload = {**earlier.payload, "also": [*earlier.payload.get("also", []), row.kind]}
+    fold(row, earlier)
     earlier.save(update_fields=["body", "payload"])
-    row.status, row.coalesced_into = Status.COALESCED, earlier
     row.save(update_fields=["status", "coalesced_into"])
     return earlier
+
+
+def fold(row: OutboxMessage, earlier: OutboxMessage) -> None:
+    """Add the text of `row` to `earlier` and mark `row` coalesced into it (in memory: the caller
+    saves both)."""
+    earlier.body = f"{earlier.body.rstrip()}{SEPARATOR}{row.subject}\n\n{row.body.strip()}\n"
+    earlier.payload = {**earlier.payload, "also": [*earlier.payload.get("also", []), row.kind]}
+    row.status, row.coalesced_into = Status.COALESCED, earlier

@@ -10,12 +10,15 @@ from an older read is refused (`TicketChanged`) instead of silently undoing the 
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import datetime as dt
 from collections.abc import Iterable
 
 from django.db import transaction
 from django.db.transaction import TransactionManagementError
 
+from escalade.db import update_rows
 from escalade.errors import Conflict
 from escalade.tickets.models import Ticket
 
@@ -44,6 +47,13 @@ def lock_ticket(ticket: Ticket | int) -> Ticket:
     """
     if not transaction.get_connection().in_atomic_block:
         raise TransactionManagementError("lock_ticket needs a transaction (transaction.atomic)")
+    holding = _held.get()
+    if holding is not None:
+        pk = ticket.pk if isinstance(ticket, Ticket) else ticket
+        mine = holding.tickets.get(pk)
+        if mine is not None and (mine is ticket or not isinstance(ticket, Ticket)):
+            return mine  # locked by the caller's claim, and current in memory
+        holding.write([pk])  # another copy of it is about to be read: store its changes first
     locked = Ticket.objects.select_for_update(no_key=True, of=("self",)).select_related("organisation", "level")
     if isinstance(ticket, Ticket):
         ticket.refresh_from_db(from_queryset=locked)
@@ -68,4 +78,51 @@ def save_change(ticket: Ticket, fields: Iterable[str] = (), *, at: dt.datetime) 
     version."""
     ticket.updated_at = at
     ticket.version += 1
-    ticket.save(update_fields=[*dict.fromkeys(fields), "updated_at", "version"])
+    fields = [*dict.fromkeys(fields), "updated_at", "version"]
+    if is_held(ticket):
+        _held.get().changed.setdefault(ticket.pk, set()).update(fields)
+        return
+    ticket.save(update_fields=fields)
+
+
+class _Held:
+    def __init__(self, tickets: Iterable[Ticket]):
+        self.tickets = {t.pk: t for t in tickets}
+        self.changed: dict[int, set[str]] = {}  # ticket pk → fields changed in memory, not stored yet
+
+    def write(self, pks: Iterable[int] | None = None) -> None:
+        """Store the changes of the tickets `pks` (default: all): one UPDATE per set of fields."""
+        by_fields: dict[tuple[str, ...], list[Ticket]] = {}
+        for pk in list(self.changed) if pks is None else [pk for pk in pks if pk in self.changed]:
+            by_fields.setdefault(tuple(sorted(self.changed.pop(pk))), []).append(self.tickets[pk])
+        for fields, tickets in by_fields.items():
+            attnames = [Ticket._meta.get_field(f).attname for f in fields]
+            update_rows(Ticket, list(fields), [(t.pk, *(getattr(t, a) for a in attnames)) for t in tickets])
+
+
+_held: contextvars.ContextVar[_Held | None] = contextvars.ContextVar("held_tickets", default=None)
+
+
+def is_held(ticket: Ticket) -> bool:
+    """Whether `ticket` is one of the tickets of the enclosing `held()` block."""
+    holding = _held.get()
+    return holding is not None and holding.tickets.get(ticket.pk) is ticket
+
+
+@contextlib.contextmanager
+def held(tickets: Iterable[Ticket]):
+    """For a sweep that claimed `tickets` (locked in the current transaction, read under the lock,
+    with their organisation and level): within the block, `lock_ticket` returns these very objects
+    without locking and reading them again, and `save_change` keeps their changes in memory, stored
+    with one statement per set of changed fields when the block ends without an error (or when
+    another copy of the ticket is locked). The block's code changes the tickets only through
+    `save_change`."""
+    if _held.get() is not None:
+        raise TransactionManagementError("tickets are already held by an enclosing block")
+    holding = _Held(tickets)
+    token = _held.set(holding)
+    try:
+        yield
+    finally:
+        _held.reset(token)
+    holding.write()

@@ -26,7 +26,7 @@ from escalade.policy.publish import active_version, policy_of
 from escalade.tickets import attachments as attachment_files
 from escalade.tickets import custom_fields as ticket_fields
 from escalade.tickets import lifecycle, matrix_review, priority_matrix
-from escalade.tickets.locking import expect_version, lock_ticket, save_change
+from escalade.tickets.locking import expect_version, is_held, lock_ticket, save_change
 from escalade.tickets.models import Channel, Kind, Message, Status, Ticket, TicketLink
 
 INFO_FIELDS = (
@@ -279,11 +279,17 @@ def change_status(viewer: Viewer, ticket: Ticket, to: str, *, resolution_type: s
                                 by_customer=viewer.kind == "customer", resolution_type=resolution_type, at=at)
 
 
-@transaction.atomic
 def update_ticket(viewer: Viewer, ticket: Ticket, *, at: dt.datetime | None = None,
                   expected_version: int | None = None, **changes) -> Ticket:
     """Agents change priority, category, kind, level, team or assignee. Each change is audited;
     values equal to the stored ones are no change. Returns the ticket as it is now."""
+    # A ticket a sweep's batch holds (locking.held) is changed inside that batch's savepoint already.
+    with transaction.atomic(savepoint=not is_held(ticket)):
+        return _update_ticket(viewer, ticket, at=at, expected_version=expected_version, **changes)
+
+
+def _update_ticket(viewer: Viewer, ticket: Ticket, *, at: dt.datetime | None, expected_version: int | None,
+                   **changes) -> Ticket:
     _require_staff(viewer, "change a ticket's priority, level or assignee")
     ticket = _locked(viewer, ticket, expected_version)
     allowed = {"priority", "category", "kind", "level", "team", "assignee", "subject"}

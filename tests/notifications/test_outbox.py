@@ -6,7 +6,8 @@ import re
 
 import pytest
 from django.core import mail
-from django.db import transaction
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
 
 from escalade.audit.models import Event
 from escalade.errors import DomainError
@@ -14,6 +15,7 @@ from escalade.notifications import channels
 from escalade.notifications.channels.base import DeliveryError
 from escalade.notifications.models import OutboxMessage, Status
 from escalade.notifications.outbox import (
+    CLAIM,
     LEASE,
     MAX_ATTEMPTS,
     backoff,
@@ -122,6 +124,29 @@ def test_deliver_due_handles_at_most_a_batch_per_call(clock, db):
         email(key=f"ack:{n}")
     assert deliver_due(clock.now(), batch=3) == 3
     assert deliver_due(clock.now(), batch=3) == 2
+
+
+def test_messages_are_claimed_20_at_a_time_in_one_statement_each_claim_with_one_token(clock, db):
+    for i in range(25):
+        email(key=f"ack:{i}")
+    with CaptureQueriesContext(connection) as queries:
+        claimed = claim_due(clock.now(), limit=CLAIM)
+    assert len(claimed) == CLAIM == 20
+    assert len([q for q in queries.captured_queries if "SET status" in q["sql"]]) == 1
+    assert len({row.claim_token for row in claimed}) == 1
+    assert OutboxMessage.objects.filter(status=Status.SENDING).count() == 20
+    assert [row.pk for row in claimed] == sorted(row.pk for row in claimed)  # the earliest first
+
+
+def test_a_sweep_records_the_messages_of_a_claim_sent_in_one_statement(clock, db):
+    for i in range(45):
+        email(key=f"ack:{i}")
+    with CaptureQueriesContext(connection) as queries:
+        assert deliver_due(clock.now(), batch=50) == 45
+    writes = [q["sql"] for q in queries.captured_queries if q["sql"].lstrip().startswith(("UPDATE", "WITH"))]
+    assert len(writes) == 7  # 20 + 20 + 5, a claim and a result each; a last claim finds none
+    assert OutboxMessage.objects.filter(status=Status.SENT).count() == 45
+    assert len(mail.outbox) == 45
 
 
 def test_a_failed_attempt_is_stored_logged_and_retried_after_one_then_two_minutes(clock, db, failing_sms, caplog):
