@@ -17,6 +17,7 @@ from django.db.models import QuerySet
 
 from escalade import clock
 from escalade.audit.chain import collected, record
+from escalade.db import known_empty
 from escalade.errors import DomainError, NotFound, PermissionDenied
 from escalade.orgs.access import Viewer
 from escalade.orgs.models import Agent, Contact, Level, Organisation, Team
@@ -124,7 +125,6 @@ def _category_routing(version: PolicyVersion | None, category: str) -> tuple[Lev
     return level, team
 
 
-@transaction.atomic
 def open_ticket(viewer: Viewer, *, organisation: Organisation, subject: str, description: str,
                 requester: Contact | None = None, priority: str | None = None, category: str = "",
                 kind: str = Kind.FAULT, channel: str = Channel.PORTAL, level: Level | None = None,
@@ -147,7 +147,10 @@ def open_ticket(viewer: Viewer, *, organisation: Organisation, subject: str, des
     on the `ticket.opened` audit event so agents see why it got its priority.
 
     `custom_fields` (key → value): the policy's custom fields (`custom_fields.clean`); with
-    `intake=True` those required in the ticket's category must be given."""
+    `intake=True` those required in the ticket's category must be given.
+
+    The checks and the reads (policy, routing) come first; the writes after them in one
+    transaction, so on SQLite the write lock is held only while writing."""
     viewer.may_open_ticket_for(organisation)
     unknown = set(info) - set(INFO_FIELDS)
     if unknown:
@@ -185,7 +188,8 @@ def open_ticket(viewer: Viewer, *, organisation: Organisation, subject: str, des
                                  customer=viewer.kind == "customer", creating=intake)
     routed_level, team = _category_routing(version, category)
     level = level or routed_level or Level.objects.order_by("rank").first()
-    with collected():  # this ticket's events (opened, clocks started, …) go in with one insert
+    # This ticket's events (opened, clocks started, …) go in with one insert.
+    with transaction.atomic(), collected():
         ticket = Ticket.objects.create(
             policy_version=version,
             organisation=organisation,
@@ -202,6 +206,7 @@ def open_ticket(viewer: Viewer, *, organisation: Organisation, subject: str, des
             updated_at=at,
             **info,
         )
+        known_empty(ticket, "tag_links")  # a new ticket has no tags: its answer need not ask
         opened = _snapshot(ticket, ("subject", "priority", "category", "kind", "channel", "status"))
         opened.update({f: str(v) for f, v in (("level", routed_level), ("team", team)) if v is not None})
         if fields:
