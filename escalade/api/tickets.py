@@ -34,6 +34,7 @@ from escalade.api.schemas import (
     TimelineEntryOut,
     TransitionIn,
 )
+from escalade.db import known_empty
 from escalade.errors import PermissionDenied
 from escalade.escalation import management
 from escalade.notifications.selectors import deliveries_for
@@ -72,6 +73,7 @@ def open_ticket(request, payload: TicketIn, response: HttpResponse):
     with fields_renamed({f"matrix_{question}": "matrix" for question in answers}):
         ticket = services.open_ticket(who, organisation=organisation, requester=requester, intake=True,
                                       matrix_answers=answers, **data)
+    known_empty(ticket, "tag_links")  # opened just now, without tags: the answer need not ask
     etags.send(response, ticket)
     return 201, TicketOut.of(ticket, who)
 

@@ -17,7 +17,6 @@ from django.db.models import QuerySet
 
 from escalade import clock
 from escalade.audit.chain import collected, record
-from escalade.db import known_empty
 from escalade.errors import DomainError, NotFound, PermissionDenied
 from escalade.orgs.access import Viewer
 from escalade.orgs.models import Agent, Contact, Level, Organisation, Team
@@ -206,7 +205,6 @@ def open_ticket(viewer: Viewer, *, organisation: Organisation, subject: str, des
             updated_at=at,
             **info,
         )
-        known_empty(ticket, "tag_links")  # a new ticket has no tags: its answer need not ask
         opened = _snapshot(ticket, ("subject", "priority", "category", "kind", "channel", "status"))
         opened.update({f: str(v) for f, v in (("level", routed_level), ("team", team)) if v is not None})
         if fields:
