@@ -41,6 +41,15 @@ def remembered(key: tuple, load: Callable[[], T]) -> T:
     return memory[key]
 
 
+def known_empty(instance, related: str) -> None:
+    """Note that `instance`'s reverse relation `related` (a related_name) has no rows, as a
+    prefetch_related would, so reading it later in the request asks the database nothing. For a
+    row just inserted. (The queryset keeps its filter: .filter()/.get() on it still ask.)"""
+    cached = getattr(instance, related).all()
+    cached._result_cache, cached._prefetch_done = [], True
+    instance._prefetched_objects_cache = {**getattr(instance, "_prefetched_objects_cache", {}), related: cached}
+
+
 def update_rows(model, columns: list[str], rows: list[tuple]) -> None:
     """Set `columns` (field names) of many rows of `model` in one statement. Each row is
     (pk, value, …), the values in the order of `columns`. PostgreSQL: UPDATE … FROM unnest(…);

@@ -101,14 +101,22 @@ SQLITE_OPTIONS = {
 }
 
 
+# Each web process (and each of its threads) keeps its database connection for up to this many
+# seconds across requests, SQLite as PostgreSQL: no connect, no PRAGMAs, no TLS handshake per request.
+# A connection that broke (a database restart) is closed at the end of the request that found it so.
+CONN_MAX_AGE = env_int("ESCALADE_DB_CONN_MAX_AGE", 60)
+if CONN_MAX_AGE < 0:
+    raise SettingsError(f"ESCALADE_DB_CONN_MAX_AGE={CONN_MAX_AGE} must be 0 or more")
+
+
 def _database() -> dict:
     url = env_str("DATABASE_URL")
     if url is None:
         DATA_DIR.mkdir(parents=True, exist_ok=True)
         return {"ENGINE": "django.db.backends.sqlite3", "NAME": str(DATA_DIR / "escalade.sqlite3"),
-                "OPTIONS": dict(SQLITE_OPTIONS)}
+                "OPTIONS": dict(SQLITE_OPTIONS), "CONN_MAX_AGE": CONN_MAX_AGE}
     try:
-        config = dj_database_url.parse(url, conn_max_age=60)
+        config = dj_database_url.parse(url, conn_max_age=CONN_MAX_AGE)
     except ValueError as exc:
         raise SettingsError(f"DATABASE_URL is not a database URL: {exc}") from None
     if config["ENGINE"] not in {"django.db.backends.postgresql", "django.db.backends.sqlite3"}:
@@ -116,7 +124,6 @@ def _database() -> dict:
     if config["ENGINE"] == "django.db.backends.sqlite3":
         # A SQLite file named by URL gets the embedded database's options: several processes share it.
         config["OPTIONS"] = {**SQLITE_OPTIONS, **config.get("OPTIONS", {})}
-        config["CONN_MAX_AGE"] = 0
     if config["ENGINE"] == "django.db.backends.postgresql":
         # Fail a connection attempt within seconds when the server is unreachable, so the worker
         # logs its retry and a request gets its 503, instead of waiting for the system's TCP timeout.

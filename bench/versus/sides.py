@@ -190,8 +190,8 @@ class Escalade(Side):
         # SQLite: the embedded database (ESCALADE_DATA_DIR, WAL, IMMEDIATE transactions) as installed.
         e = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
         # Development mode: plain HTTP on loopback with a throwaway key (production mode refuses both).
-        # The API rate limit stays on (one bucket row per request is part of the cost) but high
-        # enough that no benchmark client is throttled.
+        # The API rate limit stays on (its bookkeeping is part of the cost: a bucket row written
+        # once per batch of tokens taken ahead) but high enough that no benchmark client is throttled.
         e.update(SECRET_KEY="bench-only", LOG_LEVEL="WARNING", DJANGO_SETTINGS_MODULE="escalade.settings",
                  ESCALADE_DATA_DIR=str(self.dbs.path(name).parent), ESCALADE_ENV="development",
                  ESCALADE_API_REQUESTS_PER_MINUTE="1000000")

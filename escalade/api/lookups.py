@@ -31,6 +31,20 @@ def organisation_for_new_ticket(viewer: Viewer, organisation_id: int | None) -> 
     return org
 
 
+def new_ticket_parties(viewer: Viewer, organisation_id: int | None,
+                       contact_id: int | None) -> tuple[Organisation, Contact | None]:
+    """The organisation and the requester of a new ticket: one query when both are named and the
+    contact is one of the organisation's (else as `organisation_for_new_ticket` and `requester`,
+    with their errors)."""
+    if organisation_id is not None and contact_id is not None and viewer.kind in ("admin", "vendor_agent"):
+        contact = Contact.objects.select_related("organisation").filter(
+            pk=contact_id, organisation_id=organisation_id).first()
+        if contact is not None:
+            return contact.organisation, contact
+    organisation = organisation_for_new_ticket(viewer, organisation_id)
+    return organisation, requester(organisation, contact_id)
+
+
 def requester(organisation: Organisation, contact_id: int | None) -> Contact | None:
     if contact_id is None:
         return None

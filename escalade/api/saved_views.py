@@ -11,8 +11,8 @@ from ninja import Field, Path, Query, Router, Schema
 
 from escalade.api.auth import viewer
 from escalade.api.errors import LIST_ERRORS, READ_ERRORS, WRITE_ERRORS, ErrorOut, UnknownReference
-from escalade.api.pagination import paginate
-from escalade.api.schemas import MAX_ID, InputSchema, PageParams, TicketOut, TicketPage, utc
+from escalade.api.pagination import ticket_page
+from escalade.api.schemas import MAX_ID, InputSchema, PageParams, TicketPage, utc
 from escalade.errors import DomainError, NotFound
 from escalade.orgs.models import Team
 from escalade.queueviews import filters as queue_filters
@@ -130,5 +130,4 @@ def delete_view(request, view_id: ViewId):
 def view_tickets(request, view_id: ViewId, paging: Query[PageParams]):
     """The tickets of a view you may use, in its order; only tickets you may see."""
     who, view = _view(request, view_id)
-    tickets = services.tickets_of(who, view).prefetch_related("clocks", "field_values")
-    return paginate(tickets, paging, lambda t: TicketOut.of(t, who))
+    return ticket_page(services.tickets_of(who, view), paging, who)

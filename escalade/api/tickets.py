@@ -12,7 +12,7 @@ from escalade.api import etags, lookups
 from escalade.api.auth import viewer
 from escalade.api.errors import CHANGE_ERRORS, LIST_ERRORS, READ_ERRORS, WRITE_ERRORS, ErrorOut, fields_renamed
 from escalade.api.etags import IfMatch
-from escalade.api.pagination import paginate
+from escalade.api.pagination import ticket_page
 from escalade.api.schemas import (
     CustomFieldsIn,
     DeliveryOut,
@@ -34,6 +34,7 @@ from escalade.api.schemas import (
     TimelineEntryOut,
     TransitionIn,
 )
+from escalade.db import known_empty
 from escalade.errors import PermissionDenied
 from escalade.escalation import management
 from escalade.notifications.selectors import deliveries_for
@@ -56,10 +57,7 @@ def list_tickets(request, filters: Query[TicketFilters], paging: Query[PageParam
         raise PermissionDenied("Only agents filter by tag.", field="tag")
     tickets = selectors.filter_tickets(selectors.visible_tickets(who), **filters.model_dump())
     tickets = lookups.custom_field_filters(who, tickets, lookups.field_params(request.GET))
-    tickets = tickets.select_related("level", "team", "assignee", "organisation", "requester")
-    tickets = tickets.prefetch_related("tag_links__tag") if who.is_staff_side else tickets
-    tickets = tickets.prefetch_related("clocks", "field_values")  # one query for all clocks, one for all values
-    return paginate(tickets.order_by("-updated_at", "-pk"), paging, lambda t: TicketOut.of(t, who))
+    return ticket_page(tickets.order_by("-updated_at", "-pk"), paging, who)
 
 
 @router.post("", response={201: TicketOut, WRITE_ERRORS: ErrorOut})
@@ -70,12 +68,12 @@ def open_ticket(request, payload: TicketIn, response: HttpResponse):
     is sent an acknowledgement by email."""
     who = viewer(request)
     data = payload.model_dump(mode="json")
-    organisation = lookups.organisation_for_new_ticket(who, data.pop("organisation"))
-    requester = lookups.requester(organisation, data.pop("requester"))
+    organisation, requester = lookups.new_ticket_parties(who, data.pop("organisation"), data.pop("requester"))
     answers = data.pop("matrix") or {}
     with fields_renamed({f"matrix_{question}": "matrix" for question in answers}):
         ticket = services.open_ticket(who, organisation=organisation, requester=requester, intake=True,
                                       matrix_answers=answers, **data)
+    known_empty(ticket, "tag_links")  # opened just now, without tags: the answer need not ask
     etags.send(response, ticket)
     return 201, TicketOut.of(ticket, who)
 

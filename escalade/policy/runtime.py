@@ -45,7 +45,7 @@ class Target:
         if d.wall_clock:
             return f"{d.describe().removesuffix(', 24x7')} around the clock (24x7)"
         spec = self.policy.calendar_spec(self.calendar_key)
-        summary = calendars.summarize(spec)
+        summary = self.policy.calendar_summary(self.calendar_key)
         if d.business and d.unit == "days":
             summary += f"; a business day is {_hours(calendars.business_day_minutes(spec))}"
         if spec.key == schema.ALWAYS:
@@ -118,6 +118,16 @@ class Policy(schema.PolicySpec):
     @functools.cached_property
     def _calendars(self) -> dict[str, Calendar]:
         return {key: calendars.build(spec) for key, spec in self.calendars.items()}
+
+    def calendar_summary(self, key: str) -> str:
+        """The calendar's hours in English (`calendars.summarize`), worked out once per policy."""
+        if key not in self._summaries:
+            self._summaries[key] = calendars.summarize(self.calendar_spec(key))
+        return self._summaries[key]
+
+    @functools.cached_property
+    def _summaries(self) -> dict[str, str]:
+        return {}
 
     # -- targets ----------------------------------------------------------------------------
     def emergency_applies(self, plan: str, priority: str) -> bool:

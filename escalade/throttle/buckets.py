@@ -2,7 +2,8 @@
 
 `take()` is one conditional UPDATE when the bucket has a token (the common case), so two
 processes racing for the last token cannot both get it: PostgreSQL re-checks the condition
-under the row lock, SQLite runs writers one at a time.
+under the row lock, SQLite runs writers one at a time. `take_ahead()` takes several at once in
+the same way, for escalade/throttle/leases.py.
 """
 
 from __future__ import annotations
@@ -64,9 +65,29 @@ def take(limit: Limit, key: str, *, now: dt.datetime) -> dt.timedelta | None:
     return max(full_at - (now + limit.window), dt.timedelta(seconds=1))
 
 
-def give_back(limit: Limit, key: str) -> None:
-    """Return the token taken for an attempt that turned out fine (a successful sign-in)."""
-    _bucket(limit, key).update(full_at=F("full_at") - limit.interval)
+def take_ahead(limit: Limit, key: str, n: int, *, now: dt.datetime, giving_back: int = 0) -> bool:
+    """Take `n` tokens at once for `key`, but only while at least 2n are left (well under the limit),
+    and give back `giving_back` tokens taken ahead before and not used: one conditional UPDATE.
+    A missing bucket is a full one: it is made. False when it changed nothing: too few tokens are
+    left for taking ahead (take one at a time then)."""
+    back = giving_back * limit.interval
+    held = F("full_at") - back if back else F("full_at")
+    later = Greatest(held, Value(now, output_field=DateTimeField())) + n * limit.interval
+    room = now + (limit.capacity - 2 * n) * limit.interval + back
+    if _bucket(limit, key).filter(full_at__lte=room).update(full_at=later):
+        return True
+    try:
+        with transaction.atomic():  # no bucket yet (a full one): make it with n tokens taken
+            TokenBucket.objects.create(kind=limit.kind, key=digest(key), full_at=now + n * limit.interval)
+        return True
+    except IntegrityError:  # it exists, with too few tokens left
+        return False
+
+
+def give_back(limit: Limit, key: str, n: int = 1) -> None:
+    """Return `n` tokens taken for attempts that turned out fine (a successful sign-in) or never
+    made (tokens taken ahead and not used)."""
+    _bucket(limit, key).update(full_at=F("full_at") - n * limit.interval)
 
 
 def is_empty(limit: Limit, key: str, *, now: dt.datetime) -> bool:

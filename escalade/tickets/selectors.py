@@ -22,9 +22,11 @@ CUSTOMER_VISIBLE_ACTIONS = {
 
 
 def visible_tickets(viewer: Viewer) -> QuerySet[Ticket]:
+    # The policy version too (custom fields, lifecycle), without its source text: policy_of compiles
+    # it once per process, so a list page asks once, not once per ticket.
     return Ticket.objects.filter(viewer.ticket_filter()).select_related(
-        "organisation", "requester", "level", "assignee", "team"
-    )
+        "organisation", "requester", "level", "assignee", "team", "policy_version"
+    ).defer("policy_version__source")
 
 
 def get_ticket(viewer: Viewer, number: str | int) -> Ticket:

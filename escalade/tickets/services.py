@@ -124,7 +124,6 @@ def _category_routing(version: PolicyVersion | None, category: str) -> tuple[Lev
     return level, team
 
 
-@transaction.atomic
 def open_ticket(viewer: Viewer, *, organisation: Organisation, subject: str, description: str,
                 requester: Contact | None = None, priority: str | None = None, category: str = "",
                 kind: str = Kind.FAULT, channel: str = Channel.PORTAL, level: Level | None = None,
@@ -147,7 +146,10 @@ def open_ticket(viewer: Viewer, *, organisation: Organisation, subject: str, des
     on the `ticket.opened` audit event so agents see why it got its priority.
 
     `custom_fields` (key → value): the policy's custom fields (`custom_fields.clean`); with
-    `intake=True` those required in the ticket's category must be given."""
+    `intake=True` those required in the ticket's category must be given.
+
+    The checks and the reads (policy, routing) come first; the writes after them in one
+    transaction, so on SQLite the write lock is held only while writing."""
     viewer.may_open_ticket_for(organisation)
     unknown = set(info) - set(INFO_FIELDS)
     if unknown:
@@ -185,7 +187,8 @@ def open_ticket(viewer: Viewer, *, organisation: Organisation, subject: str, des
                                  customer=viewer.kind == "customer", creating=intake)
     routed_level, team = _category_routing(version, category)
     level = level or routed_level or Level.objects.order_by("rank").first()
-    with collected():  # this ticket's events (opened, clocks started, …) go in with one insert
+    # This ticket's events (opened, clocks started, …) go in with one insert.
+    with transaction.atomic(), collected():
         ticket = Ticket.objects.create(
             policy_version=version,
             organisation=organisation,

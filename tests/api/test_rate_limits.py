@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 
 @pytest.fixture
@@ -38,3 +40,11 @@ def test_the_token_may_send_again_once_the_wait_is_over(world, as_, three_a_minu
     assert caller.get("/api/me").status_code == 200
     assert caller.get("/api/me").status_code == 429
 
+
+
+def test_requests_well_under_the_limit_write_the_bucket_once_per_batch(world, as_, settings):
+    settings.ESCALADE_API_REQUESTS_PER_MINUTE = 600  # tokens taken ten at a time
+    caller = as_(world.max, token=True)
+    with CaptureQueriesContext(connection) as queries:
+        assert [caller.get("/api/me").status_code for _ in range(20)] == [200] * 20
+    assert sum("throttle_tokenbucket" in q["sql"] for q in queries.captured_queries) == 3

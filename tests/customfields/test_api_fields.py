@@ -111,3 +111,21 @@ def test_the_customers_timeline_never_shows_an_agents_field(world, zynstra, as_)
     [agents] = [e for e in as_(world.max).get(f"/api/tickets/{ticket.number}/timeline").json()
                 if e["data"].get("action") == "ticket.opened"]
     assert agents["data"]["after"]["custom_fields"] == {"server": "cms-1", "authority_validated": True}
+
+
+@pytest.mark.parametrize("who", ["max", "alice"])  # an agent (with tags) and a customer
+def test_a_list_page_costs_the_same_queries_for_one_ticket_as_for_six(world, zynstra, as_, who):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    for i in range(6):
+        fault(world, component="Hardware", contract=i)
+    caller = as_(getattr(world, who))
+
+    def queries(size: int) -> int:
+        with CaptureQueriesContext(connection) as captured:
+            items = caller.get("/api/tickets", {"page_size": size}).json()["items"]
+        assert len(items) == size and items[0]["custom_fields"]["component"] == "Hardware"
+        return len(captured)
+
+    assert queries(6) == queries(1)
