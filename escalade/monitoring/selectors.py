@@ -16,12 +16,14 @@ from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 
 from django.db.models import Min, QuerySet
+from django.utils import formats
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from escalade.errors import NotFound
 from escalade.monitoring import feeds
 from escalade.monitoring.availability import (
     MonthReport,
-    format_percent,
     month_bounds,
     monthly_availability,
     tally,
@@ -73,11 +75,11 @@ class AssetHealth:
 
     @property
     def month_text(self) -> str:
-        return format_percent(self.availability_month)
+        return availability_text(self.availability_month)
 
     @property
     def days_text(self) -> str:
-        return format_percent(self.availability_30_days)
+        return availability_text(self.availability_30_days)
 
 
 @dataclass
@@ -210,10 +212,10 @@ class Statement:
     def claim_text(self) -> str:
         r = self.report
         if not r.credit_percent:
-            return "No credit due"
+            return _("No credit due")
         if self.claimable:
-            return f"Claimable until {r.claim_by:%Y-%m-%d}"
-        return f"Claim window closed on {r.claim_by:%Y-%m-%d}"
+            return _("Claimable until %(date)s") % {"date": f"{r.claim_by:%Y-%m-%d}"}
+        return _("Claim window closed on %(date)s") % {"date": f"{r.claim_by:%Y-%m-%d}"}
 
     @property
     def credit_amount(self) -> Decimal | None:
@@ -226,18 +228,39 @@ class Statement:
 
     @property
     def credit_text(self) -> str:
-        text = f"{float(self.report.credit_percent):g}% of the monthly fee"
-        if self.credit_amount is not None:
-            fee = self.organisation.monthly_fee
-            currency = f" {self.organisation.currency}" if self.organisation.currency else ""
-            text += f" = {self.credit_amount:,.2f}{currency} (fee {fee:,.2f}{currency})"
-        return text
+        text = _("%(credit)s of the monthly fee") % {"credit": _percent(self.report.credit_percent)}
+        if self.credit_amount is None:
+            return text
+        currency = f" {self.organisation.currency}" if self.organisation.currency else ""
+        return _("%(credit)s = %(amount)s (fee %(fee)s)") % {
+            "credit": text, "amount": _money(self.credit_amount) + currency,
+            "fee": _money(self.organisation.monthly_fee) + currency}
 
     @property
     def bands(self) -> list[tuple[str, str]]:
         """The policy's credit table as (availability, credit) rows, highest band first."""
         rows = sorted(self.section.credits or [], key=lambda b: exact(b.below), reverse=True)
-        return [(f"below {b.below:g}%", f"{b.credit_percent:g}% of the monthly fee") for b in rows]
+        return [(_("below %(availability)s") % {"availability": _percent(b.below)},
+                 _("%(credit)s of the monthly fee") % {"credit": _percent(b.credit_percent)}) for b in rows]
+
+
+def availability_text(value: Fraction | None) -> str:
+    """"99.800%" on an English page, "99,800 %" on a German one (availability.format_percent, localised)."""
+    if value is None:
+        return _("no data")
+    figure = formats.number_format(float(round(value, 3)), decimal_pos=3)
+    return pgettext("a percentage", "%(number)s%%") % {"number": figure}
+
+
+def _percent(value) -> str:
+    """"0.5%" in English, "0,5 %" in German: the figure as the policy wrote it (no trailing zeros)."""
+    figure = f"{float(value):g}".replace(".", formats.get_format("DECIMAL_SEPARATOR"))
+    return pgettext("a percentage", "%(number)s%%") % {"number": figure}
+
+
+def _money(amount: Decimal) -> str:
+    """"1,234.50" in English, "1.234,50" in German."""
+    return formats.number_format(amount, decimal_pos=2, force_grouping=True)
 
 
 def _periods(organisation: Organisation, start: dt.datetime, end: dt.datetime,
@@ -247,14 +270,15 @@ def _periods(organisation: Organisation, start: dt.datetime, end: dt.datetime,
     for w in _maintenance_for(organisation).filter(starts_at__lt=end, ends_at__gt=start):
         ahead = w.starts_at - w.announced_at
         excluded = ahead >= notice
-        what = "Scheduled maintenance" if excluded else (
-            f"Maintenance announced {ahead.days} days ahead (less than {section.maintenance_notice_days}): counted")
+        what = _("Scheduled maintenance") if excluded else (
+            _("Maintenance announced %(days)s days ahead (less than %(notice)s): counted")
+            % {"days": ahead.days, "notice": section.maintenance_notice_days})
         periods.append(ExcludedPeriod(w.starts_at, w.ends_at, what, w.reason,
-                                      w.asset.name if w.asset else "all systems", excluded))
+                                      w.asset.name if w.asset else _("all systems"), excluded))
     for e in (Exclusion.objects.filter(organisation=organisation, starts_at__lt=end, ends_at__gt=start)
               .select_related("asset")):
         periods.append(ExcludedPeriod(e.starts_at, e.ends_at, e.get_cause_display(), e.note,
-                                      e.asset.name if e.asset else "all systems", True))
+                                      e.asset.name if e.asset else _("all systems"), True))
     return sorted(periods, key=lambda p: p.starts_at)
 
 

@@ -6,10 +6,11 @@ from __future__ import annotations
 
 import zoneinfo
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.views.decorators.http import require_http_methods
 
 from escalade import clock
@@ -80,12 +81,15 @@ def statement(request, organisation: str, month: str) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "HEAD"])
 def statement_csv(request, organisation: str, month: str) -> HttpResponse:
-    """The same statement as a CSV download."""
-    _, result = _statement(request, organisation, month)
+    """The same statement as a CSV download, in English whatever the reader's language (spreadsheets
+    read its words as values)."""
+    with translation.override(settings.LANGUAGE_CODE):
+        _, result = _statement(request, organisation, month)
     if isinstance(result, HttpResponse):
         return result
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     name = f"credit-statement-{result.organisation.slug}-{result.month:%Y-%m}.csv"
     response["Content-Disposition"] = f'attachment; filename="{name}"'
-    write_rows(response, selectors.statement_rows(result))
+    with translation.override(settings.LANGUAGE_CODE):
+        write_rows(response, selectors.statement_rows(result))
     return response

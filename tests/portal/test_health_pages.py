@@ -226,3 +226,21 @@ def test_csv_cells_that_start_like_a_formula_are_written_as_text(client_for, sys
     assert any(cell.startswith("'@SUM(1+1)") for cell in cells)
     assert any(cell.startswith("'-2+3+cmd") for cell in cells)
     assert not [cell for cell in cells if cell[:1] in ("=", "+", "-", "@")]
+
+
+def test_a_german_reader_gets_the_statement_in_german_and_the_csv_in_english(client_for, systems):
+    from decimal import Decimal
+
+    systems.acme.monthly_fee, systems.acme.currency, systems.acme.language = Decimal("1999.90"), "EUR", "de"
+    systems.acme.save()
+    start = dt.datetime(2026, 11, 5, 2, 0, tzinfo=dt.UTC)
+    schedule_maintenance(asset=systems.gateway, starts_at=start, ends_at=start + dt.timedelta(hours=2),
+                         reason="Database upgrade", announced_at=start - dt.timedelta(days=10))
+    client = client_for(systems.alice)
+    _, html = page(client, statement_url("acme", "2026-11"))
+    assert "5 % der Monatsgebühr = 100,00 EUR (Gebühr 1.999,90 EUR)" in html
+    assert "Einforderbar bis 2026-12-10" in html and "Geplante Wartung" in html
+    _, health = page(client, "/health/")
+    assert "99,800 %" in health
+    rows = list(csv.reader(io.StringIO(client.get(statement_url("acme", "2026-11", csv_=True)).content.decode())))
+    assert ["Scheduled maintenance"] == [row[3] for row in rows if "Database upgrade" in row]
