@@ -7,6 +7,9 @@ from __future__ import annotations
 import datetime as dt
 import logging
 
+from django.utils.translation import gettext as _
+
+from escalade.notifications.languages import in_language
 from escalade.notifications.models import OutboxMessage
 from escalade.notifications.notify import ticket_url
 from escalade.notifications.outbox import enqueue
@@ -29,18 +32,21 @@ def on_ticket_changed(sender, ticket: Ticket, change: str, after: dict, at: dt.d
 
 
 def invitation_text(ticket: Ticket, name: str = "") -> tuple[str, str]:
-    """(subject, body) of the invitation; the link opens the survey on the portal's ticket page."""
+    """(subject, body) of the invitation, in the active language; the link opens the survey on the
+    portal's ticket page."""
     url = ticket_url(ticket)
-    greeting = f"Hello {name.split()[0]}," if name.strip() else "Hello,"
+    greeting = _("Hello %(name)s,") % {"name": name.split()[0]} if name.strip() else _("Hello,")
     body = "\n".join([
         greeting, "",
-        f"We resolved your ticket {ticket.number}: {ticket.subject}.", "",
-        "How did we do? Rating the support takes ten seconds (1 = very poor, 5 = excellent), and a",
-        "comment helps us improve:", "",
+        _("We resolved your ticket %(number)s: %(subject)s.") % {"number": ticket.number, "subject": ticket.subject},
+        "",
+        _("How did we do? Rating the support takes ten seconds (1 = very poor, 5 = excellent), and a "
+          "comment helps us improve:"), "",
         f"  {url}#survey", "",
-        "If the problem is not fixed, reopen the ticket from the same page instead.",
+        _("If the problem is not fixed, reopen the ticket from the same page instead."),
     ])
-    return f"[{ticket.number}] How did we do? {ticket.subject}"[:300], body + "\n"
+    subject = _("[%(number)s] How did we do? %(subject)s") % {"number": ticket.number, "subject": ticket.subject}
+    return subject[:300], body + "\n"
 
 
 def invite(ticket: Ticket, *, at: dt.datetime) -> OutboxMessage | None:
@@ -49,7 +55,9 @@ def invite(ticket: Ticket, *, at: dt.datetime) -> OutboxMessage | None:
     if contact is None or not contact.email:
         logger.info("%s resolved: no survey invitation, the requester has no email address", ticket.number)
         return None
-    subject, body = invitation_text(ticket, contact.name)
+    from escalade.orgs.languages import contact_language
+
+    subject, body = in_language(contact_language(contact), lambda: invitation_text(ticket, contact.name))
     return enqueue(channel="email", recipient=contact.email, recipient_name=contact.name, subject=subject,
                    body=body, kind=KIND, dedupe_key=dedupe_key(ticket), ticket=ticket,
                    payload={"resolved_at": at.isoformat()})

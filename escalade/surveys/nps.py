@@ -14,10 +14,12 @@ from dataclasses import dataclass
 
 from django.db import transaction
 from django.db.models import Exists, Max, Min, OuterRef
+from django.utils.translation import gettext as _
 
 from escalade import clock
 from escalade.audit.chain import record
 from escalade.errors import DomainError, NotFound
+from escalade.notifications.languages import in_language
 from escalade.notifications.notify import render
 from escalade.notifications.outbox import enqueue
 from escalade.orgs.access import Viewer
@@ -93,7 +95,9 @@ def invite(contact: Contact, nps: NpsSurvey, *, at: dt.datetime) -> NpsInvitatio
     """Record one invitation for `contact` and queue its email (inside the caller's transaction)."""
     invitation = NpsInvitation.objects.create(organisation=contact.organisation, contact=contact,
                                               token=secrets.token_urlsafe(32), sent_at=at)
-    subject, body = invitation_text(invitation, nps)
+    from escalade.orgs.languages import contact_language
+
+    subject, body = in_language(contact_language(contact), lambda: invitation_text(invitation, nps))
     enqueue(channel="email", recipient=contact.email, recipient_name=contact.name, subject=subject, body=body,
             kind=KIND, dedupe_key=f"nps.invitation:{invitation.pk}")
     record(actor="system: surveys", action="survey.nps_invited", obj=invitation, at=at,
@@ -109,9 +113,9 @@ def answer_url(invitation: NpsInvitation) -> str:
 
 
 def invitation_text(invitation: NpsInvitation, nps: NpsSurvey) -> tuple[str, str]:
-    """(subject, body) of the invitation email."""
-    body = render("Hello {{ name }},\n\n{{ question }} Answer on a scale from 0 (not at all likely) to 10 "
-                  "(extremely likely); it takes ten seconds, and a comment helps us improve:\n\n  {{ url }}\n",
+    """(subject, body) of the invitation email, in the active language (the question is the policy's)."""
+    body = render(_("Hello {{ name }},\n\n{{ question }} Answer on a scale from 0 (not at all likely) to 10 "
+                    "(extremely likely); it takes ten seconds, and a comment helps us improve:\n\n  {{ url }}\n"),
                   {"name": (invitation.contact.name.split() or [""])[0], "question": nps.question,
                    "url": answer_url(invitation)})
     return f"{nps.question}"[:300], body

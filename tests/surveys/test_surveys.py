@@ -170,3 +170,12 @@ def test_the_admin_shows_answers_read_only(world, client):
     pk = SurveyResponse.objects.get().pk
     assert client.post(f"/admin/surveys/surveyresponse/{pk}/delete/", {"post": "yes"}).status_code == 403
     assert SurveyResponse.objects.count() == 1
+
+
+def test_a_german_requester_is_invited_in_german(world):
+    world.alice.language = "de"
+    world.alice.save()
+    resolve(world, world.acme_ticket)
+    invitation = OutboxMessage.objects.get(kind=invitations.KIND)
+    assert invitation.subject.startswith(f"[{world.acme_ticket.number}] Wie waren wir?")
+    assert "Wir haben Ihr Ticket" in invitation.body and "We resolved" not in invitation.body
