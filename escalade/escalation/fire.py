@@ -10,7 +10,6 @@ import datetime as dt
 import logging
 from collections.abc import Callable
 
-from django.utils.functional import lazy
 from django.utils.translation import gettext as _
 
 from escalade.db import remembered
@@ -32,7 +31,7 @@ from escalade.tickets.models import Message, Ticket
 
 logger = logging.getLogger("escalade.escalation")
 # A text written when a message is, in its reader's language: _later(lambda: _("…") % {…}).
-_later = lazy(lambda write: write(), str)
+_later = management.later
 
 
 def fire(ticket: Ticket, policy: Policy, decided: list[act.Action], now: dt.datetime,

@@ -14,6 +14,8 @@ from __future__ import annotations
 import datetime as dt
 
 from django.db import transaction
+from django.utils.functional import lazy
+from django.utils.translation import gettext as _
 
 from escalade import clock
 from escalade.audit.chain import record
@@ -28,6 +30,8 @@ from escalade.tickets.locking import current_state, expect_version, lock_ticket
 from escalade.tickets.models import Ticket
 from escalade.tickets.selectors import visible_tickets
 
+# The "why" of a management message is written when the message is, in its reader's language.
+later = lazy(lambda write: write(), str)
 ACTOR = "system: escalation rule {rule}"
 
 
@@ -52,7 +56,8 @@ def raise_concern(ticket: Ticket, a: act.RaiseManagementConcern) -> tuple[str, s
             attempts=1, last_attempt_at=a.at)
         record(actor=ACTOR.format(rule=a.rule), action="escalation.management_raised", obj=concern,
                ticket_id=ticket.pk, at=a.at, after={"rule": a.rule, "step": a.step + 1, "role": a.role})
-        return a.role, f"a concern about {ticket.number} was raised (rule “{names.rule_name(None, a.rule)}”)"
+        return a.role, later(lambda: _("a concern about %(number)s was raised (rule “%(rule)s”)") % {
+            "number": ticket.number, "rule": names.rule_name(None, a.rule)})
     before = {"attempts": concern.attempts}
     concern.attempts += 1
     concern.last_attempt_at = max(a.at, concern.last_attempt_at)
@@ -60,8 +65,9 @@ def raise_concern(ticket: Ticket, a: act.RaiseManagementConcern) -> tuple[str, s
     record(actor=ACTOR.format(rule=a.rule), action="escalation.management_attempt", obj=concern,
            ticket_id=ticket.pk, at=a.at, before=before,
            after={"rule": a.rule, "step": concern.step + 1, "role": concern.role, "attempts": concern.attempts})
-    return concern.role, (f"attempt {concern.attempts} to reach you about {ticket.number} "
-                          f"(rule “{names.rule_name(None, a.rule)}”)")
+    attempts = concern.attempts
+    return concern.role, later(lambda: _("attempt %(attempts)s to reach you about %(number)s (rule “%(rule)s”)") % {
+        "attempts": attempts, "number": ticket.number, "rule": names.rule_name(None, a.rule)})
 
 
 def move_concern(ticket: Ticket, a: act.MoveManagementConcern) -> bool:

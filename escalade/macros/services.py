@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 from django.db import transaction
 from django.db.models import Q, QuerySet
+from django.utils.translation import gettext as _
 
 from escalade import clock
 from escalade.audit.chain import record
@@ -166,14 +167,15 @@ class Preview:
 def describe_actions(macro: Macro) -> list[str]:
     out = []
     if macro.set_status:
-        status = Status(macro.set_status).label
+        status = str(Status(macro.set_status).label)
         if macro.resolution_type:
-            status += f" ({ResolutionType(macro.resolution_type).label})"
-        out.append(f"Status → {status}")
+            status = _("%(status)s (%(resolution)s)") % {
+                "status": status, "resolution": ResolutionType(macro.resolution_type).label}
+        out.append(_("Status → %(status)s") % {"status": status})
     if macro.set_priority:
-        out.append(f"Priority → {macro.set_priority}")
+        out.append(_("Priority → %(priority)s") % {"priority": macro.set_priority})
     if macro.tag_list:
-        out.append(f"Add tags: {', '.join(macro.tag_list)}")
+        out.append(_("Add tags: %(tags)s") % {"tags": ", ".join(macro.tag_list)})
     return out
 
 

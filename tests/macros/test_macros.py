@@ -145,3 +145,13 @@ def test_a_resolving_macro_needs_a_resolution_type(world):
     with pytest.raises(DomainError) as exc:
         personal(world, set_status=Status.RESOLVED)
     assert exc.value.field == "resolution_type"
+
+
+def test_the_preview_says_the_macros_actions_in_the_readers_language(world):
+    from django.utils import translation
+
+    macro = personal(world, set_status=Status.PENDING_CUSTOMER, set_priority="P2", add_tags="VPN")
+    assert services.describe_actions(macro) == ["Status → Pending Customer", "Priority → P2", "Add tags: vpn"]
+    with translation.override("de"):
+        assert services.describe_actions(macro) == [
+            "Status → Wartet auf Kunde", "Priorität → P2", "Schlagwörter hinzufügen: vpn"]
