@@ -212,3 +212,12 @@ def test_the_escalations_menu_item_is_for_managers_only(client_for, world):
     assert link in client_for(world.admin).get("/").content.decode()
     assert link not in client_for(world.vera).get("/").content.decode()
     assert link not in client_for(world.alice).get("/").content.decode()
+
+
+def test_the_managers_page_refresh_brings_back_the_part_that_keeps_polling(client_for, vioe):
+    client = client_for(vioe.max)
+    full = client.get(reverse("portal:manager")).content.decode()
+    fragment = client.get(reverse("portal:manager"), **HTMX).content.decode()
+    assert "<html" not in fragment and "site-header" not in fragment
+    assert fragment.strip().startswith('<div id="overview"') and 'hx-swap="outerHTML"' in fragment
+    assert full.count('id="overview"') == 1
