@@ -17,7 +17,7 @@ from escalade.escalation import actions as act
 from escalade.escalation import followups, management, unreached, webhook_events
 from escalade.escalation.batch import record_firing
 from escalade.escalation.models import BillableRecord, Firing, ProblemRecord, ReviewTask
-from escalade.notifications.languages import email_when, in_language, language_or_default, per_language
+from escalade.notifications.languages import email_when, in_language, language_or_default, later, per_language
 from escalade.notifications.models import OnCallRotation
 from escalade.notifications.notify import PAGE_KINDS, default_text, notify, ticket_context, ticket_url
 from escalade.notifications.outbox import enqueue
@@ -30,8 +30,6 @@ from escalade.tickets import services
 from escalade.tickets.models import Message, Ticket
 
 logger = logging.getLogger("escalade.escalation")
-# A text written when a message is, in its reader's language: _later(lambda: _("…") % {…}).
-_later = management.later
 
 
 def fire(ticket: Ticket, policy: Policy, decided: list[act.Action], now: dt.datetime,
@@ -137,10 +135,10 @@ def _carry_out(ticket: Ticket, policy: Policy, a: act.Action) -> None:
         task = followups.mark_overdue(ticket, a)
         if task is not None:
             _send(ticket, policy, a.role, None, "follow_up_overdue", a, dedupe,
-                  reason=_later(lambda: _("the rule “%(rule)s” created it and names you for overdue follow-ups")
+                  reason=later(lambda: _("the rule “%(rule)s” created it and names you for overdue follow-ups")
                                    % {"rule": names.rule_name(policy, task.rule)}),
                   extra={"task_title": task.title,
-                         "due": _later(lambda: email_when(task.due_at, ticket.organisation.timezone)
+                         "due": later(lambda: email_when(task.due_at, ticket.organisation.timezone)
                                           if task.due_at else _("its due time"))})
     else:  # pragma: no cover - a new action kind without an executor is a programming error
         raise TypeError(f"no executor for action {a.kind}")

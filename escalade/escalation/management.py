@@ -14,7 +14,6 @@ from __future__ import annotations
 import datetime as dt
 
 from django.db import transaction
-from django.utils.functional import lazy
 from django.utils.translation import gettext as _
 
 from escalade import clock
@@ -24,14 +23,13 @@ from escalade.escalation import actions as act
 from escalade.escalation.deadlines import decide_management, next_management_check_at
 from escalade.escalation.models import ManagementConcern
 from escalade.escalation.state import DONE_STATUSES, ConcernView
+from escalade.notifications.languages import later
 from escalade.orgs.access import Viewer
 from escalade.policy import Policy, names
 from escalade.tickets.locking import current_state, expect_version, lock_ticket
 from escalade.tickets.models import Ticket
 from escalade.tickets.selectors import visible_tickets
 
-# The "why" of a management message is written when the message is, in its reader's language.
-later = lazy(lambda write: write(), str)
 ACTOR = "system: escalation rule {rule}"
 
 

@@ -11,10 +11,15 @@ from typing import TypeVar
 
 from django.conf import settings
 from django.utils import translation
+from django.utils.functional import lazy
 
 from escalade.timewords import when
 
 T = TypeVar("T")
+
+
+# A text written when the message is, in its reader's language: later(lambda: _("…") % {…}).
+later = lazy(lambda write: write(), str)
 
 
 def language_or_default(code: str) -> str:
