@@ -9,10 +9,10 @@ import datetime as dt
 from collections.abc import Callable
 from typing import TypeVar
 
-from django.conf import settings
 from django.utils import translation
 from django.utils.functional import lazy
 
+from escalade.orgs.languages import language_or_default
 from escalade.timewords import when
 
 T = TypeVar("T")
@@ -20,11 +20,6 @@ T = TypeVar("T")
 
 # A text written when the message is, in its reader's language: later(lambda: _("…") % {…}).
 later = lazy(lambda write: write(), str)
-
-
-def language_or_default(code: str) -> str:
-    """`code` if Escalade speaks it, else the site's language."""
-    return code if code in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
 
 
 def in_language(language: str, render: Callable[[], T]) -> T:

@@ -6,6 +6,11 @@ from __future__ import annotations
 from django.conf import settings
 
 
+def language_or_default(code: str) -> str:
+    """`code` if Escalade speaks it, else the site's language (settings.LANGUAGE_CODE)."""
+    return code if code in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
+
+
 def language_of(viewer) -> str:
     """The language code `viewer` (an orgs.access.Viewer) chose, or "" when nobody chose one."""
     if viewer.contact is not None:
@@ -19,10 +24,9 @@ def language_of(viewer) -> str:
 
 def contact_language(contact) -> str:
     """The language emails to `contact` are written in."""
-    code = contact.language or contact.organisation.language
-    return code if code in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
+    return language_or_default(contact.language or contact.organisation.language)
 
 
 def agent_language(agent) -> str:
     """The language emails and pages to `agent` are written in."""
-    return agent.language if agent.language in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
+    return language_or_default(agent.language)
