@@ -12,17 +12,19 @@ from collections.abc import Callable
 
 from django.utils.translation import gettext as _
 
+from escalade import timewords
 from escalade.db import remembered
 from escalade.escalation import actions as act
 from escalade.escalation import followups, management, unreached, webhook_events
 from escalade.escalation.batch import record_firing
 from escalade.escalation.models import BillableRecord, Firing, ProblemRecord, ReviewTask
-from escalade.notifications.languages import email_when, in_language, language_or_default, later, per_language
+from escalade.notifications.languages import in_language, later, per_language
 from escalade.notifications.models import OnCallRotation
 from escalade.notifications.notify import PAGE_KINDS, default_text, notify, ticket_context, ticket_url
 from escalade.notifications.outbox import enqueue
 from escalade.notifications.recipients import Recipient, chosen_channels, for_agent, on_call_agent
 from escalade.orgs.access import Viewer
+from escalade.orgs.languages import language_or_default
 from escalade.orgs.models import Agent, Level, Team
 from escalade.policy import Policy, names
 from escalade.policy.schema_escalation import BUILT_IN_ROLES, ON_CALL_PREFIX
@@ -138,7 +140,7 @@ def _carry_out(ticket: Ticket, policy: Policy, a: act.Action) -> None:
                   reason=later(lambda: _("the rule “%(rule)s” created it and names you for overdue follow-ups")
                                    % {"rule": names.rule_name(policy, task.rule)}),
                   extra={"task_title": task.title,
-                         "due": later(lambda: email_when(task.due_at, ticket.organisation.timezone)
+                         "due": later(lambda: timewords.when(task.due_at, ticket.organisation.timezone)
                                           if task.due_at else _("its due time"))})
     else:  # pragma: no cover - a new action kind without an executor is a programming error
         raise TypeError(f"no executor for action {a.kind}")

@@ -63,8 +63,7 @@ def reply_above() -> str:
 def requester_language(ticket: Ticket) -> str:
     """The language of the ticket's correspondence: its requester's, else its organisation's, else
     the site's."""
-    from escalade.notifications.languages import language_or_default
-    from escalade.orgs.languages import contact_language
+    from escalade.orgs.languages import contact_language, language_or_default
 
     if ticket.requester_id:
         return contact_language(ticket.requester)
@@ -192,12 +191,12 @@ def response_promise(ticket: Ticket) -> str:
     """The first response the customer's plan promises for the ticket's priority, e.g. "15 minutes
     around the clock (24x7); we will respond by Mon 23 Nov 2026, 09:15 GMT" (the date in the
     active language, the target as the policy describes it)."""
-    from escalade.notifications.languages import email_when
+    from escalade import timewords
 
     clock = ticket.clocks.filter(kind="first_response").first()
     if clock is None or clock.state != "running" or clock.due_at is None:
         return ""
-    when = _("we will respond by %(when)s") % {"when": email_when(clock.due_at, ticket.organisation.timezone)}
+    when = _("we will respond by %(when)s") % {"when": timewords.when(clock.due_at, ticket.organisation.timezone)}
     target = clock.target_text.split(" = ", 1)[-1]  # "P2 on standard = 1 hour on …" → "1 hour on …"
     return f"{target}; {when}" if target else when
 

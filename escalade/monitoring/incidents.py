@@ -17,12 +17,13 @@ import logging
 
 from django.utils.translation import gettext as _
 
+from escalade import timewords
 from escalade.businesstime.display import when
 from escalade.monitoring import events
 from escalade.monitoring.checks import Outcome
 from escalade.monitoring.models import CheckResult, MonitoredAsset
 from escalade.monitoring.windows import in_maintenance
-from escalade.notifications.languages import email_when, in_language
+from escalade.notifications.languages import in_language
 from escalade.notifications.notify import notify
 from escalade.orgs.access import Viewer
 from escalade.orgs.models import Level
@@ -97,7 +98,7 @@ def _open_incident(asset: MonitoredAsset, outcome: Outcome, now: dt.datetime, se
     def texts() -> tuple[str, str]:
         values = {"name": asset.name, "kind": asset.get_kind_display(), "target": asset.target or _("heartbeat"),
                   "failures": asset.consecutive_failures, "detail": outcome.detail,
-                  "since": email_when(asset.down_since, asset.organisation.timezone)}
+                  "since": timewords.when(asset.down_since, asset.organisation.timezone)}
         return (_("%(name)s is not responding") % values,
                 _("Escalade monitoring found %(name)s (%(kind)s %(target)s) down: %(failures)s failed checks in "
                   "sequence since %(since)s. Last result: %(detail)s.") % values)

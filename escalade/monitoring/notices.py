@@ -29,10 +29,10 @@ from django.utils.translation import gettext as _
 from escalade.audit.chain import record
 from escalade.monitoring.models import MaintenanceNotice, MaintenanceWindow
 from escalade.monitoring.settings import monitoring_policy
-from escalade.notifications.languages import language_or_default, per_language
+from escalade.notifications.languages import per_language
 from escalade.notifications.outbox import enqueue
 from escalade.notifications.recipients import CONTACT_ROLES, for_contact
-from escalade.orgs.languages import contact_language
+from escalade.orgs.languages import contact_language, language_or_default
 from escalade.orgs.models import Contact, Organisation
 
 logger = logging.getLogger("escalade.monitoring")

@@ -1,11 +1,9 @@
 """Every message in its reader's language (issue #17): texts are rendered inside
 `translation.override(language)`, once per language among a message's recipients, and dates in
-them are in the organisation's time zone (as everywhere) with the month and day names of the
-language."""
+them are in the organisation's time zone, written by escalade.timewords.when like the pages'."""
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Callable
 from typing import TypeVar
 
@@ -13,7 +11,6 @@ from django.utils import translation
 from django.utils.functional import lazy
 
 from escalade.orgs.languages import language_or_default
-from escalade.timewords import when
 
 T = TypeVar("T")
 
@@ -32,9 +29,3 @@ def per_language(languages, render: Callable[[], T]) -> dict[str, T]:
     """{language: render() in that language} for each distinct language of `languages`: a text for
     readers of two languages is written twice, for readers of one language once."""
     return {code: in_language(code, render) for code in dict.fromkeys(language_or_default(c) for c in languages)}
-
-
-def email_when(at: dt.datetime | None, tz: str | dt.tzinfo | None = None) -> str:
-    """A date in an email: as on the pages (escalade.timewords.when: "Mon 7 Dec 2026, 14:05 GMT", in
-    German "Mo., 7. Dez. 2026, 14:05 CET"), in the zone `tz`."""
-    return when(at, tz)

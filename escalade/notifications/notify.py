@@ -22,10 +22,11 @@ from django.template import Context, Engine
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy
 
-from escalade.notifications.languages import language_or_default, per_language
+from escalade.notifications.languages import per_language
 from escalade.notifications.models import OutboxMessage
 from escalade.notifications.outbox import enqueue
 from escalade.notifications.recipients import resolve
+from escalade.orgs.languages import language_or_default
 
 logger = logging.getLogger("escalade.notifications")
 

@@ -15,10 +15,10 @@ from django.utils import translation
 
 from escalade.escalation import actions as act
 from escalade.escalation.fire import fire
-from escalade.notifications.languages import email_when
 from escalade.notifications.models import OutboxMessage
 from escalade.notifications.notify import default_text, notify, ticket_context
 from escalade.policy.publish import apply_policy
+from escalade.timewords import when as email_when
 from escalade.worker.loop import Worker
 from tests import factories as f
 
