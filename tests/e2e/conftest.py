@@ -4,6 +4,7 @@ driven by Debian's Chromium through Playwright. Skipped when Chromium is not ins
 from __future__ import annotations
 
 import os
+import shutil
 from pathlib import Path
 
 import pytest
@@ -13,6 +14,7 @@ from escalade import clock, demo
 CHROMIUM = Path("/usr/bin/chromium")
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "test-artifacts"
+DOCS_SCREENSHOTS = ROOT / "docs" / "screenshots"
 VIOE = ROOT / "examples" / "policies" / "vioe.yaml"
 DESKTOP = {"width": 1280, "height": 800}
 PHONE = {"width": 390, "height": 844}
@@ -73,10 +75,15 @@ class Site:
             context.close()
 
 
-def shot(page, name: str) -> Path:
+def shot(page, name: str, *, docs: bool = False, full_page: bool = False) -> Path:
+    """A screenshot in test-artifacts/. With docs=True it is one of the documentation's pictures, copied
+    to docs/screenshots/ when ESCALADE_DOCS_SCREENSHOTS=1 (`scripts/screenshots`): an ordinary test run
+    leaves the working tree as it found it, and two runs at once never write the same file."""
     ARTIFACTS.mkdir(exist_ok=True)
     path = ARTIFACTS / f"{name}.png"
-    page.screenshot(path=str(path), full_page=False)
+    page.screenshot(path=str(path), full_page=full_page)
+    if docs and os.environ.get("ESCALADE_DOCS_SCREENSHOTS") == "1":
+        shutil.copyfile(path, DOCS_SCREENSHOTS / path.name)
     return path
 
 

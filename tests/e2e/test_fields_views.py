@@ -5,7 +5,6 @@ chooses columns, saves the list as a view and reopens it. Screenshots: fields-vi
 from __future__ import annotations
 
 import re
-import shutil
 
 import pytest
 
@@ -23,8 +22,7 @@ ZYNSTRA = ROOT / "examples" / "policies" / "zynstra.yaml"
 
 
 def keep(page, name: str) -> None:
-    shot(page, name)
-    shutil.copyfile(ROOT / "test-artifacts" / f"{name}.png", ROOT / "docs" / "screenshots" / f"{name}.png")
+    shot(page, name, docs=True)
 
 
 @pytest.fixture

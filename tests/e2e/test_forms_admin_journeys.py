@@ -15,15 +15,14 @@ from escalade.orgs.access import Viewer
 from escalade.orgs.models import Agent, Contact
 from escalade.tickets import services
 from escalade.tickets.models import Status, Ticket
-from tests.e2e.conftest import PHONE, ROOT
+from tests.e2e.conftest import PHONE, shot
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 expect = pytest.importorskip("playwright.sync_api", reason="the playwright package is not installed").expect
-SCREENSHOTS = ROOT / "docs" / "screenshots"
 
 
 def screenshot(page, name: str, *, full_page: bool = False) -> None:
-    page.screenshot(path=str(SCREENSHOTS / f"forms-admin-{name}.png"), full_page=full_page)
+    shot(page, f"forms-admin-{name}", docs=True, full_page=full_page)
 
 
 AGENT_ONLY = ("Console", "Escalations", "Reports", "Integrations", "Admin", "API docs")

@@ -6,8 +6,6 @@ docs/screenshots/languages-de-*.png (the English ones are the other screenshots 
 from __future__ import annotations
 
 import re
-import shutil
-from pathlib import Path
 
 import pytest
 
@@ -19,13 +17,12 @@ from tests.e2e.conftest import PHONE, shot
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 GERMAN_MONTH_OR_DAY = re.compile(r"\b(Mo|Di|Mi|Do|Fr|Sa|So)\.|"
                                  r"\b(Jan|Feb|März|Apr|Mai|Juni|Juli|Aug|Sept|Okt|Nov|Dez)\.?\b")
 
 
 def _shot(page, name: str) -> None:
-    shutil.copyfile(shot(page, f"languages-de-{name}"), SCREENSHOTS / f"languages-de-{name}.png")
+    shot(page, f"languages-de-{name}", docs=True)
 
 
 def _ticket_in_progress():

@@ -5,7 +5,6 @@ tickets are merged. Screenshots of the pages go to docs/screenshots/merge-live-*
 from __future__ import annotations
 
 import re
-import shutil
 
 import pytest
 
@@ -14,7 +13,7 @@ from escalade.orgs.access import Viewer
 from escalade.orgs.models import Agent, Contact
 from escalade.tickets import services
 from escalade.tickets.models import Ticket
-from tests.e2e.conftest import PHONE, ROOT, shot
+from tests.e2e.conftest import PHONE, shot
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -23,8 +22,7 @@ POLLED = 25_000
 
 
 def doc_shot(page, name: str) -> None:
-    path = shot(page, f"merge-live-{name}")
-    shutil.copy(path, ROOT / "docs" / "screenshots" / path.name)
+    shot(page, f"merge-live-{name}", docs=True)
 
 
 def _acme_ticket(subject: str) -> Ticket:

@@ -4,12 +4,11 @@ update as they answer (htmx), then the ticket opens at that priority with its pr
 from __future__ import annotations
 
 import re
-import shutil
 
 import pytest
 
 from escalade.tickets.models import Ticket
-from tests.e2e.conftest import PHONE, ROOT, shot
+from tests.e2e.conftest import PHONE, shot
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 # Locator assertions rather than wait_for_function: that evaluates a string, which the
@@ -44,9 +43,7 @@ def test_customer_answers_the_matrix_and_the_ticket_gets_the_suggested_priority(
     # (Waits for the new suggestion: the P1 one also says "runs at P2" in its review line.)
     expect(suggestion).to_contain_text("Suggested priority: P2 · High")
     page.evaluate("document.querySelector('#priority-suggestion').scrollIntoView({block: 'end'})")
-    shot(page, "portal-new-ticket-matrix")
-    shutil.copyfile(ROOT / "test-artifacts" / "portal-new-ticket-matrix.png",
-                    ROOT / "docs" / "screenshots" / "portal-new-ticket-matrix.png")
+    shot(page, "portal-new-ticket-matrix", docs=True)
 
     page.get_by_role("button", name="Open ticket").click()
     page.wait_for_url(re.compile(r"/tickets/[^/]+/$"))

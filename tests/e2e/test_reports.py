@@ -7,7 +7,6 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-import shutil
 
 import pytest
 from pypdf import PdfReader
@@ -19,7 +18,7 @@ from escalade.sla.breaches import record_breaches
 from escalade.surveys.services import answer_survey
 from escalade.tickets import services
 from escalade.tickets.models import Ticket
-from tests.e2e.conftest import PHONE, ROOT, shot
+from tests.e2e.conftest import PHONE, shot
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -71,7 +70,7 @@ def test_manager_reads_the_charts_downloads_csv_and_a_review_pack(site, history)
     assert page.get_by_role("img", name="SLA clocks met and breached, by month").count() == 1
     breaches = page.locator("#breaches").inner_text()
     assert "late" in breaches and "due" in breaches
-    shot(page, "reports-desktop")
+    shot(page, "reports-desktop", docs=True)
 
     filters = page.get_by_role("form", name="Filter the reports")
     filters.get_by_label("Organisation").select_option("acme")
@@ -81,7 +80,7 @@ def test_manager_reads_the_charts_downloads_csv_and_a_review_pack(site, history)
     page.locator("#first-response").scroll_into_view_if_needed()
     page.locator("#first-response summary").click()  # the data table behind the chart
     assert page.locator("#first-response table").is_visible()
-    shot(page, "reports-first-response")
+    shot(page, "reports-first-response", docs=True)
 
     with page.expect_download() as download:
         page.locator("#sla-by-month a", has_text="CSV").click()
@@ -93,14 +92,11 @@ def test_manager_reads_the_charts_downloads_csv_and_a_review_pack(site, history)
     pack.get_by_role("button", name="Open the pack").click()
     page.wait_for_url("**/console/reports/review/acme/**")
     assert "Monthly review: Acme Corp" in page.locator("h1").inner_text()
-    shot(page, "reports-review-pack")
+    shot(page, "reports-review-pack", docs=True)
     with page.expect_download() as download:
         page.get_by_role("link", name="Download PDF").click()
     text = " ".join(p.extract_text() for p in PdfReader(download.value.path()).pages)
     assert "Monthly review: Acme Corp" in text and "SLA compliance" in text
-
-    for name in ("reports-desktop", "reports-first-response", "reports-review-pack"):
-        shutil.copyfile(ROOT / "test-artifacts" / f"{name}.png", ROOT / "docs" / "screenshots" / f"{name}.png")
 
 
 def test_manager_reads_the_reports_on_a_phone(site, history):
@@ -108,8 +104,7 @@ def test_manager_reads_the_reports_on_a_phone(site, history):
     page.goto("/console/reports/")
     assert page.locator("figure.chart-figure svg").count() == 10
     page.locator("#sla-by-priority").scroll_into_view_if_needed()
-    shot(page, "reports-phone")
-    shutil.copyfile(ROOT / "test-artifacts" / "reports-phone.png", ROOT / "docs" / "screenshots" / "reports-phone.png")
+    shot(page, "reports-phone", docs=True)
 
 
 def test_a_customer_is_refused_the_reports(site, history):

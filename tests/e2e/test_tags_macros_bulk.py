@@ -12,15 +12,14 @@ from escalade.orgs.access import Viewer
 from escalade.orgs.models import Agent, Contact
 from escalade.tickets import services, tags
 from escalade.tickets.models import Message, Ticket
-from tests.e2e.conftest import PHONE, ROOT
+from tests.e2e.conftest import PHONE, shot
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
-SCREENSHOTS = ROOT / "docs" / "screenshots"
 
 
 def doc_shot(page, name: str) -> None:
-    page.screenshot(path=str(SCREENSHOTS / f"tags-macros-bulk-{name}.png"), full_page=False)
+    shot(page, f"tags-macros-bulk-{name}", docs=True)
 
 
 def _acme_ticket(subject: str) -> Ticket:

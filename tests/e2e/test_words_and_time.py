@@ -4,24 +4,21 @@ hover) and chooses New York time. Screenshots at desktop and phone width in docs
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from escalade.orgs.access import Viewer
 from escalade.orgs.models import Agent, Contact
 from escalade.tickets import services
 from escalade.tickets.models import Status, Ticket
-from tests.e2e.conftest import PHONE
+from tests.e2e.conftest import PHONE, shot
 from tests.portal.internal_names import KEY_SHAPE
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 
 
 def _shot(page, name: str) -> None:
-    page.screenshot(path=str(SCREENSHOTS / f"words-time-{name}.png"), full_page=False)
+    shot(page, f"words-time-{name}", docs=True)
 
 
 def _ticket_in_progress() -> Ticket:
