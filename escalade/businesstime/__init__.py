@@ -8,11 +8,11 @@ Pure Python (standard library, `zoneinfo` and the `holidays` package); no Django
 
 Modules: `calendar` (the dictionary form and its checks), `table` (hours laid out as UTC
 instants per local year; the daylight-saving rule), `arithmetic` (the queries), `explain`
-(a calendar in English), `errors` (`CalendarError`).
+(a calendar in words: English, or a reader's own `Words`), `errors` (`CalendarError`).
 """
 
 from .calendar import WEEKDAYS, Calendar
 from .errors import CalendarError
-from .explain import explain
+from .explain import Words, explain
 
-__all__ = ["WEEKDAYS", "Calendar", "CalendarError", "explain"]
+__all__ = ["WEEKDAYS", "Calendar", "CalendarError", "Words", "explain"]

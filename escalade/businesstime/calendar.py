@@ -31,7 +31,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from .arithmetic import BusinessTime
 from .errors import CalendarError
-from .explain import explain
+from .explain import ENGLISH, Words, explain
 from .table import country_holidays
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -283,10 +283,10 @@ class Calendar(BusinessTime):
             data["holiday_subdivision"] = subdivision
         return data
 
-    def explain(self) -> str:
-        """The calendar in one English sentence, e.g. "Monday–Friday 09:00–18:00 Europe/London,
-        closed on 3 listed holidays"."""
-        return explain(self)
+    def explain(self, words: Words = ENGLISH) -> str:
+        """The calendar in one sentence (English unless `words` says otherwise), e.g.
+        "Monday–Friday 09:00–18:00 Europe/London, closed on 3 listed holidays"."""
+        return explain(self, words)
 
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, Calendar):

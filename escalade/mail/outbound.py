@@ -23,6 +23,7 @@ from escalade.mail.parse import ParsedEmail
 from escalade.mail.threading import tagged_subject
 from escalade.policy import NotInPolicy, Policy
 from escalade.policy.schema_email import Email
+from escalade.sla.words import IN_ACTIVE_LANGUAGE, target_in_words
 from escalade.tickets.models import Message, Ticket
 
 logger = logging.getLogger("escalade.mail")
@@ -184,7 +185,7 @@ def _update_frequency(ticket: Ticket, policy: Policy | None) -> str:
         target = policy.targets_for(ticket.organisation.plan, ticket.priority, ticket.category or None).update_every
     except (NotInPolicy, KeyError):
         return ""
-    return _("at least every %(target)s") % {"target": target.describe()} if target else ""
+    return _("at least every %(target)s") % {"target": target.describe(IN_ACTIVE_LANGUAGE)} if target else ""
 
 
 def response_promise(ticket: Ticket) -> str:
@@ -197,7 +198,7 @@ def response_promise(ticket: Ticket) -> str:
     if clock is None or clock.state != "running" or clock.due_at is None:
         return ""
     when = _("we will respond by %(when)s") % {"when": timewords.when(clock.due_at, ticket.organisation.timezone)}
-    target = clock.target_text.split(" = ", 1)[-1]  # "P2 on standard = 1 hour on …" → "1 hour on …"
+    target = target_in_words(clock, with_plan=False)  # "1 hour on the Standard calendar (…)"
     return f"{target}; {when}" if target else when
 
 

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from . import schema
 from .durations import parse_length
+from .words import ENGLISH, Words, hours_in_words
 
 if TYPE_CHECKING:
     from escalade.businesstime import Calendar
@@ -106,27 +107,15 @@ def build(spec: schema.CalendarSpec) -> Calendar:
     return Calendar.from_dict(calendar_dict(spec))
 
 
-def summarize(spec: schema.CalendarSpec) -> str:
-    """The hours in English (businesstime's `explain`), e.g. "Monday–Friday 09:00–18:00
+def summarize(spec: schema.CalendarSpec, words: Words = ENGLISH) -> str:
+    """The hours in words (English unless `words` says otherwise), e.g. "Monday–Friday 09:00–18:00
     customer time" or "Monday–Friday 08:00–18:00 Europe/London, closed on public holidays in GB"."""
-    from escalade.businesstime import explain
+    return hours_in_words(hours_data(spec), words)
 
+
+def hours_data(spec: schema.CalendarSpec) -> dict[str, Any]:
+    """What `words.hours_in_words` says of a calendar, as plain data (kept on each clock)."""
     if spec.always:
-        return "around the clock"
-    data = calendar_dict(spec)
-    if spec.tz == schema.CUSTOMER_TZ:
-        data["tz"] = "customer time"
-    text = explain(_AsDict(data))
-    if spec.holiday_country == schema.CUSTOMER_HOLIDAYS:
-        text += ", closed on each customer's public holidays"
-    return text
-
-
-class _AsDict:
-    """Gives `explain` the dictionary form without building a Calendar (zone may be `customer`)."""
-
-    def __init__(self, data: dict[str, Any]):
-        self.data = data
-
-    def to_dict(self) -> dict[str, Any]:
-        return self.data
+        return {"always": True}
+    return {**calendar_dict(spec), "customer_tz": spec.tz == schema.CUSTOMER_TZ,
+            "customer_holidays": spec.holiday_country == schema.CUSTOMER_HOLIDAYS}

@@ -15,6 +15,7 @@ from .durations import ParsedDuration, parse_duration
 from .errors import NotInPolicy
 from .introspect import shape, spec_fields
 from .validate import normalise
+from .words import ENGLISH, Words, describe_target
 
 if TYPE_CHECKING:
     from escalade.businesstime import Calendar
@@ -39,26 +40,21 @@ class Target:
         closed on `customer_holidays` when it says `holiday_country: customer`."""
         return self.policy.calendar(self.calendar_key, customer_tz, customer_holidays)
 
-    def describe(self) -> str:
-        """English, e.g. "4 business hours on the Standard calendar (Mon–Fri 09:00–18:00, …)"."""
+    def describe(self, words: Words = ENGLISH) -> str:
+        """E.g. "4 business hours on the Standard calendar (Monday–Friday 09:00–18:00, …)", in English
+        unless `words` says otherwise."""
+        return describe_target(self.in_words, words)
+
+    @functools.cached_property
+    def in_words(self) -> dict[str, Any]:
+        """The target as plain data for `words.describe_target` (kept on each clock, so a page can say
+        the clock's target in its reader's language without the policy)."""
         d = self.duration
-        if d.wall_clock:
-            return f"{d.describe().removesuffix(', 24x7')} around the clock (24x7)"
         spec = self.policy.calendar_spec(self.calendar_key)
-        summary = self.policy.calendar_summary(self.calendar_key)
-        if d.business and d.unit == "days":
-            summary += f"; a business day is {_hours(calendars.business_day_minutes(spec))}"
-        if spec.key == schema.ALWAYS:
-            where = "around the clock (24x7" + (", emergency coverage)" if self.emergency else ")")
-            return f"{d.describe()} {where}"
-        extra = ", emergency coverage" if self.emergency else ""
-        name = spec.name or spec.key.replace("_", " ")
-        return f"{d.describe()} on the {name} calendar ({summary}{extra})"
-
-
-def _hours(minutes: float) -> str:
-    h = minutes / 60
-    return f"{h:g} hour{'s' if h != 1 else ''}"
+        return {"amount": d.amount, "unit": d.unit, "business": d.business, "wall_clock": d.wall_clock,
+                "emergency": self.emergency, "always": spec.key == schema.ALWAYS,
+                "calendar_name": spec.name or spec.key.replace("_", " "), "hours": calendars.hours_data(spec),
+                "day_minutes": calendars.business_day_minutes(spec) if d.business and d.unit == "days" else None}
 
 
 @dataclass(frozen=True)
@@ -119,16 +115,6 @@ class Policy(schema.PolicySpec):
     def _calendars(self) -> dict[str, Calendar]:
         return {key: calendars.build(spec) for key, spec in self.calendars.items()}
 
-    def calendar_summary(self, key: str) -> str:
-        """The calendar's hours in English (`calendars.summarize`), worked out once per policy."""
-        if key not in self._summaries:
-            self._summaries[key] = calendars.summarize(self.calendar_spec(key))
-        return self._summaries[key]
-
-    @functools.cached_property
-    def _summaries(self) -> dict[str, str]:
-        return {}
-
     # -- targets ----------------------------------------------------------------------------
     def emergency_applies(self, plan: str, priority: str) -> bool:
         """Whether emergency coverage covers this plan and priority (keys or names)."""
@@ -172,6 +158,17 @@ class Policy(schema.PolicySpec):
         return self._target("first_response", rule.response, plan_key, prio_key)
 
     def _target(self, kind: str, text: str, plan: str, priority: str) -> Target:
+        """Made once per policy (a Target never changes; its words are worked out on first use)."""
+        made = self._targets_made.get((kind, text, plan, priority))
+        if made is None:
+            made = self._targets_made[kind, text, plan, priority] = self._make_target(kind, text, plan, priority)
+        return made
+
+    @functools.cached_property
+    def _targets_made(self) -> dict[tuple[str, str, str, str], Target]:
+        return {}
+
+    def _make_target(self, kind: str, text: str, plan: str, priority: str) -> Target:
         d = parse_duration(text)
         coverage = self.plans[plan].coverage
         emergency = False

@@ -41,6 +41,7 @@ from escalade.portal.forms import (
 )
 from escalade.portal.htmx import render_block
 from escalade.sla.selectors import clocks_for
+from escalade.sla.words import IN_ACTIVE_LANGUAGE
 from escalade.surveys import selectors as survey_selectors
 from escalade.surveys import services as surveys
 from escalade.tickets import lifecycle, matrix_review, priority_matrix, selectors, services
@@ -293,8 +294,9 @@ def contact_us(request):
         def hours(key: str) -> str:
             if tz is None and policy.calendar_spec(key).tz == CUSTOMER_TZ:
                 # An agent reads hours that follow each customer's own clock.
-                return policy.calendar(key, "UTC").explain().replace(" UTC", " in each customer's time zone", 1)
-            return policy.calendar(key, tz).explain()
+                return policy.calendar(key, "UTC").explain(IN_ACTIVE_LANGUAGE).replace(
+                    " UTC", " " + _("in each customer's time zone"), 1)
+            return policy.calendar(key, tz).explain(IN_ACTIVE_LANGUAGE)
 
         context.update(
             plans=[(plan, hours(plan.coverage)) for plan in policy.plans.values()],

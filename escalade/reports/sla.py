@@ -25,6 +25,7 @@ from escalade.orgs.access import Viewer
 from escalade.reports.scope import ReportFilter, tickets
 from escalade.sla.explain import duration_words
 from escalade.sla.models import ClockKind, ClockStatus, SlaClock
+from escalade.sla.words import target_in_words
 
 KIND_ORDER = [k.value for k in ClockKind]
 KIND_LABELS = {"first_response": gettext_lazy("First response"), "next_update": gettext_lazy("Next update"),
@@ -204,7 +205,7 @@ def breaches(viewer: Viewer, flt: ReportFilter, now: dt.datetime, limit: int = 2
         followed = [describe_firing(f) for f in firings[c.ticket_id] if c.breached_at <= f.at <= until]
         out.append(Breach(
             number=c.ticket.number, subject=c.ticket.subject, organisation=c.ticket.organisation.name,
-            plan=c.plan, priority=c.priority, kind=c.kind, target=c.target_text, due_at=c.breached_at,
+            plan=c.plan, priority=c.priority, kind=c.kind, target=target_in_words(c), due_at=c.breached_at,
             ended_at=ended, late_seconds=max(0.0, (until - c.breached_at).total_seconds()),
             explanation=explain_breach(c.kind, c.breached_at, ended, now, c.ticket.organisation.timezone),
             escalation="; ".join(followed)))

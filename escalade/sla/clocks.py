@@ -16,6 +16,7 @@ from escalade.audit.chain import record
 from escalade.businesstime import Calendar
 from escalade.policy import NotInPolicy, Policy, Targets
 from escalade.policy.publish import policy_of
+from escalade.policy.words import ENGLISH
 from escalade.sla import webhook_events
 from escalade.sla.models import ClockKind, ClockStatus, SlaClock
 from escalade.tickets.models import Ticket
@@ -113,7 +114,9 @@ def _set_target(clock: SlaClock, targets: Targets, ticket: Ticket) -> bool:
     clock.plan, clock.priority = targets.plan, targets.priority
     clock.target_minutes = target.minutes
     plan = target.policy.plans.get(targets.plan)
-    clock.target_text = f"{targets.priority} on {plan.name if plan else targets.plan} = {target.describe()}"
+    plan_name = plan.name if plan else targets.plan
+    clock.target_text = ENGLISH.target_for(targets.priority, plan_name, target.describe())
+    clock.target_words = {**target.in_words, "plan_name": plan_name}
     clock.calendar = cal.to_dict()
     return True
 

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy
 
 from escalade.sla.clocks import remaining_minutes
 from escalade.sla.models import SlaClock
+from escalade.sla.words import target_in_words
 from escalade.timewords import hours_and_minutes, when
 
 
@@ -37,8 +38,7 @@ def explain(clock: SlaClock, now: dt.datetime, tz: str) -> str:
         head = _("paused, %(duration)s of business time left") % {"duration": duration_words(left * 60)}
     else:
         head = _("due %(when)s") % {"when": local(clock.due_at, tz)}
-    # The target's own words come from the policy's calendar (its author's language).
-    text = _("%(state)s: %(target)s") % {"state": head, "target": clock.target_text}
+    text = _("%(state)s: %(target)s") % {"state": head, "target": target_in_words(clock)}
     paused = clock.paused_seconds
     if clock.paused_since is not None:
         paused += (now - clock.paused_since).total_seconds()

@@ -38,6 +38,9 @@ class SlaClock(models.Model):
     priority = models.CharField(max_length=20)
     target_minutes = models.FloatField()
     target_text = models.CharField(max_length=300, help_text="The target in words, from the policy.")
+    target_words = models.JSONField(
+        default=dict, blank=True,
+        help_text="The target as data (escalade.policy.words), to say it in each reader's language.")
     calendar = models.JSONField()
     started_at = models.DateTimeField()
     elapsed_minutes = models.FloatField(default=0, help_text="Business minutes counted before running_since.")
