@@ -4,8 +4,8 @@ exactly as the policy's own English (`target_text`), which tests/sla/test_words.
 
 from __future__ import annotations
 
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
 from escalade.policy.words import Words, describe_target
 from escalade.sla.models import SlaClock
@@ -97,5 +97,18 @@ def target_in_words(clock: SlaClock, *, with_plan: bool = True) -> str:
     data = clock.target_words
     if not data:
         return clock.target_text if with_plan else clock.target_text.split(" = ", 1)[-1]
-    text = describe_target(data, IN_ACTIVE_LANGUAGE)
-    return IN_ACTIVE_LANGUAGE.target_for(clock.priority, data["plan_name"], text) if with_plan else text
+    # The English text names the target exactly (plan, priority, duration, calendar and its hours):
+    # a list page of 25 tickets says a handful of targets, each worked out once per process and language.
+    key = (get_language(), clock.target_text, with_plan)
+    text = _said.get(key)
+    if text is None:
+        text = describe_target(data, IN_ACTIVE_LANGUAGE)
+        if with_plan:
+            text = IN_ACTIVE_LANGUAGE.target_for(clock.priority, data["plan_name"], text)
+        if len(_said) >= 1024:
+            _said.clear()
+        _said[key] = text
+    return text
+
+
+_said: dict[tuple[str, str, bool], str] = {}
