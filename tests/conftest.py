@@ -16,6 +16,19 @@ from tests import factories as f
 START = dt.datetime(2026, 11, 23, 9, 0, tzinfo=dt.UTC)  # a Monday
 
 
+def pytest_collection_modifyitems(config, items):
+    """The PostgreSQL run skips the tests marked `same_on_every_database` (commands run in their own
+    processes on their own SQLite files): the SQLite run has run exactly the same thing."""
+    from django.conf import settings
+
+    if settings.DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
+        return
+    skip = pytest.mark.skip(reason="the same on every test database: covered by the SQLite run")
+    for item in items:
+        if item.get_closest_marker("same_on_every_database"):
+            item.add_marker(skip)
+
+
 @pytest.fixture(autouse=True)
 def fast_password_hashing(settings):
     # The world makes a dozen users; the default PBKDF2 makes each take most of a second.

@@ -18,6 +18,9 @@ from pathlib import Path
 
 import pytest
 
+# Its own processes on their own SQLite files, whatever the test database: the SQLite run covers it.
+pytestmark = pytest.mark.same_on_every_database
+
 ROOT = Path(__file__).resolve().parents[2]
 GOOD_KEY = secrets.token_urlsafe(50)
 

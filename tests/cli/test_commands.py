@@ -22,6 +22,7 @@ def escalade_cmd(*args, data_dir, env=None, timeout=120):
                           text=True, timeout=timeout)
 
 
+@pytest.mark.same_on_every_database
 def test_version_and_help(tmp_path):
     out = escalade_cmd("--version", data_dir=tmp_path)
     assert out.returncode == 0 and out.stdout.strip() == f"escalade {escalade.__version__}"
@@ -30,6 +31,7 @@ def test_version_and_help(tmp_path):
         assert command in helptext
 
 
+@pytest.mark.same_on_every_database
 @pytest.mark.parametrize(
     ("env", "expected"),
     [
@@ -46,6 +48,7 @@ def test_invalid_setting_gives_one_clear_line_not_a_traceback(tmp_path, env, exp
     assert len(out.stderr.strip().splitlines()) == 1
 
 
+@pytest.mark.same_on_every_database
 def test_demo_setup_is_idempotent_and_leaves_an_intact_audit_chain(tmp_path):
     first = escalade_cmd("demo", "--no-serve", data_dir=tmp_path)
     assert first.returncode == 0, first.stderr
@@ -97,6 +100,7 @@ def _get(url: str) -> tuple[int, str]:
         return err.code, ""
 
 
+@pytest.mark.same_on_every_database
 @pytest.mark.e2e
 def test_demo_serves_pages_and_api_and_stops_cleanly_on_ctrl_c(tmp_path):
     port = _free_port()

@@ -10,6 +10,9 @@ import pytest
 
 from tests.cli.test_commands import escalade_cmd
 
+# Its own processes on their own SQLite files, whatever the test database: the SQLite run covers it.
+pytestmark = pytest.mark.same_on_every_database
+
 
 @pytest.fixture
 def taken_port():

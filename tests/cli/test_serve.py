@@ -15,6 +15,9 @@ import pytest
 
 from tests.cli.test_commands import _free_port
 
+# Its own processes on their own SQLite files, whatever the test database: the SQLite run covers it.
+pytestmark = pytest.mark.same_on_every_database
+
 
 def _children(pid: int) -> set[int]:
     """The live child processes of `pid`, from /proc (Linux)."""

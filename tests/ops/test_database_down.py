@@ -42,6 +42,7 @@ def escalade(*args, env: dict, **kwargs):
     return subprocess.Popen([sys.executable, "-m", "escalade", *args], env=full_env, text=True, **kwargs)
 
 
+@pytest.mark.same_on_every_database
 @pytest.mark.parametrize("kind", UNREACHABLE)
 def test_worker_once_exits_non_zero_with_one_line(tmp_path, kind):
     proc = escalade("worker", "--once", env={"ESCALADE_DATA_DIR": str(tmp_path),
@@ -54,6 +55,7 @@ def test_worker_once_exits_non_zero_with_one_line(tmp_path, kind):
     assert "the database does not answer" in err
 
 
+@pytest.mark.same_on_every_database
 @pytest.mark.parametrize("kind", UNREACHABLE)
 @pytest.mark.parametrize("command", [["policy", "versions"], ["policy", "apply", "examples/policies/vioe.yaml"]])
 def test_other_commands_say_in_one_line_that_the_database_does_not_answer(tmp_path, kind, command):
@@ -64,6 +66,7 @@ def test_other_commands_say_in_one_line_that_the_database_does_not_answer(tmp_pa
     assert len(err.strip().splitlines()) == 1 and err.startswith("escalade: the database does not answer: "), err
 
 
+@pytest.mark.same_on_every_database
 @pytest.mark.parametrize("kind", UNREACHABLE)
 def test_long_running_worker_logs_one_json_line_per_retry_with_a_growing_pause(tmp_path, kind):
     proc = escalade("worker", env={"ESCALADE_DATA_DIR": str(tmp_path), "LOG_FORMAT": "json",
@@ -95,6 +98,7 @@ def _get(url: str, headers: dict | None = None) -> tuple[int, str, str]:
         return err.code, err.headers["Content-Type"], err.read().decode()
 
 
+@pytest.mark.same_on_every_database
 @pytest.mark.parametrize("kind", UNREACHABLE)
 def test_web_answers_503_json_for_the_api_and_a_plain_page_elsewhere(tmp_path, kind):
     port = free_port()
@@ -127,6 +131,7 @@ def test_web_answers_503_json_for_the_api_and_a_plain_page_elsewhere(tmp_path, k
         proc.communicate(timeout=30)
 
 
+@pytest.mark.same_on_every_database
 @pytest.mark.parametrize("command", [
     ["policy", "apply", "examples/policies/vioe.yaml"],
     ["policy", "versions"],
@@ -144,6 +149,7 @@ def test_commands_on_a_fresh_data_directory_say_to_migrate_first(tmp_path, comma
         "escalade: the database is not set up yet: run `escalade manage migrate` first"]
 
 
+@pytest.mark.same_on_every_database
 def test_escalade_health_names_each_failing_check_and_exits_1(tmp_path):
     proc = escalade("health", env={"ESCALADE_DATA_DIR": str(tmp_path)}, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     out, err = proc.communicate(timeout=60)

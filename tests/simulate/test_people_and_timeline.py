@@ -140,6 +140,7 @@ def test_runs_of_identical_lines_fold_into_one_with_a_count_and_the_last_time():
     assert folded[0].text().endswith("nobody is on call  (x3, last 2026-11-23 09:02Z)")
 
 
+@pytest.mark.same_on_every_database
 def test_simulate_json_includes_the_warnings_and_local_times(tmp_path):
     env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
     env["ESCALADE_DATA_DIR"] = str(tmp_path)

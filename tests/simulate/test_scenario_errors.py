@@ -113,6 +113,7 @@ def test_an_error_met_while_running_is_located_at_its_event():
     assert str(caught.value.errors[0]).startswith("s.yaml:3:21: events[0].open: Ann is not authorised to open tickets")
 
 
+@pytest.mark.same_on_every_database
 def test_simulate_command_prints_each_error_located_and_exits_1(tmp_path):
     scenario = tmp_path / "broken.yaml"
     scenario.write_text("organisations: [{name: Acme, plan: gold}]\nevents:\n  - {at: +0m, opne: {org: Acme}}\n")

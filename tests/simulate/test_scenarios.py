@@ -71,6 +71,7 @@ def test_scenario_errors_name_the_event_and_field():
         parse("events:\n  - {at: soon, open: {org: A}}\n")
 
 
+@pytest.mark.same_on_every_database
 def test_simulate_command_prints_json_timeline_on_a_throwaway_database(tmp_path):
     env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
     env["ESCALADE_DATA_DIR"] = str(tmp_path / "real-installation")
