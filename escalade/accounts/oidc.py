@@ -38,7 +38,7 @@ class EscaladeOIDCBackend(OIDCAuthenticationBackend):
 
 def _enabled() -> None:
     if not settings.OIDC_ENABLED:
-        raise Http404("single sign-on is not configured")
+        raise Http404(_("single sign-on is not configured"))
 
 
 class SsoLoginView(OIDCAuthenticationRequestView):

@@ -7,6 +7,8 @@ from __future__ import annotations
 import datetime as dt
 import functools
 
+from django.utils.translation import gettext as _
+
 from escalade import clock
 from escalade.audit import signing
 from escalade.audit.chain import leaf_content, record
@@ -28,7 +30,7 @@ def _tree(size: int, root_hash: str) -> Tree:
     tree = Tree(leaves)
     if len(leaves) != size or tree.hash().hex() != root_hash:
         _tree.cache_clear()
-        raise DomainError("The audit log does not match its latest checkpoint; run `escalade audit verify`.")
+        raise DomainError(_("The audit log does not match its latest checkpoint; run `escalade audit verify`."))
     return tree
 
 
@@ -36,8 +38,8 @@ def consistency_proof(first: int) -> dict:
     """The proof that the latest checkpoint's tree extends the tree of its first `first` events."""
     cp = latest_checkpoint()
     if cp is None or not 0 < first <= cp.tree_size:
-        raise DomainError(f"no tree of {first} events to prove against (the latest checkpoint covers "
-                          f"{cp.tree_size if cp else 0})", field="first")
+        raise DomainError(_("no tree of %(first)s events to prove against (the latest checkpoint covers "
+                            "%(covered)s)") % {"first": first, "covered": cp.tree_size if cp else 0}, field="first")
     tree = _tree(cp.tree_size, cp.root_hash)
     return {"first": first, "first_root": tree.hash(0, first).hex(), "checkpoint": cp.as_dict(),
             "proof": [h.hex() for h in tree.consistency_proof(first, cp.tree_size)]}
@@ -49,7 +51,7 @@ def organisation_bundle(*, organisation_id: int, key: str, name: str, actor: str
     audited. Events not sealed yet (the last seconds) are counted, not included."""
     cp = latest_checkpoint()
     if cp is None:
-        raise DomainError("Nothing has been sealed in the audit log yet; try again in a minute.")
+        raise DomainError(_("Nothing has been sealed in the audit log yet; try again in a minute."))
     at = at or clock.now()
     tree = _tree(cp.tree_size, cp.root_hash)
     mine = Event.objects.filter(organisation_id=organisation_id)

@@ -120,14 +120,14 @@ def answer_concern(viewer: Viewer, ticket: Ticket, *, answer: str = "", at: dt.d
     then its concern (the lock order; the sweep moves concerns holding the ticket), so an answer and
     a move of the chain never interleave. The ticket's own fields do not change: no new version."""
     if not viewer.is_manager:
-        raise PermissionDenied("Management escalations are answered by support managers.")
+        raise PermissionDenied(_("Management escalations are answered by support managers."))
     ticket = lock_ticket(ticket)
     if not visible_tickets(viewer).filter(pk=ticket.pk).exists():
-        raise NotFound(f"No ticket {ticket.number} that you can see")
+        raise NotFound(_("No ticket %(number)s that you can see") % {"number": ticket.number})
     expect_version(ticket, expected_version)
     concern = open_concern(ticket, lock=True)
     if concern is None:
-        raise Conflict(f"{ticket.number} has no open management escalation to answer",
+        raise Conflict(_("%(number)s has no open management escalation to answer") % {"number": ticket.number},
                        current=current_state(ticket))
     at = at or clock.now()
     concern.status, concern.answered_at = ManagementConcern.Status.ANSWERED, at

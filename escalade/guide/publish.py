@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from django.utils.translation import gettext as _
+
 from escalade.errors import NotFound
 from escalade.policy import Policy
 from escalade.policy.models import PolicyVersion
@@ -30,5 +32,5 @@ def active() -> tuple[PolicyVersion, Policy]:
     """The active version and its policy; NotFound when none is applied yet."""
     version = active_version()
     if version is None:
-        raise NotFound("No support policy has been applied yet (escalade policy apply FILE).")
+        raise NotFound(_("No support policy has been applied yet (escalade policy apply FILE)."))
     return version, policy_of(version)

@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils.translation import gettext as _
 
 from escalade.errors import NotFound
 from escalade.kb.models import Article, Category, State, Visibility
@@ -72,7 +73,7 @@ def get_article(viewer: Viewer, slug: str) -> Article:
     them); NotFound otherwise, whether it does not exist or is not for this viewer."""
     article = visible_articles(viewer, include_drafts=True).filter(slug=slug).first()
     if article is None:
-        raise NotFound("No such article in the help centre")
+        raise NotFound(_("No such article in the help centre"))
     return article
 
 

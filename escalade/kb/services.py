@@ -9,6 +9,7 @@ from collections.abc import Iterable
 
 from django.db import transaction
 from django.utils.text import slugify
+from django.utils.translation import gettext as _
 
 from escalade import clock
 from escalade.audit.chain import record
@@ -26,7 +27,7 @@ TITLE_MAX = Article._meta.get_field("title").max_length
 
 def _require_writer(viewer: Viewer, what: str) -> None:
     if not may_write(viewer):
-        raise PermissionDenied(f"Only the vendor's agents can {what} knowledge-base articles.")
+        raise PermissionDenied(_("Only the vendor's agents can %(what)s.") % {"what": what})
 
 
 def _unique_slug(text: str, *, exclude_pk: int | None = None) -> str:
@@ -49,31 +50,32 @@ def _snapshot(article: Article) -> dict:
 def _validate(*, title: str, kind: str, issue_status: str, visibility: str,
               organisations: list[Organisation]) -> None:
     if not title.strip():
-        raise DomainError("Give the article a title.", field="title")
+        raise DomainError(_("Give the article a title."), field="title")
     if len(title) > TITLE_MAX:
-        raise DomainError(f"Keep the title under {TITLE_MAX} characters.", field="title")
+        raise DomainError(_("Keep the title under %(limit)s characters.") % {"limit": TITLE_MAX}, field="title")
     if kind not in Kind.values:
-        raise DomainError(f"Unknown kind {kind!r}; choose article or known issue.", field="kind")
+        raise DomainError(_("Unknown kind %(kind)r; choose article or known issue.") % {"kind": kind}, field="kind")
     if visibility not in Visibility.values:
-        raise DomainError(f"Unknown visibility {visibility!r}.", field="visibility")
+        raise DomainError(_("Unknown visibility %(visibility)r.") % {"visibility": visibility}, field="visibility")
     if issue_status not in IssueStatus.values:
-        raise DomainError(f"Unknown known-issue status {issue_status!r}.", field="issue_status")
+        raise DomainError(_("Unknown known-issue status %(issue_status)r.") % {
+            "issue_status": issue_status}, field="issue_status")
     if kind == Kind.KNOWN_ISSUE and not issue_status:
-        raise DomainError("Say where the known issue stands: investigating, workaround available or fixed.",
+        raise DomainError(_("Say where the known issue stands: investigating, workaround available or fixed."),
                           field="issue_status")
     if visibility == Visibility.PUBLIC and organisations:
-        raise DomainError("A public article is for everyone: clear the organisations, or make it visible to "
-                          "signed-in customers only.", field="organisations")
+        raise DomainError(_("A public article is for everyone: clear the organisations, or make it visible to "
+                            "signed-in customers only."), field="organisations")
 
 
 @transaction.atomic
 def create_category(viewer: Viewer, *, name: str, order: int = 0, slug: str = "") -> Category:
-    _require_writer(viewer, "create categories of")
+    _require_writer(viewer, _("create categories of knowledge-base articles"))
     name = name.strip()
     if not name:
-        raise DomainError("Give the category a name.", field="name")
+        raise DomainError(_("Give the category a name."), field="name")
     if Category.objects.filter(name__iexact=name).exists():
-        raise DomainError(f"There is already a category called {name!r}.", field="name")
+        raise DomainError(_("There is already a category called %(name)r.") % {"name": name}, field="name")
     category = Category.objects.create(name=name, slug=slug or slugify(name) or "category", order=order)
     record(actor=viewer.label, actor_user=viewer.user, action="kb.category_created", obj=category,
            after={"name": category.name, "slug": category.slug, "order": category.order})
@@ -86,7 +88,7 @@ def create_article(viewer: Viewer, *, title: str, body: str = "", category: Cate
                    organisations: Iterable[Organisation] = (), slug: str = "",
                    at: dt.datetime | None = None) -> Article:
     """A new draft, written by the viewer. It is published separately (`publish_article`)."""
-    _require_writer(viewer, "write")
+    _require_writer(viewer, _("write knowledge-base articles"))
     organisations = list(organisations)
     if kind == Kind.ARTICLE:
         issue_status = ""
@@ -106,11 +108,11 @@ def create_article(viewer: Viewer, *, title: str, body: str = "", category: Cate
 @transaction.atomic
 def update_article(viewer: Viewer, article: Article, *, at: dt.datetime | None = None, **changes) -> Article:
     """Change any of EDITABLE; the slug (the article's address) stays as it was."""
-    _require_writer(viewer, "edit")
+    _require_writer(viewer, _("edit knowledge-base articles"))
     unknown = set(changes) - set(EDITABLE)
     if unknown:
         field = sorted(unknown)[0]
-        raise DomainError(f"Unknown article field {field!r}", field=field)
+        raise DomainError(_("Unknown article field %(field)r") % {"field": field}, field=field)
     article = Article.objects.select_for_update().get(pk=article.pk)
     before = _snapshot(article)
     organisations = list(changes.pop("organisations", article.organisations.all()))
@@ -121,7 +123,7 @@ def update_article(viewer: Viewer, article: Article, *, at: dt.datetime | None =
     _validate(title=article.title, kind=article.kind, issue_status=article.issue_status,
               visibility=article.visibility, organisations=organisations)
     if article.is_published and not article.body.strip():
-        raise DomainError("A published article needs a body.", field="body")
+        raise DomainError(_("A published article needs a body."), field="body")
     article.updated_at = at or clock.now()
     article.save()
     article.organisations.set(organisations)
@@ -136,12 +138,12 @@ def update_article(viewer: Viewer, article: Article, *, at: dt.datetime | None =
 @transaction.atomic
 def publish_article(viewer: Viewer, article: Article, *, at: dt.datetime | None = None) -> Article:
     """Make a draft readable by its audience. Publishing a published article changes nothing."""
-    _require_writer(viewer, "publish")
+    _require_writer(viewer, _("publish knowledge-base articles"))
     article = Article.objects.select_for_update().get(pk=article.pk)
     if article.is_published:
         return article
     if not article.body.strip():
-        raise DomainError("Write the article before publishing it.", field="body")
+        raise DomainError(_("Write the article before publishing it."), field="body")
     now = at or clock.now()
     article.state, article.published_at, article.updated_at = State.PUBLISHED, now, now
     article.save(update_fields=["state", "published_at", "updated_at"])
@@ -153,7 +155,7 @@ def publish_article(viewer: Viewer, article: Article, *, at: dt.datetime | None 
 @transaction.atomic
 def unpublish_article(viewer: Viewer, article: Article, *, at: dt.datetime | None = None) -> Article:
     """Take an article back to draft: only writers see it until it is published again."""
-    _require_writer(viewer, "unpublish")
+    _require_writer(viewer, _("unpublish knowledge-base articles"))
     article = Article.objects.select_for_update().get(pk=article.pk)
     if not article.is_published:
         return article

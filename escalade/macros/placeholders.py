@@ -7,6 +7,8 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
+from django.utils.translation import gettext as _
+
 from escalade.errors import DomainError
 from escalade.orgs.access import Viewer
 from escalade.tickets.models import Ticket
@@ -37,7 +39,8 @@ def check(text: str, *, field: str = "body") -> None:
     for match in ANY_BRACES.finditer(text):
         if match.group(1) not in PLACEHOLDERS:
             known = ", ".join("{{ " + name + " }}" for name in PLACEHOLDERS)
-            raise DomainError(f"Unknown placeholder {match.group(0)}; use one of {known}", field=field)
+            raise DomainError(_("Unknown placeholder %(placeholder)s; use one of %(known)s") % {
+                "placeholder": match.group(0), "known": known}, field=field)
 
 
 def fill(text: str, ticket: Ticket, viewer: Viewer) -> str:

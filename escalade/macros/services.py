@@ -52,7 +52,7 @@ def get_macro(viewer: Viewer, macro_id: int | str, *, field: str | None = None) 
         pk = 0
     macro = visible_macros(viewer).filter(pk=pk).first() if 0 < pk < 2**63 else None
     if macro is None:
-        raise NotFound(f"No macro {macro_id} that you can use", field=field)
+        raise NotFound(_("No macro %(macro_id)s that you can use") % {"macro_id": macro_id}, field=field)
     return macro
 
 
@@ -65,8 +65,8 @@ def may_manage(viewer: Viewer, macro: Macro) -> bool:
 
 def _require_manage(viewer: Viewer, macro: Macro) -> None:
     if not may_manage(viewer, macro):
-        raise PermissionDenied("Only its owner changes a personal macro; shared macros are changed by support "
-                               "managers and admins.")
+        raise PermissionDenied(_("Only its owner changes a personal macro; shared macros are changed by support "
+                                 "managers and admins."))
 
 
 # -- saving ---------------------------------------------------------------------------------------
@@ -77,27 +77,27 @@ FIELDS = ("name", "body", "internal", "set_status", "resolution_type", "set_prio
 def _clean(values: dict) -> dict:
     name = str(values.get("name") or "").strip()
     if not name:
-        raise DomainError("A macro needs a name", field="name")
+        raise DomainError(_("A macro needs a name"), field="name")
     if len(name) > 200:
-        raise DomainError("The name is longer than 200 characters", field="name")
+        raise DomainError(_("The name is longer than 200 characters"), field="name")
     body = str(values.get("body") or "")
     placeholders.check(body)
     status = values.get("set_status") or ""
     if status and status not in Status.values:
-        raise DomainError(f"{status!r} is not a status", field="set_status")
+        raise DomainError(_("%(status)r is not a status") % {"status": status}, field="set_status")
     resolution = values.get("resolution_type") or ""
     if status == Status.RESOLVED and resolution not in ResolutionType.values:
-        raise DomainError("A macro that resolves needs a resolution type", field="resolution_type")
+        raise DomainError(_("A macro that resolves needs a resolution type"), field="resolution_type")
     if status != Status.RESOLVED:
         resolution = ""
     priority = (values.get("set_priority") or "").strip()
     if priority:
-        priority, _ = _policy_keys(active_version(), priority, "")
+        priority, _category = _policy_keys(active_version(), priority, "")
         if active_version() is None and len(priority) > 20:
-            raise DomainError("A priority key has at most 20 characters", field="set_priority")
+            raise DomainError(_("A priority key has at most 20 characters"), field="set_priority")
     add_tags = tags.clean_names(tags.split(values.get("add_tags") or ""), field="add_tags")
     if not body.strip() and not (status or priority or add_tags):
-        raise DomainError("A macro needs a text or at least one action", field="body")
+        raise DomainError(_("A macro needs a text or at least one action"), field="body")
     return {"name": name, "body": body, "internal": bool(values.get("internal")), "set_status": status,
             "resolution_type": resolution, "set_priority": priority, "add_tags": ", ".join(add_tags)}
 
@@ -107,10 +107,10 @@ def save_macro(viewer: Viewer, macro: Macro | None = None, *, shared: bool = Fal
                at: dt.datetime | None = None, **values) -> Macro:
     """Create (`macro` None) or change a macro. `shared` (managers and admins) makes it for every
     agent, or for `team`'s; otherwise it is the agent's own. Audited as `macro.created|changed`."""
-    _require_staff(viewer, "write macros")
+    _require_staff(viewer, _("write macros"))
     unknown = set(values) - set(FIELDS)
     if unknown:
-        raise DomainError(f"Unknown macro field {sorted(unknown)[0]!r}", field=sorted(unknown)[0])
+        raise DomainError(_("Unknown macro field %(field)r") % {"field": sorted(unknown)[0]}, field=sorted(unknown)[0])
     cleaned = _clean(values)
     at = at or clock.now()
     if macro is not None:
@@ -118,11 +118,11 @@ def save_macro(viewer: Viewer, macro: Macro | None = None, *, shared: bool = Fal
         _require_manage(viewer, macro)
     if shared or team is not None:
         if not viewer.is_manager:
-            raise PermissionDenied("Only support managers and admins write shared macros.")
+            raise PermissionDenied(_("Only support managers and admins write shared macros."))
         owner = None
     else:
         if viewer.agent is None:
-            raise PermissionDenied("A personal macro belongs to an agent; as an admin, make it shared.")
+            raise PermissionDenied(_("A personal macro belongs to an agent; as an admin, make it shared."))
         owner = viewer.agent
     before = {f: getattr(macro, f) for f in FIELDS} if macro else {}
     if macro is not None:
@@ -141,10 +141,10 @@ def save_macro(viewer: Viewer, macro: Macro | None = None, *, shared: bool = Fal
 
 @transaction.atomic
 def delete_macro(viewer: Viewer, macro: Macro, *, at: dt.datetime | None = None) -> None:
-    _require_staff(viewer, "delete macros")
+    _require_staff(viewer, _("delete macros"))
     macro = Macro.objects.select_for_update().filter(pk=macro.pk).first()
     if macro is None:
-        raise NotFound("That macro is gone already")
+        raise NotFound(_("That macro is gone already"))
     _require_manage(viewer, macro)
     record(actor=viewer.label, actor_user=viewer.user, action="macro.deleted", object_type="macro",
            object_id=str(macro.pk), before={"name": macro.name, "body": macro.body}, at=at)
@@ -181,7 +181,7 @@ def describe_actions(macro: Macro) -> list[str]:
 
 def preview(viewer: Viewer, ticket: Ticket, macro: Macro) -> Preview:
     """The macro's text filled for this ticket and its actions in words (nothing is written)."""
-    _require_staff(viewer, "use macros")
+    _require_staff(viewer, _("use macros"))
     services._require_visible(viewer, ticket)
     return Preview(macro, placeholders.fill(macro.body, ticket, viewer), macro.internal, describe_actions(macro))
 
@@ -192,7 +192,7 @@ def apply_macro(viewer: Viewer, ticket: Ticket, macro: Macro, *, at: dt.datetime
     """Apply `macro` to `ticket`: post its filled text, then set the status and priority and add the
     tags, all or nothing, under the ticket's lock. A status the ticket already has is no change (the
     reply may just have moved an Open ticket to In Progress). Returns the ticket as it is now."""
-    _require_staff(viewer, "use macros")
+    _require_staff(viewer, _("use macros"))
     ticket = _locked(viewer, ticket, expected_version)
     macro = get_macro(viewer, macro.pk, field="macro")  # still there, and still one the agent may use
     at = at or clock.now()

@@ -13,6 +13,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils.translation import gettext as _
 
 from escalade.audit.chain import record
 from escalade.errors import DomainError
@@ -106,8 +107,8 @@ def _new_ticket(ctx: _Context, sender: Sender, *, follows: Ticket | None = None)
         organisation = sender.organisation or (follows.organisation if follows else None)
         if organisation is None:
             raise DomainError(
-                f"Cannot tell which customer {sender.address} writes for: add them as a contact of the "
-                "customer (or add their mail domain to it), then release the message again.")
+                _("Cannot tell which customer %(address)s writes for: add them as a contact of the customer (or add "
+                  "their mail domain to it), then release the message again.") % {"address": sender.address})
         viewer, requester = ctx.validated_by, sender.contact
     elif sender.may_open_tickets:
         viewer, requester, organisation = sender.viewer(), sender.contact, sender.organisation

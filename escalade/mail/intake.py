@@ -25,6 +25,7 @@ import logging
 from collections.abc import Iterable
 
 from django.db import IntegrityError, connection, transaction
+from django.utils.translation import gettext as _
 
 from escalade import clock
 from escalade.audit.chain import record
@@ -99,7 +100,7 @@ def process_received(now: dt.datetime, batch: int = BATCH, *, older_than: dt.tim
     waiting, oldest first, `batch` per transaction and at most `batches` batches. Returns how many
     were processed."""
     done = 0
-    for _ in range(batches):
+    for _batch in range(batches):
         handled = process_batch(now, batch, older_than=older_than)
         done += handled
         if handled < batch:
@@ -165,9 +166,9 @@ def reprocess(inbound_id: int, viewer: Viewer, *, now: dt.datetime | None = None
     with transaction.atomic():
         inbound = _lock(inbound_id)
         if inbound is None or inbound.status not in (S.QUARANTINED, S.IGNORED):
-            raise Conflict("Only quarantined or ignored messages can be re-processed.")
+            raise Conflict(_("Only quarantined or ignored messages can be re-processed."))
         if inbound.reason.startswith("bounce:"):
-            raise Conflict("A bounce is recorded on its contact and is not processed again.")
+            raise Conflict(_("A bounce is recorded on its contact and is not processed again."))
         record(actor=viewer.label, actor_user=viewer.user, action="mail.reprocessed", obj=inbound, at=at,
                before={"status": inbound.status, "reason": inbound.reason})
         inbound.status, inbound.reason, inbound.processed_at = S.RECEIVED, "", None
@@ -182,12 +183,12 @@ def release(inbound_id: int, viewer: Viewer, *, now: dt.datetime | None = None) 
     from escalade.mail.handling import handle
 
     if not viewer.is_staff_side:
-        raise Conflict("Only agents can release held email.")
+        raise Conflict(_("Only agents can release held email."))
     at = now or clock.now()
     with transaction.atomic():
         inbound = _lock(inbound_id)
         if inbound is None or inbound.status not in (S.QUARANTINED, S.IGNORED):
-            raise Conflict("Only held (quarantined) or ignored messages can be released.")
+            raise Conflict(_("Only held (quarantined) or ignored messages can be released."))
         outcome = handle(inbound, now=at, validated_by=viewer)
         _finish(inbound, outcome.status, f"released by {viewer.label}: {outcome.reason}", outcome.ticket, at)
     return inbound
@@ -199,7 +200,7 @@ def ignore(inbound_id: int, viewer: Viewer, *, now: dt.datetime | None = None) -
     with transaction.atomic():
         inbound = _lock(inbound_id)
         if inbound is None or inbound.status != S.QUARANTINED:
-            raise Conflict("Only quarantined messages can be ignored.")
+            raise Conflict(_("Only quarantined messages can be ignored."))
         _finish(inbound, S.IGNORED, f"ignored by {viewer.label}; was: {inbound.reason}"[:2000], inbound.ticket, at)
 
 

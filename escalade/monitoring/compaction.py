@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 
 from django.db import connection, transaction
 from django.db.models import Exists, OuterRef, Q
+from django.utils.translation import gettext as _
 
 from escalade.errors import DomainError
 from escalade.monitoring.models import CheckResult, CheckSummary, MonitoredAsset
@@ -75,7 +76,7 @@ def summarise(rows, periods: list[tuple[dt.datetime, dt.datetime]]) -> dict[dt.d
 
 def _store(asset: MonitoredAsset, hour: dt.datetime, b: Bucket) -> None:
     """Add `b` to the system's summary of `hour` (made if missing), under the system's lock."""
-    summary, _ = CheckSummary.objects.get_or_create(asset=asset, hour=hour)
+    summary, _created = CheckSummary.objects.get_or_create(asset=asset, hour=hour)
     for name in ("up_count", "down_count", "excluded_count", "failed_count", "up_seconds", "down_seconds",
                  "excluded_seconds"):
         setattr(summary, name, getattr(summary, name) + getattr(b, name))
@@ -116,7 +117,7 @@ def compact_asset(asset_id: int, before: dt.datetime, notice: dt.timedelta) -> i
 def compact_results(now: dt.datetime, batch: int = 20) -> int:
     """The worker's compaction sweep: for up to `batch` systems with results older than the
     policy's `keep_raw_results_days`, compact their oldest day. Returns results compacted."""
-    section, _ = monitoring_policy()
+    section, _monitoring = monitoring_policy()
     before = horizon(now, section.keep_raw_results_days)
     notice = dt.timedelta(days=section.maintenance_notice_days)
     # Uses the index monitoring_result_asset_at once per system.
@@ -132,5 +133,6 @@ def refuse_compacted(assets: Q, starts_at: dt.datetime, ends_at: dt.datetime, wh
                                             hour__gt=starts_at - HOUR, hour__lt=ends_at)
     first = compacted.order_by("-hour").values_list("hour", flat=True).first()
     if first is not None:
-        raise DomainError(f"{what} reaches back to results already compacted (up to "
-                          f"{first + HOUR:%Y-%m-%d %H:%M} UTC); availability before then is final", field="starts_at")
+        raise DomainError(_("%(what)s reaches back to results already compacted (up to %(until)s UTC); "
+                            "availability before then is final")
+                          % {"what": what, "until": format(first + HOUR, "%Y-%m-%d %H:%M")}, field="starts_at")

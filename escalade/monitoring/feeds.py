@@ -13,6 +13,7 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from escalade import clock
 from escalade.errors import NotFound
@@ -82,7 +83,7 @@ def organisation_calendar(token: str, now: dt.datetime) -> str:
     """The calendar behind a secret URL; NotFound for any other token."""
     feed = CalendarFeed.objects.select_related("organisation").filter(token=token).first() if token else None
     if feed is None:
-        raise NotFound("No such calendar")
+        raise NotFound(_("No such calendar"))
     windows = _recent(windows_of_organisation(feed.organisation), now)
     return ical.calendar((as_event(w, private=True) for w in windows),
                          name=f"Scheduled maintenance — {feed.organisation.name}")

@@ -58,7 +58,7 @@ def organisation_for(viewer: Viewer, key: str) -> Organisation:
     scope = monitored_organisations(viewer)
     org = (scope.filter(pk=int(key)) if key.isdigit() else scope.filter(slug=key)).first()
     if org is None:
-        raise NotFound(f"No organisation {key!r} that you can see")
+        raise NotFound(_("No organisation %(key)r that you can see") % {"key": key})
     return org
 
 
@@ -296,7 +296,8 @@ def credit_statement(viewer: Viewer, organisation_key: str, month: dt.date, now:
     viewer may not see the organisation, or the month is before it was monitored or in the future."""
     organisation = organisation_for(viewer, organisation_key)
     if month not in statement_months(organisation, now):
-        raise NotFound(f"No statement for {organisation.name} for {month:%Y-%m}")
+        raise NotFound(_("No statement for %(organisation)s for %(month)s") % {
+            "organisation": organisation.name, "month": format(month, "%Y-%m")})
     start, end = month_bounds(month)
     return Statement(organisation=organisation, plan=plan_label(organisation), month=month,
                      report=monthly_availability(organisation, month, section), section=section,

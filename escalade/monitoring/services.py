@@ -7,6 +7,7 @@ import datetime as dt
 
 from django.db import transaction
 from django.db.models import Q
+from django.utils.translation import gettext as _
 
 from escalade import clock
 from escalade.audit.chain import record
@@ -25,11 +26,12 @@ def add_asset(organisation: Organisation, *, name: str, kind: str, target: str =
               actor: str = ACTOR, **fields) -> MonitoredAsset:
     """Start watching a system; its first check is due at once. Audited."""
     if kind not in MonitoredAsset.Kind.values:
-        raise DomainError(f"Unknown kind {kind!r}; use {', '.join(MonitoredAsset.Kind.values)}", field="kind")
+        raise DomainError(_("Unknown kind %(kind)r; use %(known)s") % {
+            "kind": kind, "known": ", ".join(MonitoredAsset.Kind.values)}, field="kind")
     if kind == MonitoredAsset.Kind.HTTP and not target.startswith(("http://", "https://")):
-        raise DomainError("An HTTP check needs an http:// or https:// URL", field="target")
+        raise DomainError(_("An HTTP check needs an http:// or https:// URL"), field="target")
     if kind == MonitoredAsset.Kind.TCP and not target.rpartition(":")[2].isdigit():
-        raise DomainError("A TCP check needs host:port", field="target")
+        raise DomainError(_("A TCP check needs host:port"), field="target")
     at = at or clock.now()
     # A system watched through another monitor's alerts is never checked by our sweep.
     first_check = None if kind == MonitoredAsset.Kind.ALERTS else at
@@ -48,7 +50,7 @@ def _refuse_compacted_window(*, starts_at: dt.datetime, ends_at: dt.datetime,
         scope = Q(organisation=organisation)
     else:
         scope = Q()
-    refuse_compacted(scope, starts_at, ends_at, "This maintenance")
+    refuse_compacted(scope, starts_at, ends_at, _("This maintenance"))
 
 
 @transaction.atomic
@@ -59,9 +61,9 @@ def schedule_maintenance(*, starts_at: dt.datetime, ends_at: dt.datetime, reason
     and plan its notices to the affected contacts: now, `maintenance_reminder_hours` before the
     start, and at the end (monitoring.notices)."""
     if ends_at <= starts_at:
-        raise DomainError("Maintenance must end after it starts", field="ends_at")
+        raise DomainError(_("Maintenance must end after it starts"), field="ends_at")
     if not reason.strip():
-        raise DomainError("Say what the maintenance is for", field="reason")
+        raise DomainError(_("Say what the maintenance is for"), field="reason")
     if asset is not None:
         organisation = asset.organisation
     now = clock.now()
@@ -84,9 +86,11 @@ def _window_fields(window: MaintenanceWindow) -> dict:
 def _locked_open_window(window: MaintenanceWindow, now: dt.datetime) -> MaintenanceWindow:
     locked = MaintenanceWindow.objects.select_for_update().get(pk=window.pk)
     if locked.cancelled_at is not None:
-        raise Conflict(f"This maintenance was cancelled on {locked.cancelled_at:%Y-%m-%d %H:%M} UTC")
+        raise Conflict(_("This maintenance was cancelled on %(cancelled_at)s UTC") % {
+            "cancelled_at": format(locked.cancelled_at, "%Y-%m-%d %H:%M")})
     if locked.ends_at <= now:
-        raise Conflict(f"This maintenance ended on {locked.ends_at:%Y-%m-%d %H:%M} UTC; it can no longer change")
+        raise Conflict(_("This maintenance ended on %(ends_at)s UTC; it can no longer change") % {
+            "ends_at": format(locked.ends_at, "%Y-%m-%d %H:%M")})
     return locked
 
 
@@ -104,20 +108,20 @@ def reschedule_maintenance(window: MaintenanceWindow, *, starts_at: dt.datetime,
     locked = _locked_open_window(window, now)
     reason = locked.reason if reason is None else reason.strip()
     if not reason:
-        raise DomainError("Say what the maintenance is for", field="reason")
+        raise DomainError(_("Say what the maintenance is for"), field="reason")
     if ends_at <= starts_at:
-        raise DomainError("Maintenance must end after it starts", field="ends_at")
+        raise DomainError(_("Maintenance must end after it starts"), field="ends_at")
     if locked.starts_at <= now:
         if starts_at != locked.starts_at:
-            raise DomainError(f"This maintenance started at {locked.starts_at:%Y-%m-%d %H:%M} UTC; only its end "
-                              "can change", field="starts_at")
+            raise DomainError(_("This maintenance started at %(starts_at)s UTC; only its end can change") % {
+                "starts_at": format(locked.starts_at, "%Y-%m-%d %H:%M")}, field="starts_at")
         if ends_at > locked.ends_at:
-            raise DomainError("Maintenance in progress can only end earlier; schedule another window for the "
-                              "extra time", field="ends_at")
+            raise DomainError(_("Maintenance in progress can only end earlier; schedule another window for the extra "
+                                "time"), field="ends_at")
         if ends_at < now:
-            raise DomainError("Maintenance cannot end in the past", field="ends_at")
+            raise DomainError(_("Maintenance cannot end in the past"), field="ends_at")
     elif starts_at < now:
-        raise DomainError("Maintenance cannot be moved into the past", field="starts_at")
+        raise DomainError(_("Maintenance cannot be moved into the past"), field="starts_at")
     if (starts_at, ends_at, reason) == (locked.starts_at, locked.ends_at, locked.reason):
         return locked
     before = _window_fields(locked)
@@ -146,7 +150,7 @@ def cancel_maintenance(window: MaintenanceWindow, *, actor: str = ACTOR) -> Main
     now = clock.now()
     locked = _locked_open_window(window, now)
     if locked.starts_at <= now:
-        raise Conflict("This maintenance is in progress; end it now by rescheduling its end instead")
+        raise Conflict(_("This maintenance is in progress; end it now by rescheduling its end instead"))
     told = anything_sent(locked)
     supersede_pending(locked)
     locked.cancelled_at = locked.revised_at = now
@@ -164,11 +168,12 @@ def exclude_outage(organisation: Organisation, *, starts_at: dt.datetime, ends_a
     """An agent marks an outage customer-caused, third-party … so the SLA does not count it. Audited:
     it changes the customer's availability and credits."""
     if cause not in Exclusion.Cause.values:
-        raise DomainError(f"Unknown cause {cause!r}; use {', '.join(Exclusion.Cause.values)}", field="cause")
+        raise DomainError(_("Unknown cause %(cause)r; use %(known)s") % {
+            "cause": cause, "known": ", ".join(Exclusion.Cause.values)}, field="cause")
     if ends_at <= starts_at:
-        raise DomainError("The excluded period must end after it starts", field="ends_at")
+        raise DomainError(_("The excluded period must end after it starts"), field="ends_at")
     refuse_compacted(Q(pk=asset.pk) if asset is not None else Q(organisation=organisation), starts_at, ends_at,
-                     "This exclusion")
+                     _("This exclusion"))
     exclusion = Exclusion.objects.create(organisation=organisation, asset=asset, starts_at=starts_at,
                                          ends_at=ends_at, cause=cause, note=note, recorded_by=recorded_by,
                                          recorded_at=clock.now())
@@ -185,5 +190,5 @@ def receive_heartbeat(token: str, at: dt.datetime | None = None) -> MonitoredAss
     updated = MonitoredAsset.objects.filter(heartbeat_token=token, kind=MonitoredAsset.Kind.HEARTBEAT,
                                             is_active=True).update(last_heartbeat_at=at)
     if not updated:
-        raise NotFound("No such heartbeat")
+        raise NotFound(_("No such heartbeat"))
     return MonitoredAsset.objects.get(heartbeat_token=token)

@@ -30,6 +30,7 @@ from email.utils import parseaddr
 
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
+from django.utils.translation import gettext as _
 
 from escalade import clock
 from escalade.audit.chain import record
@@ -85,11 +86,12 @@ def enqueue(*, channel: str, recipient: str, subject: str, body: str, kind: str,
     when that block ends (its pk is None until then).
     """
     if channel not in Channel.values:
-        raise DomainError(f"unknown channel {channel!r}; use {', '.join(Channel.values)}", field="channel")
+        raise DomainError(_("unknown channel %(channel)r; use %(known)s") % {
+            "channel": channel, "known": ", ".join(Channel.values)}, field="channel")
     if not recipient.strip():
-        raise DomainError(f"a {channel} message needs a recipient", field="recipient")
+        raise DomainError(_("a %(channel)s message needs a recipient") % {"channel": channel}, field="recipient")
     if not dedupe_key.strip():
-        raise DomainError("a message needs a dedupe key (what makes it happen once)", field="dedupe_key")
+        raise DomainError(_("a message needs a dedupe key (what makes it happen once)"), field="dedupe_key")
     key = fit_key(dedupe_key)
     now = clock.now()
     if render and render not in _renderers:

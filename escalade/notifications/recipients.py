@@ -32,6 +32,8 @@ import logging
 import zoneinfo
 from dataclasses import dataclass, field
 
+from django.utils.translation import gettext as _
+
 from escalade.errors import DomainError
 from escalade.notifications.models import OnCallRotation
 from escalade.orgs.languages import agent_language, contact_language
@@ -174,7 +176,8 @@ def on_call_agent(team_key: str, at: dt.datetime) -> Agent | None:
     after `at`. Raises DomainError for an unknown team."""
     team = Team.objects.filter(key=team_key).first()
     if team is None:
-        raise DomainError(f"there is no team {team_key!r} to find who is on call", field="role")
+        raise DomainError(_("there is no team %(team_key)r to find who is on call") % {
+            "team_key": team_key}, field="role")
     rotation = OnCallRotation.objects.filter(team=team, start__lte=at).order_by("-start", "-pk").first()
     agent = rotation.on_call_at(at) if rotation else None
     if agent is None:
@@ -225,7 +228,8 @@ def resolve(role: str, ticket, at: dt.datetime, *, is_highest_priority: bool | N
         for partner_agent in _partner_agents(ticket):
             found += agent(partner_agent)
     else:
-        raise DomainError(f"unknown recipient role {role!r}; use one of {', '.join(ROLES)}", field="role")
+        raise DomainError(_("unknown recipient role %(role)r; use one of %(known)s") % {
+            "role": role, "known": ", ".join(ROLES)}, field="role")
     unique: dict[tuple[str, str], Recipient] = {}
     for recipient in found:
         unique.setdefault((recipient.channel, recipient.address), recipient)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.db.models import Count, QuerySet
+from django.utils.translation import gettext as _
 
 from escalade.errors import PermissionDenied
 from escalade.notifications.models import OutboxMessage
@@ -16,7 +17,7 @@ def deliveries_for(viewer: Viewer, ticket) -> QuerySet[OutboxMessage]:
     Agents only: it includes pages and escalations to agents. The caller has already checked that
     the viewer may see the ticket (tickets.selectors.get_ticket)."""
     if not viewer.is_staff_side:
-        raise PermissionDenied("Only agents see the notifications sent about a ticket")
+        raise PermissionDenied(_("Only agents see the notifications sent about a ticket"))
     return (
         OutboxMessage.objects.filter(ticket=ticket)
         .only("id", "ticket_id", "channel", "kind", "recipient", "recipient_name", "subject", "status",

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from django.db.models import Q, QuerySet
+from django.utils.translation import gettext as _
 
 from escalade.errors import PermissionDenied
 from escalade.orgs.models import Agent, Contact, Organisation
@@ -116,20 +117,21 @@ class Viewer:
         """Raise AccessDenied unless this viewer may open a ticket for `organisation`."""
         if self.kind == "customer":
             if self.contact.organisation_id != organisation.pk:
-                raise AccessDenied("You can only open tickets for your own organisation.")
+                raise AccessDenied(_("You can only open tickets for your own organisation."))
             if not self.contact.can_open_tickets:
                 raise AccessDenied(
-                    f"{self.contact.name} is not authorised to open tickets for {organisation.name}; "
-                    "ask your primary contact to authorise you."
+                    _("%(name)s is not authorised to open tickets for %(organisation)s; ask your primary contact to "
+                      "authorise you.") % {"name": self.contact.name, "organisation": organisation.name}
                 )
             return
         if self.kind == "partner_agent":
             if organisation.partner_id != self.agent.partner_id:
-                raise AccessDenied(f"{self.agent.partner} does not serve {organisation.name}.")
+                raise AccessDenied(_("%(partner)s does not serve %(organisation)s.") % {
+                    "partner": self.agent.partner, "organisation": organisation.name})
             return
         if self.kind in ("admin", "vendor_agent"):
             return
-        raise AccessDenied("Sign in as a contact or an agent to open tickets.")
+        raise AccessDenied(_("Sign in as a contact or an agent to open tickets."))
 
 
 #: What a query for a user must select_related for `Viewer.of` to need no query of its own.

@@ -9,19 +9,21 @@ import zoneinfo
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils.translation import gettext as _
 
 
 def validate_language(value: str) -> None:
     if value and value not in dict(settings.LANGUAGES):
         codes = ", ".join(code for code, _name in settings.LANGUAGES)
-        raise ValidationError(f"{value!r} is not a language Escalade speaks; use one of {codes}")
+        raise ValidationError(_("%(value)r is not a language Escalade speaks; use one of %(codes)s")
+                              % {"value": value, "codes": codes})
 
 
 def validate_timezone(value: str) -> None:
     try:
         zoneinfo.ZoneInfo(value)
     except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        raise ValidationError(f"{value!r} is not an IANA time zone (e.g. Europe/London)") from None
+        raise ValidationError(_("%(value)r is not an IANA time zone (e.g. Europe/London)") % {"value": value}) from None
 
 
 class Partner(models.Model):
@@ -196,7 +198,8 @@ _PHONE = re.compile(r"^\+[0-9][0-9 ()./-]{5,}$")
 
 def validate_phone(value: str) -> None:
     if value and not _PHONE.match(value):
-        raise ValidationError(f"{value!r} is not an international phone number (e.g. +44 7700 900123)")
+        raise ValidationError(_("%(value)r is not an international phone number (e.g. +44 7700 900123)")
+                              % {"value": value})
 
 
 class Agent(models.Model):

@@ -7,6 +7,7 @@ import zoneinfo
 
 from django.conf import settings
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from escalade.audit.chain import record
 from escalade.errors import DomainError, PermissionDenied
@@ -25,11 +26,12 @@ def set_time_zone(viewer, name: str) -> str:
     organisation's zone back (an agent: the site's). Returns the zone now in use. Audited."""
     name = (name or "").strip()
     if name and name not in zoneinfo.available_timezones():
-        raise InvalidTimeZone(f"{name!r} is not a time zone; choose one from the list (e.g. Europe/London)",
+        raise InvalidTimeZone(_("%(name)r is not a time zone; choose one from the list (e.g. Europe/London)") % {
+            "name": name},
                               field="time_zone")
     person = viewer.contact if viewer.contact is not None else viewer.agent
     if person is None:
-        raise PermissionDenied("Only agents and customer contacts have a time zone setting.")
+        raise PermissionDenied(_("Only agents and customer contacts have a time zone setting."))
     with transaction.atomic():
         before = person.timezone
         person.timezone = name if (name or viewer.contact is not None) else settings.TIME_ZONE
@@ -45,10 +47,11 @@ def set_language(viewer, code: str) -> str:
     code = (code or "").strip()
     if code and code not in dict(settings.LANGUAGES):
         codes = ", ".join(c for c, _name in settings.LANGUAGES)
-        raise InvalidLanguage(f"{code!r} is not a language Escalade speaks; use one of {codes}", field="language")
+        raise InvalidLanguage(_("%(code)r is not a language Escalade speaks; use one of %(codes)s") % {
+            "code": code, "codes": codes}, field="language")
     person = viewer.contact if viewer.contact is not None else viewer.agent
     if person is None:
-        raise PermissionDenied("Only agents and customer contacts have a language setting.")
+        raise PermissionDenied(_("Only agents and customer contacts have a language setting."))
     with transaction.atomic():
         before = person.language
         person.language = code

@@ -33,4 +33,11 @@ class PolicyInvalid(DomainError):
 
 
 class NotInPolicy(LookupError):
-    """A lookup by key or name (priority, plan, category …) that the policy does not define."""
+    """A lookup by key or name (priority, plan, category …) that the policy does not define.
+    `noun`, `wanted` and `known` (the keys it does define) let a page say so in its reader's language."""
+
+    def __init__(self, message: str, *, noun: str = "", wanted: str = "", known: tuple[str, ...] = ()):
+        super().__init__(message)
+        self.noun = noun
+        self.wanted = wanted
+        self.known = known

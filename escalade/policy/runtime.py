@@ -228,7 +228,8 @@ def _find(items: dict[str, Any], wanted: str, noun: str, names: Any) -> Any:
     for key, item in items.items():
         if w == normalise(key) or any(w == normalise(n) for n in names(item) if n):
             return item
-    raise NotInPolicy(f"no {noun} '{wanted}' in this policy; known: {', '.join(items)}")
+    raise NotInPolicy(f"no {noun} '{wanted}' in this policy; known: {', '.join(items)}", noun=noun,
+                      wanted=str(wanted), known=tuple(items))
 
 
 def _plain(value: Any, tp: Any) -> Any:

@@ -84,7 +84,7 @@ def queue(viewer: Viewer, name: str, level: str = "") -> QuerySet[Ticket]:
     if name == "at-risk":
         return (tickets.annotate(next_due=Min("clocks__due_at", filter=Q(clocks__status=ClockStatus.RUNNING)))
                 .filter(next_due__isnull=False).order_by("next_due", "pk"))
-    raise NotFound(f"No queue {name!r}")
+    raise NotFound(_("No queue %(name)r") % {"name": name})
 
 
 @dataclass

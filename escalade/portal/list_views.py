@@ -74,7 +74,7 @@ def _options(viewer: Viewer, ctx: filters.Context) -> dict:
 def ticket_list(request):
     viewer = Viewer.of(request.user)
     if not viewer.is_staff_side:
-        return _forbidden(request, viewer, PermissionDenied("The ticket list is for agents."))
+        return _forbidden(request, viewer, PermissionDenied(_("The ticket list is for agents.")))
     ctx = filters.context(viewer)
     views = list(services.visible_views(viewer))
     view, error, status = None, "", 200
@@ -149,7 +149,7 @@ def save_view(request):
         team_key = request.POST.get("team", "")
         team = Team.objects.filter(key=team_key).first() if team_key else None
         if team_key and team is None:
-            raise DomainError(f"No team {team_key!r}", field="team")
+            raise DomainError(_("No team %(team_key)r") % {"team_key": team_key}, field="team")
         view = services.save_view(viewer, name=request.POST.get("name", ""), spec=spec,
                                   shared=request.POST.get("shared") == "on", team=team)
     except PermissionDenied as exc:

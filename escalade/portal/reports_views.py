@@ -93,7 +93,7 @@ def chart_csv(request, key: str):
         else:
             chart = charts.one_chart(viewer, flt, now, key)
             if chart is None:
-                raise Http404(f"No chart {key!r}")
+                raise Http404(_("No chart %(key)r") % {"key": key})
             rows = [chart.header, *chart.rows]
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{key}-{flt.start:%Y-%m-%d}-{flt.end:%Y-%m-%d}.csv"'
@@ -105,8 +105,9 @@ def _pack(request, organisation: str, month: str):
     viewer = Viewer.of(request.user)
     try:
         first_day = parse_month(month)
-    except ValueError as exc:
-        return viewer, _bad_request(request, viewer, DomainError(str(exc), field="month"))
+    except ValueError:
+        return viewer, _bad_request(request, viewer, DomainError(
+            _("%(month)r is not a month; write YYYY-MM, e.g. 2026-11") % {"month": month}, field="month"))
     try:
         return viewer, review_pack(viewer, organisation, first_day, clock.now())
     except PermissionDenied as exc:

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import Case, IntegerField, Min, Q, QuerySet, Value, When
+from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from escalade import clock
@@ -67,7 +68,8 @@ def _one_of(allowed: Callable[[Context], list[str]], what: str):
     def check(values: list[str], ctx: Context) -> str | None:
         known = allowed(ctx)
         unknown = [v for v in values if v not in known]
-        return f"unknown {what} {unknown[0]!r}; use one of {', '.join(known)}" if unknown else None
+        return _("unknown %(what)s %(value)r; use one of %(known)s") % {
+            "what": what, "value": unknown[0], "known": ", ".join(known)} if unknown else None
     return check
 
 
@@ -88,7 +90,7 @@ def _assignee(tickets, values, ctx: Context):
 
 def _assignee_check(values, ctx):
     bad = [v for v in values if v not in ("me", "none") and not (v.isdigit() and len(v) <= 18)]
-    return f"unknown assignee {bad[0]!r}; use me, none or an agent id" if bad else None
+    return _("unknown assignee %(value)r; use me, none or an agent id") % {"value": bad[0]} if bad else None
 
 
 def _level(tickets, values, ctx):
@@ -120,17 +122,18 @@ def _policy_keys(attr: str):
     return lambda ctx: list(getattr(ctx.policy, attr)) if ctx.policy is not None else []
 
 
-register(Filter("status", "Status", lambda t, v, c: t.filter(status__in=v), _one_of(lambda c: list(Status.values),
-                                                                                      "status")))
-register(Filter("priority", "Priority", lambda t, v, c: t.filter(priority__in=v), _one_of(_policy_keys("priorities"),
-                                                                                           "priority")))
-register(Filter("level", "Level", _level))
-register(Filter("team", "Team", _team))
-register(Filter("organisation", "Customer", lambda t, v, c: t.filter(organisation_id__in=_ids(v)),
-                lambda v, c: None if len(_ids(v)) == len(v) else "an organisation is given by its id"))
-register(Filter("assignee", "Assignee", _assignee, _assignee_check))
-register(Filter("sla", "SLA", _sla, _one_of(lambda c: list(SLA_STATES), "SLA state"), multiple=False))
-register(Filter("q", "Search", lambda t, v, c: filter_tickets(t, q=v[0]), multiple=False))
+register(Filter("status", gettext_lazy("Status"), lambda t, v, c: t.filter(status__in=v),
+                _one_of(lambda c: list(Status.values), gettext_lazy("status"))))
+register(Filter("priority", gettext_lazy("Priority"), lambda t, v, c: t.filter(priority__in=v),
+                _one_of(_policy_keys("priorities"), gettext_lazy("priority"))))
+register(Filter("level", gettext_lazy("Level"), _level))
+register(Filter("team", gettext_lazy("Team"), _team))
+register(Filter("organisation", gettext_lazy("Customer"), lambda t, v, c: t.filter(organisation_id__in=_ids(v)),
+                lambda v, c: None if len(_ids(v)) == len(v) else _("an organisation is given by its id")))
+register(Filter("assignee", gettext_lazy("Assignee"), _assignee, _assignee_check))
+register(Filter("sla", gettext_lazy("SLA"), _sla, _one_of(lambda c: list(SLA_STATES), gettext_lazy("SLA state")),
+                multiple=False))
+register(Filter("q", gettext_lazy("Search"), lambda t, v, c: filter_tickets(t, q=v[0]), multiple=False))
 
 
 def _tag(tickets, values, ctx):
@@ -139,7 +142,7 @@ def _tag(tickets, values, ctx):
                           .values("ticket_id"))
 
 
-register(Filter("tag", "Tag", _tag))
+register(Filter("tag", gettext_lazy("Tag"), _tag))
 
 
 # -- sort orders and columns ------------------------------------------------------------------
@@ -210,9 +213,9 @@ def parse(params: Mapping[str, Any], ctx: Context) -> Spec:
             out += [v.strip() for v in str(item).split(",") if v.strip()]
         for v in out:
             if len(v) > MAX_TEXT or "\x00" in v:
-                raise DomainError(f"{name}: a value is too long or not text", field=name)
+                raise DomainError(_("%(name)s: a value is too long or not text") % {"name": name}, field=name)
         if len(out) > MAX_VALUES:
-            raise DomainError(f"{name}: at most {MAX_VALUES} values", field=name)
+            raise DomainError(_("%(name)s: at most %(limit)s values") % {"name": name, "limit": MAX_VALUES}, field=name)
         return list(dict.fromkeys(out))
 
     filters: dict[str, Any] = {}
@@ -224,10 +227,10 @@ def parse(params: Mapping[str, Any], ctx: Context) -> Spec:
         if not given:
             continue
         if not f.multiple and len(given) > 1:
-            raise DomainError(f"{f.label}: give one value", field=name)
+            raise DomainError(_("%(label)s: give one value") % {"label": f.label}, field=name)
         problem = f.check(given, ctx)
         if problem:
-            raise DomainError(f"{f.label}: {problem}", field=name)
+            raise DomainError(_("%(label)s: %(problem)s") % {"label": f.label, "problem": problem}, field=name)
         filters[name] = given
     wanted = {name.removeprefix("field."): (values(name) or [""])[-1] for name in params if name.startswith("field.")}
     saved = params.get("fields") if not hasattr(params, "getlist") else None  # a saved view's {key: value}
@@ -240,12 +243,14 @@ def parse(params: Mapping[str, Any], ctx: Context) -> Spec:
         filters["fields"] = wanted
     sort = (values("sort") or [DEFAULT_SORT])[0]
     if sort not in SORTS:
-        raise DomainError(f"Sort: unknown order {sort!r}; use one of {', '.join(SORTS)}", field="sort")
+        raise DomainError(_("Sort: unknown order %(sort)r; use one of %(known)s") % {
+            "sort": sort, "known": ", ".join(SORTS)}, field="sort")
     columns = values("cols") or values("columns") or list(DEFAULT_COLUMNS)
     known = available_columns(ctx.policy)
     bad = [c for c in columns if c not in known]
     if bad:
-        raise DomainError(f"Columns: unknown column {bad[0]!r}; use some of {', '.join(known)}", field="cols")
+        raise DomainError(_("Columns: unknown column %(column)r; use some of %(known)s") % {
+            "column": bad[0], "known": ", ".join(known)}, field="cols")
     if "number" not in columns:
         columns.insert(0, "number")  # the link to the ticket
     return Spec(filters, sort, columns)

@@ -9,6 +9,7 @@ import datetime as dt
 
 from django.db import transaction
 from django.db.models import Q, QuerySet
+from django.utils.translation import gettext as _
 
 from escalade import clock
 from escalade.audit.chain import record
@@ -23,7 +24,7 @@ MAX_VIEWS = 100  # personal views per person
 
 def _require_agent(viewer: Viewer) -> None:
     if not viewer.is_staff_side or viewer.user is None:
-        raise PermissionDenied("Saved views are for agents.")
+        raise PermissionDenied(_("Saved views are for agents."))
 
 
 def visible_views(viewer: Viewer) -> QuerySet[SavedView]:
@@ -42,7 +43,7 @@ def get_view(viewer: Viewer, view_id: int) -> SavedView:
     """A view the viewer may use; NotFound otherwise (another agent's personal view included)."""
     view = visible_views(viewer).filter(pk=view_id).first() if 0 < view_id < 2**63 else None
     if view is None:
-        raise NotFound(f"No saved view {view_id} that you can use")
+        raise NotFound(_("No saved view %(view_id)s that you can use") % {"view_id": view_id})
     return view
 
 
@@ -66,17 +67,17 @@ def save_view(viewer: Viewer, *, name: str, spec: filters.Spec, shared: bool = F
     _require_agent(viewer)
     name = name.strip()
     if not name:
-        raise DomainError("Give the view a name", field="name")
+        raise DomainError(_("Give the view a name"), field="name")
     if len(name) > 100:
-        raise DomainError("A view's name has at most 100 characters", field="name")
+        raise DomainError(_("A view's name has at most 100 characters"), field="name")
     if team is not None and not shared:
-        raise DomainError("Only a shared view is for a team", field="team")
+        raise DomainError(_("Only a shared view is for a team"), field="team")
     if shared and not viewer.is_manager:
-        raise PermissionDenied("Only support managers share views with other agents.")
+        raise PermissionDenied(_("Only support managers share views with other agents."))
     if not shared and SavedView.objects.filter(owner=viewer.user, shared=False).count() >= MAX_VIEWS:
-        raise DomainError(f"You have {MAX_VIEWS} views already; delete one first", field="name")
+        raise DomainError(_("You have %(count)s views already; delete one first") % {"count": MAX_VIEWS}, field="name")
     if visible_views(viewer).filter(name__iexact=name, shared=shared, owner=viewer.user).exists():
-        raise DomainError(f"You already have a view called {name!r}", field="name")
+        raise DomainError(_("You already have a view called %(name)r") % {"name": name}, field="name")
     at = at or clock.now()
     view = SavedView.objects.create(name=name, owner=viewer.user, shared=shared, team=team,
                                     filters=spec.filters, sort=spec.sort, columns=spec.columns,
@@ -92,9 +93,9 @@ def delete_view(viewer: Viewer, view: SavedView, at: dt.datetime | None = None) 
     """Delete a view: your own personal one, or (managers) a shared one."""
     view = get_view(viewer, view.pk)
     if view.shared and not viewer.is_manager:
-        raise PermissionDenied("Only support managers delete shared views.")
+        raise PermissionDenied(_("Only support managers delete shared views."))
     if not view.shared and view.owner_id != viewer.user.pk:
-        raise NotFound(f"No saved view {view.pk} that you can use")
+        raise NotFound(_("No saved view %(pk)s that you can use") % {"pk": view.pk})
     if view.shared:
         record(actor=viewer.label, actor_user=viewer.user, action="view.unshared", obj=view, at=at or clock.now(),
                before={"name": view.name, "team": view.team.key if view.team else None})

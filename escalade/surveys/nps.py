@@ -125,7 +125,7 @@ def invitation_for(token: str) -> NpsInvitation:
     """The invitation a link's token names; NotFound for an unknown token."""
     found = NpsInvitation.objects.filter(token=token).select_related("organisation", "contact").first()
     if found is None:
-        raise NotFound("This survey link is not valid; it may have been mistyped.")
+        raise NotFound(_("This survey link is not valid; it may have been mistyped."))
     return found
 
 
@@ -136,9 +136,9 @@ def answer_nps(token: str, *, score, comment: str = "", at: dt.datetime) -> NpsI
     try:
         value = int(str(score).strip())
     except (TypeError, ValueError):
-        raise DomainError("Choose a score from 0 to 10", field="score") from None
+        raise DomainError(_("Choose a score from 0 to 10"), field="score") from None
     if not 0 <= value <= 10:
-        raise DomainError(f"The score is from 0 to 10, got {value}", field="score")
+        raise DomainError(_("The score is from 0 to 10, got %(score)s") % {"score": value}, field="score")
     invitation = invitation_for(token)
     invitation = NpsInvitation.objects.select_for_update().get(pk=invitation.pk)
     before = {"score": invitation.score}

@@ -6,6 +6,8 @@ from __future__ import annotations
 import datetime as dt
 
 from django.db import transaction
+from django.utils.formats import number_format
+from django.utils.translation import gettext as _
 
 from escalade import clock
 from escalade.audit.chain import record
@@ -30,7 +32,7 @@ def _parse_rating(rating) -> int:
     except (TypeError, ValueError):
         value = 0
     if value not in Rating.values:
-        raise DomainError("Choose a rating from 1 (very poor) to 5 (excellent)", field="rating")
+        raise DomainError(_("Choose a rating from 1 (very poor) to 5 (excellent)"), field="rating")
     return value
 
 
@@ -41,16 +43,18 @@ def answer_survey(viewer: Viewer, ticket: Ticket, *, rating, comment: str = "",
     ticket's organisation, only once the ticket is resolved or closed; a later answer replaces the
     earlier one. The ticket's level and assignee are kept for the reports."""
     if viewer.kind != "customer":
-        raise PermissionDenied("The satisfaction survey is answered by the customer's contacts.")
+        raise PermissionDenied(_("The satisfaction survey is answered by the customer's contacts."))
     if not Ticket.objects.filter(viewer.ticket_filter(), pk=ticket.pk).exists():
-        raise NotFound(f"No ticket {ticket.number} that you can see")
+        raise NotFound(_("No ticket %(number)s that you can see") % {"number": ticket.number})
     if ticket.status not in RATEABLE:
-        raise DomainError(f"{ticket.number} is {ticket.get_status_display()}; you can rate the support once it is "
-                          "resolved.", field="rating", code="not_resolved")
+        raise DomainError(_("%(number)s is %(status)s; you can rate the support once it is resolved.") % {
+            "number": ticket.number, "status": ticket.get_status_display()}, field="rating", code="not_resolved")
     value = _parse_rating(rating)
     comment = (comment or "").strip()
     if len(comment) > MAX_COMMENT:
-        raise DomainError(f"Keep the comment under {MAX_COMMENT:,} characters (it has {len(comment):,})",
+        raise DomainError(_("Keep the comment under %(limit)s characters (it has %(length)s)") % {
+            "limit": number_format(MAX_COMMENT, force_grouping=True),
+            "length": number_format(len(comment), force_grouping=True)},
                           field="comment")
     at = at or clock.now()
     response = SurveyResponse.objects.select_for_update().filter(ticket=ticket).first()

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from django.db import OperationalError, transaction
+from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from escalade.errors import DomainError
@@ -68,22 +69,22 @@ def _prepare_assign(viewer: Viewer, params: Mapping) -> Mapping:
     assignee = str(params.get("assignee") or "").strip()
     if assignee == "me":
         if viewer.agent is None:
-            raise DomainError("Only an agent can take tickets; choose an agent instead", field="assignee")
+            raise DomainError(_("Only an agent can take tickets; choose an agent instead"), field="assignee")
         out["assignee"] = viewer.agent
     elif assignee:
         agent = Agent.objects.filter(pk=int(assignee)).first() if assignee.isdigit() and len(assignee) < 18 else None
         if agent is None:
-            raise DomainError(f"No agent {assignee}", field="assignee")
+            raise DomainError(_("No agent %(assignee)s") % {"assignee": assignee}, field="assignee")
         out["assignee"] = agent
     team = str(params.get("team") or "").strip()
     if team:
         found = Team.objects.filter(key=team).first() or (
             Team.objects.filter(pk=int(team)).first() if team.isdigit() and len(team) < 18 else None)
         if found is None:
-            raise DomainError(f"No team {team!r}", field="team")
+            raise DomainError(_("No team %(team)r") % {"team": team}, field="team")
         out["team"] = found
     if not out:
-        raise DomainError("Choose an agent, yourself or a team to assign to", field="assignee")
+        raise DomainError(_("Choose an agent, yourself or a team to assign to"), field="assignee")
     return out
 
 
@@ -95,10 +96,10 @@ def _assign(viewer: Viewer, ticket: Ticket, params: Mapping) -> str:
 def _prepare_status(viewer: Viewer, params: Mapping) -> Mapping:
     status = str(params.get("status") or "")
     if status not in Status.values:
-        raise DomainError(f"Choose a status: one of {', '.join(Status.values)}", field="status")
+        raise DomainError(_("Choose a status: one of %(known)s") % {"known": ", ".join(Status.values)}, field="status")
     resolution = str(params.get("resolution_type") or "")
     if status == Status.RESOLVED and resolution not in ResolutionType.values:
-        raise DomainError("Resolving needs a resolution type", field="resolution_type")
+        raise DomainError(_("Resolving needs a resolution type"), field="resolution_type")
     return {"status": status, "resolution_type": resolution if status == Status.RESOLVED else ""}
 
 
@@ -112,7 +113,7 @@ def _status(viewer: Viewer, ticket: Ticket, params: Mapping) -> str:
 def _prepare_priority(viewer: Viewer, params: Mapping) -> Mapping:
     priority = str(params.get("priority") or "").strip()
     if not priority or len(priority) > 20:
-        raise DomainError("Choose a priority", field="priority")
+        raise DomainError(_("Choose a priority"), field="priority")
     return {"priority": priority}
 
 
@@ -124,7 +125,7 @@ def _priority(viewer: Viewer, ticket: Ticket, params: Mapping) -> str:
 def _prepare_tag(viewer: Viewer, params: Mapping) -> Mapping:
     names = tags.clean_names(tags.split(params.get("tag") or ""), field="tag")
     if not names:
-        raise DomainError("Type the tag", field="tag")
+        raise DomainError(_("Type the tag"), field="tag")
     return {"tags": names}
 
 
@@ -151,8 +152,10 @@ def _prepare_merge(viewer: Viewer, params: Mapping) -> Mapping:
     pk = parse_number(into) if into else None
     target = visible_tickets(viewer).filter(pk=pk).first() if pk else None
     if target is None:
-        raise DomainError(f"No ticket {into} that you can see to merge into" if into else
-                          "Type the number of the ticket to merge into", field="into")
+        if into:
+            raise DomainError(_("No ticket %(number)s that you can see to merge into") % {"number": into},
+                              field="into")
+        raise DomainError(_("Type the number of the ticket to merge into"), field="into")
     return {"into": target.pk, "number": target.number}
 
 
@@ -176,15 +179,16 @@ def run_bulk(viewer: Viewer, numbers: Iterable[str | int], action: str, params: 
     ticket per transaction in ascending number order (the lock order), and say what became of each:
     one Outcome per distinct number asked for. Bad parameters (an unknown agent, a status that does
     not exist) refuse the whole request before any ticket is touched (DomainError)."""
-    services._require_staff(viewer, "change tickets in bulk")
+    services._require_staff(viewer, _("change tickets in bulk"))
     chosen = ACTIONS.get(action)
     if chosen is None:
-        raise DomainError(f"Unknown action {action!r}; use one of {', '.join(ACTIONS)}", field="action")
+        raise DomainError(_("Unknown action %(action)r; use one of %(known)s") % {
+            "action": action, "known": ", ".join(ACTIONS)}, field="action")
     asked = list(dict.fromkeys(str(n).strip() for n in numbers if str(n).strip()))
     if not asked:
-        raise DomainError("Choose at least one ticket", field="tickets")
+        raise DomainError(_("Choose at least one ticket"), field="tickets")
     if len(asked) > MAX_TICKETS:
-        raise DomainError(f"At most {MAX_TICKETS} tickets at once", field="tickets")
+        raise DomainError(_("At most %(limit)s tickets at once") % {"limit": MAX_TICKETS}, field="tickets")
     prepared = chosen.prepare(viewer, params or {})
     pks = {raw: parse_number(raw) for raw in asked}
     found = {t.pk: t for t in visible_tickets(viewer).filter(pk__in=[pk for pk in pks.values() if pk])}

@@ -13,6 +13,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from django.utils.translation import gettext as _
+
 from escalade.audit.models import Event
 from escalade.errors import PermissionDenied
 from escalade.orgs.access import Viewer
@@ -36,7 +38,7 @@ def touch(viewer: Viewer, ticket: Ticket, *, replying: bool, now: dt.datetime) -
     """Record that the viewer (an agent who may see `ticket`: the caller found it through the
     viewer's scope) has the ticket open now, writing a reply or not. One statement (an upsert)."""
     if not viewer.is_staff_side or viewer.user is None:
-        raise PermissionDenied("Only agents are shown as present on a ticket.")
+        raise PermissionDenied(_("Only agents are shown as present on a ticket."))
     Presence.objects.bulk_create(
         [Presence(ticket=ticket, user=viewer.user, name=viewer.label, replying=replying, seen_at=now)],
         update_conflicts=True, unique_fields=["ticket", "user"], update_fields=["name", "replying", "seen_at"],

@@ -19,6 +19,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import EmailValidator, URLValidator
 from django.db import transaction
 from django.db.models import Exists, OuterRef, Q
+from django.utils.translation import gettext as _
 
 from escalade import clock
 from escalade.audit.chain import record
@@ -75,43 +76,49 @@ def clean_value(spec, raw: Any) -> Any:
             return True
         if text in _FALSE:
             return False
-        raise DomainError(f"{spec.name}: answer yes or no", field=where)
+        raise DomainError(_("%(name)s: answer yes or no") % {"name": spec.name}, field=where)
     if kind == "number":
         if isinstance(raw, bool):
-            raise DomainError(f"{spec.name}: enter a number", field=where)
+            raise DomainError(_("%(name)s: enter a number") % {"name": spec.name}, field=where)
         try:
             number = Decimal(str(raw).strip())
         except InvalidOperation:
-            raise DomainError(f"{spec.name}: enter a number, e.g. 42 or 3.5", field=where) from None
+            raise DomainError(_("%(name)s: enter a number, e.g. 42 or 3.5") % {
+                "name": spec.name}, field=where) from None
         if not number.is_finite() or abs(number) >= Decimal(10) ** 15:
-            raise DomainError(f"{spec.name}: enter a number below 10^15", field=where)
+            raise DomainError(_("%(name)s: enter a number below 10^15") % {"name": spec.name}, field=where)
         return int(number) if number == number.to_integral_value() else float(number)
     if not isinstance(raw, str):
-        raise DomainError(f"{spec.name}: expected text, got {type(raw).__name__}", field=where)
+        raise DomainError(_("%(name)s: expected text, got %(type)s") % {
+            "name": spec.name, "type": type(raw).__name__}, field=where)
     text = raw.strip()
     if "\x00" in text:
-        raise DomainError(f"{spec.name}: must not contain NUL characters", field=where)
+        raise DomainError(_("%(name)s: must not contain NUL characters") % {"name": spec.name}, field=where)
     if len(text) > MAX_TEXT:
-        raise DomainError(f"{spec.name}: at most {MAX_TEXT} characters", field=where)
+        raise DomainError(_("%(name)s: at most %(limit)s characters") % {
+            "name": spec.name, "limit": MAX_TEXT}, field=where)
     if kind == "date":
         try:
             if not _DATE.match(text):
                 raise ValueError
             return dt.date.fromisoformat(text).isoformat()
         except ValueError:
-            raise DomainError(f"{spec.name}: enter a date as YYYY-MM-DD", field=where) from None
+            raise DomainError(_("%(name)s: enter a date as YYYY-MM-DD") % {"name": spec.name}, field=where) from None
     if kind == "choice":
         for option in spec.options:
             if option.lower() == text.lower():
                 return option
-        raise DomainError(f"{spec.name}: choose one of {', '.join(spec.options)}", field=where)
+        raise DomainError(_("%(name)s: choose one of %(options)s") % {
+            "name": spec.name, "options": ", ".join(spec.options)}, field=where)
     if kind in ("url", "email"):
         validator = URLValidator(schemes=["http", "https"]) if kind == "url" else EmailValidator()
         try:
             validator(text)
         except ValidationError:
-            what = "a web address (https://…)" if kind == "url" else "an email address"
-            raise DomainError(f"{spec.name}: enter {what}", field=where) from None
+            if kind == "url":
+                raise DomainError(_("%(name)s: enter a web address (https://…)") % {"name": spec.name},
+                                  field=where) from None
+            raise DomainError(_("%(name)s: enter an email address") % {"name": spec.name}, field=where) from None
     return text
 
 
@@ -141,15 +148,20 @@ def clean(policy, raw: Mapping[str, Any], *, category: str, customer: bool, crea
     for key, value in raw.items():
         if key not in fields:
             known = ", ".join(fields) or "none (the policy declares no custom fields)"
-            raise DomainError(f"There is no custom field {key!r}; known: {known}", field=field_name(key))
+            raise DomainError(_("There is no custom field %(key)r; known: %(known)s") % {
+                "key": key, "known": known}, field=field_name(key))
         if key not in allowed:
-            raise DomainError(f"{fields[key].name} is filled in by the support team", field=field_name(key))
+            raise DomainError(_("%(name)s is filled in by the support team") % {
+                "name": fields[key].name}, field=field_name(key))
         cleaned[key] = clean_value(fields[key], value)
     for key in required_keys(policy, category, customer=customer):
         given = cleaned.get(key) if (creating or key in cleaned) else (current or {}).get(key)
         if given is None and (creating or key in cleaned):
-            why = "every ticket" if fields[key].required else "this category"
-            raise DomainError(f"{fields[key].name} is required for {why}", field=field_name(key))
+            if fields[key].required:
+                raise DomainError(_("%(name)s is required for every ticket") % {"name": fields[key].name},
+                                  field=field_name(key))
+            raise DomainError(_("%(name)s is required for this category") % {"name": fields[key].name},
+                              field=field_name(key))
     return cleaned
 
 
@@ -201,10 +213,10 @@ def set_custom_fields(viewer: Viewer, ticket: Ticket, values: Mapping[str, Any],
     ticket's category. Locks the ticket; one `ticket.fields_changed` audit event. Returns the
     ticket as it is now."""
     if viewer.kind not in ("customer", "admin", "vendor_agent", "partner_agent"):
-        raise PermissionDenied("Sign in to change a ticket.")
+        raise PermissionDenied(_("Sign in to change a ticket."))
     ticket = lock_ticket(ticket)
     if not (viewer.kind == "admin" or Ticket.objects.filter(viewer.ticket_filter(), pk=ticket.pk).exists()):
-        raise NotFound(f"No ticket {ticket.number} that you can see")
+        raise NotFound(_("No ticket %(number)s that you can see") % {"number": ticket.number})
     expect_version(ticket, expected_version)
     policy = policy_of(ticket.policy_version) if ticket.policy_version_id else None
     customer = viewer.kind == "customer"
@@ -227,7 +239,8 @@ def filter_q(policy, key: str, raw: str, *, customer: bool = False) -> Q:
     fields = visible(policy, customer=customer)
     if key not in fields:
         known = ", ".join(fields) or "none"
-        raise DomainError(f"There is no custom field {key!r}; known: {known}", field=f"field.{key}")
+        raise DomainError(_("There is no custom field %(key)r; known: %(known)s") % {
+            "key": key, "known": known}, field=f"field.{key}")
     has = TicketFieldValue.objects.filter(ticket=OuterRef("pk"), key=key)
     if raw is None or raw.strip() in ("", "-"):
         return ~Q(Exists(has))

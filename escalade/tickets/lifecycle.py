@@ -12,6 +12,7 @@ import datetime as dt
 
 from django.dispatch import Signal
 from django.utils import translation
+from django.utils.translation import gettext as _
 
 from escalade import clock
 from escalade.audit.chain import record
@@ -64,24 +65,28 @@ def transition(ticket: Ticket, to: str, *, actor: str, actor_user=None, by_custo
     at = at or clock.now()
     current = ticket.status
     if to not in Status.values:
-        raise DomainError(f"{to!r} is not a status; use one of {', '.join(Status.values)}", field="status")
+        raise DomainError(_("%(to)r is not a status; use one of %(known)s") % {
+            "to": to, "known": ", ".join(Status.values)}, field="status")
     if to not in TRANSITIONS[current]:
         allowed = ", ".join(label(s) for s in TRANSITIONS[current]) or "none (the ticket is closed)"
         raise InvalidTransition(
-            f"{ticket.number} is {label(current)} and cannot move to {label(to)}; allowed: {allowed}",
+            _("%(number)s is %(current)s and cannot move to %(to)s; allowed: %(allowed)s") % {
+                "number": ticket.number, "current": label(current), "to": label(to), "allowed": allowed},
             field="status", current=current_state(ticket),
         )
     if by_customer and (current, to) not in CUSTOMER_TRANSITIONS:
         raise PermissionDenied(
-            f"Customers can confirm or reopen a resolved ticket; {ticket.number} is {label(current)}."
+            _("Customers can confirm or reopen a resolved ticket; %(number)s is %(current)s.") % {
+                "number": ticket.number, "current": label(current)}
         )
     if to == S.RESOLVED:
         if resolution_type not in ResolutionType.values:
             with translation.override(None):
                 kinds = ", ".join(str(kind) for kind in ResolutionType.labels)
-            raise DomainError(f"Resolving needs a resolution type: one of {kinds}", field="resolution_type")
+            raise DomainError(_("Resolving needs a resolution type: one of %(kinds)s") % {
+                "kinds": kinds}, field="resolution_type")
     elif resolution_type:
-        raise DomainError("A resolution type is only given when resolving", field="resolution_type")
+        raise DomainError(_("A resolution type is only given when resolving"), field="resolution_type")
 
     before = {"status": current, "resolution_type": ticket.resolution_type}
     ticket.status = to

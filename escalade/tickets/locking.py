@@ -17,6 +17,7 @@ from collections.abc import Iterable
 
 from django.db import transaction
 from django.db.transaction import TransactionManagementError
+from django.utils.translation import gettext as _
 
 from escalade.db import update_rows
 from escalade.errors import Conflict
@@ -67,8 +68,8 @@ def expect_version(ticket: Ticket, expected: int | None) -> None:
     after the permission check (the state it reports is for people who may see the ticket)."""
     if expected is not None and ticket.version != expected:
         raise TicketChanged(
-            f"{ticket.number} has changed since you read it (it is at version {ticket.version}, you read "
-            f"version {expected}); read it again and retry.",
+            _("%(number)s has changed since you read it (it is at version %(version)s, you read version %(expected)s); "
+              "read it again and retry.") % {"number": ticket.number, "version": ticket.version, "expected": expected},
             current=current_state(ticket),
         )
 

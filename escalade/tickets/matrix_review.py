@@ -19,6 +19,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.utils.translation import gettext as _
+
 from escalade.audit.chain import record
 from escalade.errors import DomainError
 from escalade.orgs.access import Viewer
@@ -49,8 +51,8 @@ def opening_priority(viewer: Viewer, policy: Policy, suggestion: PrioritySuggest
     if not needs_review(policy, suggestion):
         return suggestion.key, None
     if not (business_impact or "").strip():
-        raise DomainError(f"Your answers suggest {suggestion.label}: describe the business impact (what is "
-                          "stopped, for whom) so support can confirm it", field=IMPACT_FIELD)
+        raise DomainError(_("Your answers suggest %(label)s: describe the business impact (what is stopped, for whom) "
+                            "so support can confirm it") % {"label": suggestion.label}, field=IMPACT_FIELD)
     held = held_priority(policy)
     if viewer.is_staff_side or held == suggestion.key:
         return suggestion.key, None

@@ -19,6 +19,7 @@ import datetime as dt
 from collections.abc import Iterable, Mapping
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from escalade import clock
 from escalade.audit.chain import record
@@ -61,13 +62,13 @@ def merge_tickets(viewer: Viewer, into: Ticket | int, others: Iterable[Ticket | 
     read (a form's hidden field, If-Match): a ticket changed since is TicketChanged (412).
     """
     if not viewer.is_staff_side:
-        raise PermissionDenied("Only agents can merge tickets.")
+        raise PermissionDenied(_("Only agents can merge tickets."))
     target_pk = _pk(into)
     merged_pks = list(dict.fromkeys(_pk(t) for t in others))
     if not merged_pks:
-        raise DomainError("Name at least one ticket to merge", field="tickets")
+        raise DomainError(_("Name at least one ticket to merge"), field="tickets")
     if target_pk in merged_pks:
-        raise MergeRefused("A ticket cannot be merged into itself.", field="into")
+        raise MergeRefused(_("A ticket cannot be merged into itself."), field="into")
     at = at or clock.now()
 
     locked: dict[int, Ticket] = {}
@@ -75,7 +76,7 @@ def merge_tickets(viewer: Viewer, into: Ticket | int, others: Iterable[Ticket | 
         try:
             locked[pk] = lock_ticket(pk)
         except Ticket.DoesNotExist:
-            raise NotFound(f"No ticket {Ticket(pk=pk).number} that you can see",
+            raise NotFound(_("No ticket %(number)s that you can see") % {"number": Ticket(pk=pk).number},
                            field="into" if pk == target_pk else "tickets") from None
     _require_visible(viewer, locked, target_pk)
     for pk, expected in (expected_versions or {}).items():
@@ -85,18 +86,24 @@ def merge_tickets(viewer: Viewer, into: Ticket | int, others: Iterable[Ticket | 
     target = locked[target_pk]
     merged = [locked[pk] for pk in merged_pks]
     if target.status == Status.CLOSED:
-        raise MergeRefused(f"{target.number} is closed; merge into an open ticket instead.", field="into")
+        raise MergeRefused(_("%(number)s is closed; merge into an open ticket instead.") % {
+            "number": target.number}, field="into")
     for ticket in merged:
         if ticket.status == Status.CLOSED:
-            where = f" (merged into {ticket.merged_into.number})" if ticket.merged_into_id else ""
-            raise MergeRefused(f"{ticket.number} is closed already{where}; only open tickets can be merged.",
-                               field="tickets", current={"number": ticket.number, "status": ticket.status,
-                                                         "version": ticket.version})
+            current = {"number": ticket.number, "status": ticket.status, "version": ticket.version}
+            if ticket.merged_into_id:
+                raise MergeRefused(
+                    _("%(number)s is closed already (merged into %(into)s); only open tickets can be merged.")
+                    % {"number": ticket.number, "into": ticket.merged_into.number}, field="tickets", current=current)
+            raise MergeRefused(_("%(number)s is closed already; only open tickets can be merged.")
+                               % {"number": ticket.number}, field="tickets", current=current)
         if ticket.organisation_id != target.organisation_id:
             raise CrossOrganisationMerge(
-                f"{ticket.number} belongs to {ticket.organisation.name} and {target.number} to "
-                f"{target.organisation.name}; tickets of different customers are not merged (each customer "
-                "would see the other's conversation). Link them as related instead.", field="tickets")
+                _("%(number)s belongs to %(organisation)s and %(target)s to %(target_organisation)s; tickets of "
+                  "different customers are not merged (each customer would see the other's conversation). Link them as "
+                  "related instead.") % {
+                    "number": ticket.number, "organisation": ticket.organisation.name, "target": target.number,
+                    "target_organisation": target.organisation.name}, field="tickets")
 
     for ticket in merged:
         _merge_one(viewer, ticket, target, at)
@@ -126,7 +133,7 @@ def _require_visible(viewer: Viewer, locked: Mapping[int, Ticket], target_pk: in
     seen = set(Ticket.objects.filter(viewer.ticket_filter(), pk__in=list(locked)).values_list("pk", flat=True))
     for pk, ticket in locked.items():
         if pk not in seen:
-            raise NotFound(f"No ticket {ticket.number} that you can see",
+            raise NotFound(_("No ticket %(number)s that you can see") % {"number": ticket.number},
                            field="into" if pk == target_pk else "tickets")
 
 

@@ -15,6 +15,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from django.utils.translation import gettext as _
+
 from escalade.audit.models import Event
 from escalade.errors import DomainError
 from escalade.orgs.access import Viewer
@@ -78,10 +80,11 @@ def read_answers(policy: Policy, answers: Mapping[str, str | None]) -> tuple[Mat
         return ()
     matrix = policy.priority_matrix
     if matrix is None:
-        raise DomainError("This support policy has no priority questions", field=FIELD_PREFIX + next(iter(given)))
+        raise DomainError(_("This support policy has no priority questions"), field=FIELD_PREFIX + next(iter(given)))
     unknown = sorted(set(given) - set(matrix.dimensions))
     if unknown:
-        raise DomainError(f"No priority question {unknown[0]!r}; known: {', '.join(matrix.dimensions)}",
+        raise DomainError(_("No priority question %(question)r; known: %(known)s") % {
+            "question": unknown[0], "known": ", ".join(matrix.dimensions)},
                           field=FIELD_PREFIX + unknown[0])
     out = []
     for qkey, question in matrix.dimensions.items():
@@ -91,7 +94,8 @@ def read_answers(policy: Policy, answers: Mapping[str, str | None]) -> tuple[Mat
             level = _level(question, given[qkey])
         except NotInPolicy:
             labels = "; ".join(lv.label for lv in question.levels.values())
-            raise DomainError(f"Choose one of the answers to “{question.name}”: {labels}",
+            raise DomainError(_("Choose one of the answers to “%(name)s”: %(labels)s") % {
+                "name": question.name, "labels": labels},
                               field=FIELD_PREFIX + qkey) from None
         out.append(MatrixAnswer(qkey, question.name, level.key, level.label, level.priority))
     return tuple(out)
@@ -105,6 +109,16 @@ def _level(question: MatrixDimension, answer: str) -> MatrixLevel:
     raise NotInPolicy(f"no answer {answer!r}")
 
 
+def not_in_policy(exc: NotInPolicy, *, field: str) -> DomainError:
+    """The error about a priority or category the policy does not define, in the reader's language."""
+    given = {"wanted": exc.wanted, "known": ", ".join(exc.known)}
+    if exc.noun == "priority":
+        return DomainError(_("no priority '%(wanted)s' in this policy; known: %(known)s") % given, field=field)
+    if exc.noun == "category":
+        return DomainError(_("no category '%(wanted)s' in this policy; known: %(known)s") % given, field=field)
+    return DomainError(_("%(wanted)s is not in this support policy; known: %(known)s") % given, field=field)
+
+
 def suggest(policy: Policy, answers: Mapping[str, str | None] | None = None, *, category: str = "",
             chosen: str | None = None) -> PrioritySuggestion:
     """The priority a new ticket gets: the one an agent `chosen` (key, name or alias), else the
@@ -116,7 +130,7 @@ def suggest(policy: Policy, answers: Mapping[str, str | None] | None = None, *, 
         try:
             key, source = policy.priority(chosen).key, "chosen"
         except NotInPolicy as exc:
-            raise DomainError(str(exc), field="priority") from None
+            raise not_in_policy(exc, field="priority") from None
     elif read:
         key, source = policy.suggest_priority(**{a.question_key: a.answer_key for a in read}), "matrix"
     else:
@@ -127,7 +141,7 @@ def suggest(policy: Policy, answers: Mapping[str, str | None] | None = None, *, 
         try:
             cat = policy.category(category)
         except NotInPolicy as exc:
-            raise DomainError(str(exc), field="category") from None
+            raise not_in_policy(exc, field="category") from None
     return PrioritySuggestion(
         key=key, name=priority.name, definition=priority.definition, source=source, answers=read,
         category=cat.name if cat else "", category_definition=cat.priority_definitions.get(key, "") if cat else "",

@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
 
 from escalade import clock
 from escalade.audit.chain import record
@@ -22,6 +23,7 @@ from escalade.policy.publish import policy_of
 from escalade.tickets import services
 from escalade.tickets.locking import current_state, expect_version, lock_ticket, save_change
 from escalade.tickets.models import PriorityChangeRequest, Status, Ticket
+from escalade.tickets.priority_matrix import not_in_policy
 from escalade.tickets.selectors import visible_tickets
 
 Request = PriorityChangeRequest
@@ -30,7 +32,7 @@ Request = PriorityChangeRequest
 def _check_sees(viewer: Viewer, ticket: Ticket) -> None:
     """NotFound (never 'forbidden') unless the viewer may see the ticket, as selectors.get_ticket."""
     if not visible_tickets(viewer).filter(pk=ticket.pk).exists():
-        raise NotFound(f"No ticket {ticket.number} that you can see")
+        raise NotFound(_("No ticket %(number)s that you can see") % {"number": ticket.number})
 
 
 def _policy(ticket: Ticket) -> Policy | None:
@@ -39,13 +41,13 @@ def _policy(ticket: Ticket) -> Policy | None:
 
 def _priority_key(policy: Policy | None, priority: str) -> str:
     if not (priority or "").strip():
-        raise DomainError("Say which priority the ticket should have", field="priority")
+        raise DomainError(_("Say which priority the ticket should have"), field="priority")
     if policy is None:
         return priority.strip()
     try:
         return policy.priority(priority).key
     except NotInPolicy as exc:
-        raise DomainError(str(exc), field="priority") from None
+        raise not_in_policy(exc, field="priority") from None
 
 
 @transaction.atomic
@@ -67,26 +69,30 @@ def request_priority_change(viewer: Viewer, ticket: Ticket, priority: str, justi
     rules = policy.priority_change if policy is not None else None
     if viewer.kind == "customer":
         if rules is None or not rules.customer_may_request:
-            raise PermissionDenied("This support policy does not let customers ask for another priority; "
-                                   "the support team sets it.")
+            raise PermissionDenied(_("This support policy does not let customers ask for another priority; the support "
+                                     "team sets it."))
         if not viewer.contact.can_open_tickets:
-            raise PermissionDenied(f"{viewer.contact.name} is not authorised to make requests for "
-                                   f"{viewer.contact.organisation.name}; ask your primary contact.")
+            raise PermissionDenied(_("%(name)s is not authorised to make requests for %(organisation)s; ask your "
+                                     "primary contact.") % {
+                "name": viewer.contact.name, "organisation": viewer.contact.organisation.name})
     elif not viewer.is_staff_side:
-        raise PermissionDenied("Sign in to ask for another priority.")
+        raise PermissionDenied(_("Sign in to ask for another priority."))
     if ticket.status in (Status.RESOLVED, Status.CLOSED):
-        raise Conflict(f"{ticket.number} is {ticket.get_status_display()}; reopen it first", field="priority",
+        raise Conflict(_("%(number)s is %(status)s; reopen it first") % {
+            "number": ticket.number, "status": ticket.get_status_display()}, field="priority",
                        current=current_state(ticket))
     to_priority = _priority_key(policy, priority)
     if to_priority == ticket.priority:
-        raise DomainError(f"{ticket.number} is already {to_priority}", field="priority")
+        raise DomainError(_("%(number)s is already %(to_priority)s") % {
+            "number": ticket.number, "to_priority": to_priority}, field="priority")
     justification = (justification or "").strip()
     if not justification and (rules is None or rules.justification_required):
-        raise DomainError("Explain why the ticket needs another priority (its business impact, who is "
-                          "affected, whether there is a workaround)", field="justification")
+        raise DomainError(_("Explain why the ticket needs another priority (its business impact, who is affected, "
+                            "whether there is a workaround)"), field="justification")
     at = at or clock.now()
     if Request.objects.filter(ticket=ticket, status=Request.Status.PENDING).exists():
-        raise Conflict(f"{ticket.number} already has a priority change waiting for an agent", field="priority",
+        raise Conflict(_("%(number)s already has a priority change waiting for an agent") % {
+            "number": ticket.number}, field="priority",
                        current=current_state(ticket))
     try:
         with transaction.atomic():
@@ -95,7 +101,7 @@ def request_priority_change(viewer: Viewer, ticket: Ticket, priority: str, justi
                 justification=justification, created_at=at,
             )
     except IntegrityError:  # the unique constraint stays the last line of defence behind the lock
-        raise Conflict(f"{ticket.number} already has a priority change waiting for an agent",
+        raise Conflict(_("%(number)s already has a priority change waiting for an agent") % {"number": ticket.number},
                        field="priority") from None
     save_change(ticket, at=at)
     record(actor=viewer.label, actor_user=viewer.user, action="ticket.priority_change_requested", obj=request,
@@ -113,17 +119,19 @@ def decide_priority_change(viewer: Viewer, request: PriorityChangeRequest, accep
     ticket the agent cannot see, and Conflict for a request already decided. Locks the ticket,
     then the request (the lock order); the decision raises the ticket's version."""
     if not viewer.is_staff_side:
-        raise PermissionDenied("Only agents can accept or decline a priority change.")
+        raise PermissionDenied(_("Only agents can accept or decline a priority change."))
     ticket = lock_ticket(request.ticket_id)
     request = Request.objects.select_for_update().get(pk=request.pk)
     request.ticket = ticket
     _check_sees(viewer, ticket)
     expect_version(ticket, expected_version)
     if request.status != Request.Status.PENDING:
-        raise Conflict(f"This request was already {request.get_status_display().lower()}", field="status",
+        raise Conflict(_("This request was already %(status)s") % {
+            "status": request.get_status_display().lower()}, field="status",
                        current=current_state(ticket))
     if accept and ticket.status == Status.CLOSED:
-        raise Conflict(f"{ticket.number} is closed; its priority can no longer change", field="status",
+        raise Conflict(_("%(number)s is closed; its priority can no longer change") % {
+            "number": ticket.number}, field="status",
                        current=current_state(ticket))
     at = at or clock.now()
     request.status = Request.Status.ACCEPTED if accept else Request.Status.DECLINED

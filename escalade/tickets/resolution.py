@@ -6,6 +6,7 @@ the reason is a public reply on the ticket, so the agent reads it where they wor
 from __future__ import annotations
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from escalade.errors import DomainError
 from escalade.orgs.access import Viewer
@@ -27,9 +28,9 @@ def report_not_fixed(viewer: Viewer, ticket: Ticket, reason: str, *,
     added as their reply. DomainError on `reason` when it is empty or too long."""
     reason = (reason or "").strip()
     if not reason:
-        raise DomainError("Say briefly what is still wrong", field="reason")
+        raise DomainError(_("Say briefly what is still wrong"), field="reason")
     if len(reason) > MAX_REASON:
-        raise DomainError(f"Keep the reason under {MAX_REASON} characters", field="reason")
+        raise DomainError(_("Keep the reason under %(limit)s characters") % {"limit": MAX_REASON}, field="reason")
     ticket = services.change_status(viewer, ticket, Status.IN_PROGRESS, expected_version=expected_version)
     services.add_message(viewer, ticket, body=f"Not fixed: {reason}")
     ticket.refresh_from_db()

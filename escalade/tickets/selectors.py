@@ -6,6 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.db.models import Q, QuerySet
+from django.utils.translation import gettext as _
 
 from escalade.audit.models import Event
 from escalade.errors import NotFound
@@ -35,7 +36,7 @@ def get_ticket(viewer: Viewer, number: str | int) -> Ticket:
     pk = number if isinstance(number, int) else parse_number(str(number))
     ticket = visible_tickets(viewer).filter(pk=pk).first() if pk else None
     if ticket is None:
-        raise NotFound(f"No ticket {number} that you can see")
+        raise NotFound(_("No ticket %(number)s that you can see") % {"number": number})
     return ticket
 
 

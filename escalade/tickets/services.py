@@ -14,6 +14,8 @@ from collections.abc import Iterable, Mapping
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import QuerySet
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from escalade import clock
 from escalade.audit.chain import collected, record
@@ -38,15 +40,16 @@ INFO_FIELDS = (
     "business_impact",
 )
 
-#: How the acknowledgement and the errors name each piece of information (VIOE 8.4).
+#: How the acknowledgement and the errors name each piece of information (VIOE 8.4); marked for
+#: translation, translated where an error names them.
 INFO_LABELS = {
-    "description": "a description of the issue",
-    "steps_to_reproduce": "the steps to reproduce the issue",
-    "expected_behaviour": "what you expected to happen",
-    "actual_behaviour": "what happened instead",
-    "error_messages": "any error messages, exactly as shown",
-    "affected_users": "who is affected (how many users, which sites or systems)",
-    "business_impact": "the impact on your business",
+    "description": gettext_noop("a description of the issue"),
+    "steps_to_reproduce": gettext_noop("the steps to reproduce the issue"),
+    "expected_behaviour": gettext_noop("what you expected to happen"),
+    "actual_behaviour": gettext_noop("what happened instead"),
+    "error_messages": gettext_noop("any error messages, exactly as shown"),
+    "affected_users": gettext_noop("who is affected (how many users, which sites or systems)"),
+    "business_impact": gettext_noop("the impact on your business"),
 }
 
 
@@ -72,7 +75,7 @@ def missing_information(ticket: Ticket) -> list[str]:
 
 def _require_staff(viewer: Viewer, what: str) -> None:
     if not viewer.is_staff_side:
-        raise PermissionDenied(f"Only agents can {what}.")
+        raise PermissionDenied(_("Only agents can %(what)s.") % {"what": what})
 
 
 def _require_visible(viewer: Viewer, ticket: Ticket) -> None:
@@ -80,7 +83,7 @@ def _require_visible(viewer: Viewer, ticket: Ticket) -> None:
     if viewer.system_name or viewer.kind == "admin":
         return
     if not Ticket.objects.filter(viewer.ticket_filter(), pk=ticket.pk).exists():
-        raise NotFound(f"No ticket {ticket.number} that you can see")
+        raise NotFound(_("No ticket %(number)s that you can see") % {"number": ticket.number})
 
 
 def _locked(viewer: Viewer, ticket: Ticket, expected_version: int | None) -> Ticket:
@@ -103,12 +106,12 @@ def _policy_keys(version: PolicyVersion | None, priority: str | None, category: 
     try:
         priority = policy.priority(priority).key if priority else policy.priority_keys[-1]
     except NotInPolicy as exc:
-        raise DomainError(str(exc), field="priority") from None
+        raise priority_matrix.not_in_policy(exc, field="priority") from None
     if category:
         try:
             category = policy.category(category).key
         except NotInPolicy as exc:
-            raise DomainError(str(exc), field="category") from None
+            raise priority_matrix.not_in_policy(exc, field="category") from None
     return priority, category
 
 
@@ -153,19 +156,21 @@ def open_ticket(viewer: Viewer, *, organisation: Organisation, subject: str, des
     viewer.may_open_ticket_for(organisation)
     unknown = set(info) - set(INFO_FIELDS)
     if unknown:
-        raise DomainError(f"Unknown ticket field {sorted(unknown)[0]!r}", field=sorted(unknown)[0])
+        raise DomainError(_("Unknown ticket field %(field)r") % {"field": sorted(unknown)[0]}, field=sorted(unknown)[0])
     if not subject.strip():
-        raise DomainError("A ticket needs a subject", field="subject")
+        raise DomainError(_("A ticket needs a subject"), field="subject")
     if not description.strip():
-        raise DomainError("Describe the issue", field="description")
+        raise DomainError(_("Describe the issue"), field="description")
     if kind not in Kind.values:
-        raise DomainError(f"Unknown kind {kind!r}; use one of {', '.join(Kind.values)}", field="kind")
+        raise DomainError(_("Unknown kind %(kind)r; use one of %(known)s") % {
+            "kind": kind, "known": ", ".join(Kind.values)}, field="kind")
     if channel not in Channel.values:
-        raise DomainError(f"Unknown channel {channel!r}", field="channel")
+        raise DomainError(_("Unknown channel %(channel)r") % {"channel": channel}, field="channel")
     if viewer.kind == "customer":
         requester = viewer.contact
     elif requester is not None and requester.organisation_id != organisation.pk:
-        raise DomainError(f"{requester.name} is not a contact of {organisation.name}", field="requester")
+        raise DomainError(_("%(name)s is not a contact of %(organisation)s") % {
+            "name": requester.name, "organisation": organisation.name}, field="requester")
     at = at or clock.now()
     version = active_version()
     answers: tuple = ()
@@ -181,7 +186,8 @@ def open_ticket(viewer: Viewer, *, organisation: Organisation, subject: str, des
         for field in required_information(version, category):
             if not str(given.get(field) or "").strip():
                 what = INFO_LABELS[field]
-                raise DomainError(f"The support policy asks every new ticket for {what}; please add it",
+                raise DomainError(_("The support policy asks every new ticket for %(what)s; please add it") % {
+                    "what": _(what)},
                                   field=field)
     fields = ticket_fields.clean(policy_of(version) if version else None, custom_fields or {}, category=category,
                                  customer=viewer.kind == "customer", creating=intake)
@@ -232,11 +238,12 @@ def add_message(viewer: Viewer, ticket: Ticket, *, body: str, internal: bool = F
     """
     ticket = _locked(viewer, ticket, expected_version)
     if internal:
-        _require_staff(viewer, "write internal notes")
+        _require_staff(viewer, _("write internal notes"))
     if not body.strip():
-        raise DomainError("The message is empty", field="body")
+        raise DomainError(_("The message is empty"), field="body")
     if ticket.status == Status.CLOSED:
-        raise DomainError(f"{ticket.number} is closed; open a new ticket and mention it.", field="body")
+        raise DomainError(_("%(number)s is closed; open a new ticket and mention it.") % {
+            "number": ticket.number}, field="body")
     files = list(attachments)
     for upload in files:
         attachment_files.check(upload)
@@ -273,11 +280,11 @@ def change_status(viewer: Viewer, ticket: Ticket, to: str, *, resolution_type: s
     Returns the ticket as it is now. Of several moves at once, each decides on the status the one
     before it left: a move the lifecycle no longer allows from there is InvalidTransition (409)."""
     if viewer.kind not in ("customer", "admin", "vendor_agent", "partner_agent"):
-        raise PermissionDenied("Sign in to change a ticket.")
+        raise PermissionDenied(_("Sign in to change a ticket."))
     ticket = _locked(viewer, ticket, expected_version)
     if viewer.kind == "customer" and to == Status.IN_PROGRESS and ticket.policy_version_id:
         if not policy_of(ticket.policy_version).lifecycle.customer_may_reopen:
-            raise PermissionDenied("This support policy does not let customers reopen a resolved ticket.")
+            raise PermissionDenied(_("This support policy does not let customers reopen a resolved ticket."))
     return lifecycle.transition(ticket, to, actor=viewer.label, actor_user=viewer.user,
                                 by_customer=viewer.kind == "customer", resolution_type=resolution_type, at=at)
 
@@ -293,25 +300,27 @@ def update_ticket(viewer: Viewer, ticket: Ticket, *, at: dt.datetime | None = No
 
 def _update_ticket(viewer: Viewer, ticket: Ticket, *, at: dt.datetime | None, expected_version: int | None,
                    **changes) -> Ticket:
-    _require_staff(viewer, "change a ticket's priority, level or assignee")
+    _require_staff(viewer, _("change a ticket's priority, level or assignee"))
     ticket = _locked(viewer, ticket, expected_version)
     allowed = {"priority", "category", "kind", "level", "team", "assignee", "subject"}
     unknown = set(changes) - allowed
     if unknown:
-        raise DomainError(f"{sorted(unknown)[0]!r} cannot be changed here", field=sorted(unknown)[0])
+        raise DomainError(_("%(field)r cannot be changed here") % {
+            "field": sorted(unknown)[0]}, field=sorted(unknown)[0])
     if "priority" in changes or "category" in changes:
         priority, category = _policy_keys(ticket.policy_version, changes.get("priority", ticket.priority),
                                           changes.get("category", ticket.category))
         changes.update({k: v for k, v in (("priority", priority), ("category", category)) if k in changes})
     if "kind" in changes and changes["kind"] not in Kind.values:
-        raise DomainError(f"Unknown kind {changes['kind']!r}", field="kind")
+        raise DomainError(_("Unknown kind %(kind)r") % {"kind": changes["kind"]}, field="kind")
     for field, model in (("level", Level), ("team", Team), ("assignee", Agent)):
         value = changes.get(field)
         if value is not None and not isinstance(value, model):
-            raise DomainError(f"{field} must be a {model.__name__}", field=field)
+            raise DomainError(_("%(field)s must be a %(model)s") % {
+                "field": field, "model": model.__name__}, field=field)
     if viewer.kind == "partner_agent" and changes.get("assignee") is not None:
         if changes["assignee"].partner_id not in (None, viewer.agent.partner_id):
-            raise PermissionDenied("You can only assign to your own colleagues or the vendor's agents.")
+            raise PermissionDenied(_("You can only assign to your own colleagues or the vendor's agents."))
     at = at or clock.now()
     changed = {f: v for f, v in changes.items() if getattr(ticket, f) != v}
     if not changed:
@@ -342,21 +351,24 @@ def request_escalation(viewer: Viewer, ticket: Ticket, *, business_impact: str, 
     audit event, shown on the ticket's timeline; the escalation rules decide what follows (e.g. a
     review task for the tier manager). Returns the ticket as it is now."""
     if viewer.kind == "nobody":
-        raise PermissionDenied("Sign in to request an escalation.")
+        raise PermissionDenied(_("Sign in to request an escalation."))
     ticket = _locked(viewer, ticket, expected_version)
     if not business_impact.strip():
-        raise DomainError("Explain the business impact so the manager can judge the request",
+        raise DomainError(_("Explain the business impact so the manager can judge the request"),
                           field="business_impact")
     if ticket.status in (Status.RESOLVED, Status.CLOSED):
-        raise DomainError(f"{ticket.number} is {ticket.get_status_display()}; reopen it first", field="status")
+        raise DomainError(_("%(number)s is %(status)s; reopen it first") % {
+            "number": ticket.number, "status": ticket.get_status_display()}, field="status")
     level = (level or "").strip()
     if level:
         wanted = Level.objects.filter(key__iexact=level).first()
         if wanted is None:
             known = ", ".join(Level.objects.order_by("rank").values_list("key", flat=True))
-            raise DomainError(f"There is no support level {level!r}; use one of {known}", field="level")
+            raise DomainError(_("There is no support level %(level)r; use one of %(known)s") % {
+                "level": level, "known": known}, field="level")
         if ticket.level_id and wanted.rank <= ticket.level.rank:
-            raise DomainError(f"{ticket.number} is already at {ticket.level.key}; ask for a higher level",
+            raise DomainError(_("%(number)s is already at %(level)s; ask for a higher level") % {
+                "number": ticket.number, "level": ticket.level.key},
                               field="level")
         level = wanted.key
     at = at or clock.now()
@@ -374,11 +386,11 @@ def link_tickets(viewer: Viewer, ticket: Ticket, other: Ticket, kind: str,
                  at: dt.datetime | None = None, expected_version: int | None = None) -> TicketLink:
     """Record that `ticket` is related to / a duplicate of / a child of `other`. The link is part
     of `ticket` (locked, its version raised); `other` is only read."""
-    _require_staff(viewer, "link tickets")
+    _require_staff(viewer, _("link tickets"))
     ticket = _locked(viewer, ticket, expected_version)
     _require_visible(viewer, other)
     if ticket.pk == other.pk:
-        raise DomainError("A ticket cannot be linked to itself", field="to_ticket")
+        raise DomainError(_("A ticket cannot be linked to itself"), field="to_ticket")
     at = at or clock.now()
     link, created = TicketLink.objects.get_or_create(
         from_ticket=ticket, to_ticket=other, kind=kind, defaults={"created_at": at}
@@ -395,10 +407,10 @@ def move_to_active_policy(viewer: Viewer, tickets: Iterable[Ticket], at: dt.date
     """Re-apply the active policy to open tickets (an admin's decision): their clocks are re-targeted
     under the new version, keeping the business time already elapsed. Returns how many moved."""
     if viewer.kind != "admin":
-        raise PermissionDenied("Only an administrator can move tickets to another policy version.")
+        raise PermissionDenied(_("Only an administrator can move tickets to another policy version."))
     version = active_version()
     if version is None:
-        raise DomainError("No policy is active; apply one with `escalade policy apply FILE`.")
+        raise DomainError(_("No policy is active; apply one with `escalade policy apply FILE`."))
     at = at or clock.now()
     moved = 0
     for ticket in sorted(tickets, key=lambda t: t.pk):  # one order, so two admins never deadlock

@@ -14,6 +14,7 @@ from collections.abc import Iterable
 
 from django.db import transaction
 from django.db.models import QuerySet
+from django.utils.translation import gettext as _
 
 from escalade import clock
 from escalade.audit.chain import record
@@ -39,11 +40,12 @@ def clean_names(names: Iterable[str], *, field: str = "tags") -> list[str]:
     for raw in names:
         name = normalise(raw)
         if not name:
-            raise DomainError("A tag cannot be empty", field=field)
+            raise DomainError(_("A tag cannot be empty"), field=field)
         if len(name) > MAX_TAG_LENGTH:
-            raise DomainError(f"The tag {name[:20]!r}… is longer than {MAX_TAG_LENGTH} characters", field=field)
+            raise DomainError(_("The tag %(start)r… is longer than %(limit)s characters") % {
+                "start": name[:20], "limit": MAX_TAG_LENGTH}, field=field)
         if "," in name or "\x00" in name:
-            raise DomainError(f"The tag {name!r} may not contain a comma", field=field)
+            raise DomainError(_("The tag %(name)r may not contain a comma") % {"name": name}, field=field)
         if name not in out:
             out.append(name)
     return out
@@ -85,10 +87,11 @@ def change_tags(viewer: Viewer, ticket: Ticket, *, add: Iterable[str] = (), remo
                 at: dt.datetime | None = None, expected_version: int | None = None) -> Ticket:
     """Add and remove tags on one ticket (agents only). Adding a tag it has, or removing one it has
     not, is no change; when nothing changes, nothing is written. Returns the ticket as it is now."""
-    _require_staff(viewer, "tag tickets")
+    _require_staff(viewer, _("tag tickets"))
     add, remove = clean_names(add), clean_names(remove)
     if set(add) & set(remove):
-        raise DomainError(f"Add or remove {sorted(set(add) & set(remove))[0]!r}, not both", field="tags")
+        raise DomainError(_("Add or remove %(tag)r, not both") % {
+            "tag": sorted(set(add) & set(remove))[0]}, field="tags")
     ticket = _locked(viewer, ticket, expected_version)
     at = at or clock.now()
     current = set(TicketTag.objects.filter(ticket=ticket).values_list("tag__name", flat=True))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.db.models import QuerySet
+from django.utils.translation import gettext as _
 
 from escalade.errors import NotFound, PermissionDenied
 from escalade.orgs.access import Viewer
@@ -15,13 +16,13 @@ def visible_subscriptions(viewer: Viewer) -> QuerySet[Subscription]:
         return Subscription.objects.all()
     if viewer.kind == "partner_agent":
         return Subscription.objects.filter(partner_id=viewer.agent.partner_id)
-    raise PermissionDenied("Only administrators and partner agents see event webhooks.")
+    raise PermissionDenied(_("Only administrators and partner agents see event webhooks."))
 
 
 def get_subscription(viewer: Viewer, pk: int) -> Subscription:
     subscription = visible_subscriptions(viewer).filter(pk=pk).first()
     if subscription is None:
-        raise NotFound(f"No webhook subscription {pk} that you can see")
+        raise NotFound(_("No webhook subscription %(pk)s that you can see") % {"pk": pk})
     return subscription
 
 
@@ -37,5 +38,5 @@ def get_delivery(viewer: Viewer, pk: int) -> Delivery:
     delivery = Delivery.objects.filter(pk=pk, subscription__in=visible_subscriptions(viewer)).select_related(
         "event", "subscription", "message").first()
     if delivery is None:
-        raise NotFound(f"No webhook delivery {pk} that you can see")
+        raise NotFound(_("No webhook delivery %(pk)s that you can see") % {"pk": pk})
     return delivery

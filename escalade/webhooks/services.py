@@ -9,6 +9,7 @@ import datetime as dt
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from escalade import clock
 from escalade.audit.chain import record
@@ -21,22 +22,23 @@ from escalade.webhooks.selectors import visible_subscriptions
 
 def _require_manager_of_webhooks(viewer: Viewer) -> None:
     if viewer.kind not in ("admin", "partner_agent"):
-        raise PermissionDenied("Only administrators and partner agents manage event webhooks.")
+        raise PermissionDenied(_("Only administrators and partner agents manage event webhooks."))
 
 
 def _clean(name: str, url: str, event_types: list[str]) -> tuple[str, str, list[str]]:
     name, url = name.strip(), url.strip()
     if not name:
-        raise DomainError("Give the subscription a name", field="name")
+        raise DomainError(_("Give the subscription a name"), field="name")
     try:
         URLValidator(schemes=["http", "https"])(url)
     except ValidationError:
-        raise DomainError(f"{url!r} is not an http:// or https:// URL", field="url") from None
+        raise DomainError(_("%(url)r is not an http:// or https:// URL") % {"url": url}, field="url") from None
     unknown = [t for t in event_types if t not in EventType.values]
     if unknown:
-        raise DomainError(f"Unknown event {unknown[0]!r}; use {', '.join(EventType.values)}", field="event_types")
+        raise DomainError(_("Unknown event %(event)r; use %(known)s") % {
+            "event": unknown[0], "known": ", ".join(EventType.values)}, field="event_types")
     if not event_types:
-        raise DomainError("Choose at least one event", field="event_types")
+        raise DomainError(_("Choose at least one event"), field="event_types")
     return name, url, sorted(set(event_types), key=EventType.values.index)
 
 
@@ -79,7 +81,7 @@ def update_subscription(viewer: Viewer, subscription: Subscription, *, name: str
 def _get_visible(viewer: Viewer, pk: int) -> Subscription:
     subscription = visible_subscriptions(viewer).select_for_update().filter(pk=pk).first()
     if subscription is None:
-        raise NotFound(f"No webhook subscription {pk} that you can see")
+        raise NotFound(_("No webhook subscription %(pk)s that you can see") % {"pk": pk})
     return subscription
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from escalade import clock
 from escalade.errors import DomainError, NotFound
@@ -29,10 +30,11 @@ def receive_alert(source: str, token: str, body: bytes, *, content_type: str = "
     Raises NotFound for an unknown token or source (nothing stored) and RejectedAlert with the
     reason for a payload that cannot be read (stored, marked rejected)."""
     if source not in AlertPayload.Source.values:
-        raise NotFound(f"No alert source {source!r}; use {', '.join(AlertPayload.Source.values)}")
+        raise NotFound(_("No alert source %(source)r; use %(known)s") % {
+            "source": source, "known": ", ".join(AlertPayload.Source.values)})
     asset = MonitoredAsset.objects.filter(alert_token=token, is_active=True).first() if token else None
     if asset is None:
-        raise NotFound("No monitored system has this alert token")
+        raise NotFound(_("No monitored system has this alert token"))
     at = at or clock.now()
     with transaction.atomic():
         payload = AlertPayload.objects.create(asset=asset, source=source, received_at=at, body=body,
@@ -41,7 +43,8 @@ def receive_alert(source: str, token: str, body: bytes, *, content_type: str = "
         verdict = parse(source, body, query)
     except MalformedAlert as exc:
         AlertPayload.objects.filter(pk=payload.pk).update(status=AlertPayload.Status.REJECTED, error=str(exc)[:500])
-        raise RejectedAlert(f"Could not read this {payload.get_source_display()} payload: {exc}",
+        raise RejectedAlert(_("Could not read this %(source)s payload: %(error)s") % {
+            "source": payload.get_source_display(), "error": exc},
                             field="body") from None
     if verdict.failing is None:
         AlertPayload.objects.filter(pk=payload.pk).update(status=AlertPayload.Status.IGNORED, summary=verdict.detail)

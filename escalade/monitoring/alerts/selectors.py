@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.db.models import QuerySet
+from django.utils.translation import gettext as _
 
 from escalade.errors import PermissionDenied
 from escalade.monitoring.models import AlertPayload
@@ -12,6 +13,6 @@ from escalade.orgs.access import Viewer
 def recent_alerts(viewer: Viewer) -> QuerySet[AlertPayload]:
     """Alert payloads about the viewer's organisations' systems, newest first (agents only)."""
     if not viewer.is_staff_side:
-        raise PermissionDenied("Only agents see received alerts")
+        raise PermissionDenied(_("Only agents see received alerts"))
     return (AlertPayload.objects.filter(asset__organisation__in=viewer.organisations())
             .select_related("asset__organisation").order_by("-received_at", "-pk"))
