@@ -92,12 +92,17 @@ def profile(bench, args) -> int:
     wall = time.perf_counter() - began
     escalated = Firing.objects.filter(rule=bench.RULE).values("ticket").distinct().count()
     kinds = Counter(kind_of(q["sql"]) for q in queries.captured_queries)
+    seconds = Counter()
+    for q in queries.captured_queries:
+        seconds[kind_of(q["sql"])] += float(q["time"])
     total = len(queries.captured_queries)
     print(f"{connection.vendor}: {seeded['seeded']} tickets seeded, {due} due, {escalated} escalated in {rounds} "
           f"rounds, {wall:.2f} s ({escalated / wall:.1f} tickets/s in process, rounds' own checks included)")
     print(f"{total} statements, {total / max(escalated, 1):.2f} per escalated ticket")
+    print(f"{sum(seconds.values()):.2f} s in the database (as the client waits for it)")
+    print("  per ticket  count  seconds  statement")
     for kind, n in kinds.most_common():
-        print(f"  {n / max(escalated, 1):7.3f}  {n:6d}  {kind}")
+        print(f"  {n / max(escalated, 1):9.3f}  {n:5d}  {seconds[kind]:7.3f}  {kind}")
     if args.sql:
         args.sql.write_text("".join(" ".join(q["sql"].split())[:300] + "\n" for q in queries.captured_queries))
     if profiler:

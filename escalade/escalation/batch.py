@@ -26,17 +26,20 @@ _firings: contextvars.ContextVar[list | None] = contextvars.ContextVar("escalati
 def written_together(tickets: Iterable[Ticket]):
     """Within the block, the firings, the changes of `tickets` (claimed, locked), the outbox rows
     and the audit events are kept in memory, and written when the block ends without an error:
-    firings, then tickets, then messages, then events."""
+    firings, then tickets, then messages, then events. Yields the list of the block's new firings
+    (filled as they are recorded)."""
     with collected(), queued_together(), held(tickets):
         kept: list[tuple[Firing, object]] = []
+        new: list[Firing] = []
         token = _firings.set(kept)
         try:
-            yield
+            yield new
         finally:
             _firings.reset(token)
         Firing.objects.bulk_create([firing for firing, _ in kept])
         for firing, event in kept:  # the audit events are still in memory (collected)
             event.object_id = str(firing.pk)
+        new.extend(firing for firing, _ in kept)
 
 
 def record_firing(firing: Firing) -> None:

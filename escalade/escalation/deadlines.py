@@ -12,8 +12,8 @@ from escalade.policy.calendars import business_day_minutes
 
 from . import actions as act
 from .explain import who
-from .rules import EPS, check_now
 from .state import ConcernView, FollowUpView
+from .terms import EPS, check_now
 
 # -- follow-up tasks ----------------------------------------------------------------------------
 

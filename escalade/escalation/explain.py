@@ -8,7 +8,7 @@ from typing import Any
 from escalade.policy import Policy
 from escalade.policy.schema_escalation import BUILT_IN_ROLES, Trigger
 
-from .rules import one_of
+from .terms import one_of
 
 # -- the policy in words ------------------------------------------------------------------------
 

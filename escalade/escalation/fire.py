@@ -178,22 +178,34 @@ def _texts(ticket: Ticket, policy: Policy, template: str | None, kind: str, a: a
            reason: str = "", role: str = "", extra: dict | None = None) -> tuple[str, str]:
     templates = policy.escalation.templates if policy.escalation else {}
     if template and template in templates:
-        values = {"number": ticket.number, "priority": ticket.priority, "organisation": ticket.organisation.name,
-                  "level": names.level_name(policy, ticket.level.key) if ticket.level_id else "",
-                  "rule": names.rule_name(policy, a.rule),
-                  "url": ticket_url(ticket),
-                  "subject": ticket.subject, "status": ticket.get_status_display()}
+        values = _Fields({"number": lambda: ticket.number, "priority": lambda: ticket.priority,
+                          "organisation": lambda: ticket.organisation.name,
+                          "level": lambda: names.level_name(policy, ticket.level.key) if ticket.level_id else "",
+                          "rule": lambda: names.rule_name(policy, a.rule),
+                          "url": lambda: ticket_url(ticket),
+                          "subject": lambda: ticket.subject, "status": lambda: ticket.get_status_display()})
         t = templates[template]
-        return t.subject.format_map(_Default(values)), t.body.format_map(_Default(values))
+        return t.subject.format_map(values), t.body.format_map(values)
     level = names.level_name(policy, ticket.level.key) if ticket.level_id else ""
     reason = reason or _("the rule “%(rule)s”") % {"rule": names.rule_name(policy, a.rule)}
     return default_text(kind, ticket_context(ticket, reason=reason, level=level,
                                              role_name=names.role_name(policy, role), **(extra or {})))
 
 
-class _Default(dict):
-    def __missing__(self, key: str) -> str:
-        return "{" + key + "}"
+class _Fields(dict):
+    """A policy template's fields, each written only when the template names it (the status's
+    label, say, is a translation lookup); an unknown field stays as written, `{field}`."""
+
+    def __init__(self, writers: dict[str, Callable[[], object]]):
+        super().__init__()
+        self.writers = writers
+
+    def __missing__(self, key: str) -> object:
+        write = self.writers.get(key)
+        if write is None:
+            return "{" + key + "}"
+        self[key] = value = write()
+        return value
 
 
 def _send(ticket: Ticket, policy: Policy, role: str, template: str | None, kind: str, a: act.Action,

@@ -12,8 +12,8 @@ from django.db.models import Count, Max, Min
 
 from escalade.audit.models import Event
 from escalade.escalation.models import Firing
-from escalade.escalation.rules import CountingWindows, counting_windows
 from escalade.escalation.state import ClockView, TicketState
+from escalade.escalation.windows import CountingWindows, counting_windows
 from escalade.policy import Policy
 from escalade.sla.clocks import calendar_of, elapsed_minutes
 from escalade.sla.models import ClockStatus, SlaClock

@@ -8,6 +8,7 @@ from __future__ import annotations
 import contextvars
 import datetime as dt
 import logging
+from dataclasses import replace
 
 from django.db import connection, transaction
 from django.db.models import Q
@@ -17,7 +18,7 @@ from escalade.db import remembering, update_rows
 from escalade.escalation import followups, management
 from escalade.escalation.batch import written_together
 from escalade.escalation.fire import fire
-from escalade.escalation.models import EscalationCheck
+from escalade.escalation.models import EscalationCheck, Firing
 from escalade.escalation.rules import decide, next_check_at
 from escalade.escalation.snapshot import ticket_states
 from escalade.escalation.state import TicketState
@@ -87,8 +88,9 @@ def _check_batch(checks: list[EscalationCheck], now: dt.datetime) -> int:
     ids = [ticket.pk for _, ticket, _ in work]
     states = ticket_states([(ticket, policy) for _, ticket, policy in work], now)
     tasks, concerns = followups.open_follow_ups(ids), management.open_concerns(ids)
+    firings: list[Firing] = []
     try:
-        with transaction.atomic(), written_together([ticket for _, ticket, _ in work]):
+        with transaction.atomic(), written_together([ticket for _, ticket, _ in work]) as firings:
             changed = {ticket.pk: new for _, ticket, policy in work if (new := _fire_due(
                 ticket, policy, states[ticket.pk], tasks.get(ticket.pk, []), concerns.get(ticket.pk), now))}
     except Exception:
@@ -96,12 +98,20 @@ def _check_batch(checks: list[EscalationCheck], now: dt.datetime) -> int:
                     exc_info=True)
         work = _reloaded(work, set(ids))  # as stored: what the failed attempt changed in memory is gone
         changed = _fire_one_by_one(work, states, tasks, concerns, now)
+        firings = []  # not kept one by one: every changed ticket is read again below
     fired = sum(changed.values())
     if changed:  # what fired may have moved the tickets (another level, a concern): look at them afresh
         work = _reloaded(work, set(changed))
-        states.update(ticket_states([(t, p) for _, t, p in work if t.pk in changed], now))
-        tasks.update(followups.open_follow_ups(changed))
-        concerns = {**{k: v for k, v in concerns.items() if k not in changed}, **management.open_concerns(changed)}
+        moved = _moved_only(firings, changed)
+        for _, ticket, _ in work:
+            if ticket.pk in moved:
+                states[ticket.pk] = replace(states[ticket.pk], level=ticket.level.key if ticket.level_id else "",
+                                            fired=states[ticket.pk].fired | moved[ticket.pk])
+        again = set(changed) - set(moved)
+        if again:
+            states.update(ticket_states([(t, p) for _, t, p in work if t.pk in again], now))
+            tasks.update(followups.open_follow_ups(again))
+            concerns = {**{k: v for k, v in concerns.items() if k not in again}, **management.open_concerns(again)}
     for check, ticket, policy in work:
         if check.next_check_at is None:
             state = states[ticket.pk]
@@ -141,6 +151,25 @@ def _fire_due(ticket: Ticket, policy: Policy, state: TicketState, tasks, concern
     new += fire(ticket, policy, management.due(ticket, policy, now, concern), now, state.fired)
     new += fire(ticket, policy, followups.due(tasks, now, state.fired), now, state.fired)
     return new
+
+
+#: Action kinds whose only effects on what the rules see are the firing's key and the ticket's level
+#: (an escalation's level and team change, by a system actor: no progress, no clock retargeted;
+#: messages go to the outbox). A ticket whose new firings did only these needs no fresh snapshot.
+MOVES_ONLY = frozenset({"escalate", "notify", "page"})
+
+
+def _moved_only(firings: list[Firing], changed: dict[int, int]) -> dict[int, frozenset[str]]:
+    """{ticket id: its new firings' keys} for the tickets in `changed` all of whose new firings
+    (`firings`, as recorded by the batch) carried only MOVES_ONLY actions."""
+    keys: dict[int, set[str]] = {}
+    other: set[int] = set()
+    for firing in firings:
+        keys.setdefault(firing.ticket_id, set()).add(firing.key)
+        if any(a.get("kind") not in MOVES_ONLY for a in firing.actions):
+            other.add(firing.ticket_id)
+    return {pk: frozenset(keys[pk]) for pk in changed
+            if pk in keys and pk not in other and len(keys[pk]) == changed[pk]}
 
 
 def _reloaded(work, changed: set[int]):

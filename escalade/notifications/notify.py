@@ -15,11 +15,11 @@ import datetime as dt
 import logging
 from collections.abc import Callable
 from pathlib import Path
+from urllib.parse import quote
 
 from django.conf import settings
 from django.db import transaction
 from django.template import Context, Engine
-from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy
 
 from escalade.notifications.languages import per_language
@@ -53,11 +53,22 @@ def render(template_text: str, context: dict) -> str:
     return _engine.from_string(template_text).render(Context(context, autoescape=False))
 
 
+#: The portal's ticket page (escalade/portal/urls.py, "portal:ticket"), spelled out so that a
+#: message written by the worker needs no URLconf: resolving one imports every view (the API,
+#: the portal, PDF), seconds in a fresh worker. tests/notifications/test_ticket_link.py keeps the two equal.
+TICKET_PATH = "/tickets/{number}/"
+
+
 def ticket_url(ticket) -> str:
-    try:
-        return settings.SITE_URL.rstrip("/") + reverse("portal:ticket", args=[ticket.number])
-    except NoReverseMatch:
+    """The ticket's page in the portal, absolute (SITE_URL); the site itself for a number no page
+    can have (empty, or with a "/")."""
+    number = str(ticket.number)
+    if not number or "/" in number:
         return settings.SITE_URL
+    return settings.SITE_URL.rstrip("/") + TICKET_PATH.format(number=quote(number, safe=_SAFE))
+
+
+_SAFE = "!$&'()*+,;=/~:@"  # what reverse() leaves unquoted in a path (RFC 3986 sub-delims, "/~:@")
 
 
 def ticket_context(ticket, **extra) -> dict:

@@ -22,6 +22,7 @@ receiver can drop the repeat.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import logging
 import uuid
@@ -54,8 +55,12 @@ def backoff(attempt: int) -> dt.timedelta:
 
 def make_message_id() -> str:
     """A new RFC 5322 Message-ID in the domain of DEFAULT_FROM_EMAIL: `<uuid@domain>`."""
-    domain = parseaddr(settings.DEFAULT_FROM_EMAIL)[1].rpartition("@")[2] or "escalade.invalid"
-    return f"<{uuid.uuid4()}@{domain}>"
+    return f"<{uuid.uuid4()}@{_domain_of(settings.DEFAULT_FROM_EMAIL)}>"
+
+
+@functools.lru_cache(maxsize=8)
+def _domain_of(address: str) -> str:
+    return parseaddr(address)[1].rpartition("@")[2] or "escalade.invalid"
 
 
 def fit_key(key: str) -> str:

@@ -12,7 +12,7 @@ from django.test.utils import CaptureQueriesContext
 
 from escalade.audit.models import Event
 from escalade.escalation.models import EscalationCheck, Firing
-from escalade.escalation.rules import decide
+from escalade.escalation.rules import decide, next_check_at
 from escalade.escalation.snapshot import ticket_state
 from escalade.escalation.sweep import RETRY_AFTER, check_due
 from escalade.notifications.models import OutboxMessage
@@ -110,3 +110,28 @@ def test_a_ticket_whose_firing_fails_is_retried_later_without_undoing_the_others
     for ticket in good:
         ticket.refresh_from_db()
         assert ticket.level.key == "L2"
+
+
+LEVEL_RULE = """
+    half_resolution_at_l2:
+      when: {clock_elapsed: {clock: resolution_target, share: 0.5}}
+      levels: [L2]
+      then:
+        - notify: {role: duty_manager, template: response_breach}
+"""
+
+
+def test_after_escalating_a_batch_each_next_check_is_what_a_fresh_look_at_the_ticket_gives(world):
+    # The batch does not read the escalated tickets again: their view is moved to the new level
+    # with the new firings. A rule for the new level must still set the next check.
+    _policy(world, BENCH_POLICY.replace("  templates:", LEVEL_RULE.lstrip("\n") + "  templates:"))
+    tickets = _due_tickets(world, 6)
+    now = world.clock.now()
+    assert check_due(now, batch=10) == 6
+    for ticket in tickets:
+        ticket.refresh_from_db()
+        assert ticket.level.key == "L2"
+        policy = policy_of(ticket.policy_version)
+        fresh = next_check_at(ticket_state(ticket, policy, now), policy, now)
+        assert fresh is not None
+        assert EscalationCheck.objects.get(ticket=ticket).next_check_at == fresh
