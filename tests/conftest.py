@@ -18,14 +18,16 @@ START = dt.datetime(2026, 11, 23, 9, 0, tzinfo=dt.UTC)  # a Monday
 
 def pytest_collection_modifyitems(config, items):
     """The PostgreSQL run skips the tests marked `same_on_every_database` (commands run in their own
-    processes on their own SQLite files): the SQLite run has run exactly the same thing."""
+    processes on their own SQLite files) and those of the pure business-time package: the SQLite run
+    has run exactly the same thing."""
     from django.conf import settings
 
     if settings.DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
         return
     skip = pytest.mark.skip(reason="the same on every test database: covered by the SQLite run")
     for item in items:
-        if item.get_closest_marker("same_on_every_database"):
+        # businesstime imports no Django (an import contract): its tests never touch a database.
+        if item.get_closest_marker("same_on_every_database") or item.nodeid.startswith("tests/businesstime/"):
             item.add_marker(skip)
 
 
