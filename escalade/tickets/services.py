@@ -66,11 +66,11 @@ def required_information(version: PolicyVersion | None, category: str = "") -> t
 
 def missing_information(ticket: Ticket) -> list[str]:
     """What the policy requires or asks for (`intake.ask_for`) that the ticket does not give yet,
-    in words (for the acknowledgement's "please reply with")."""
+    in words, in the active language (for the acknowledgement's "please reply with")."""
     wanted = list(required_information(ticket.policy_version, ticket.category))
     if ticket.policy_version_id:
         wanted += policy_of(ticket.policy_version).intake.ask_for
-    return [INFO_LABELS[f] for f in dict.fromkeys(wanted) if not str(getattr(ticket, f, "") or "").strip()]
+    return [_(INFO_LABELS[f]) for f in dict.fromkeys(wanted) if not str(getattr(ticket, f, "") or "").strip()]
 
 
 def _require_staff(viewer: Viewer, what: str) -> None:

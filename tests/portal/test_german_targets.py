@@ -9,6 +9,7 @@ import pytest
 from django.core import mail
 
 from escalade.worker.loop import Worker
+from tests import factories as f
 from tests.sla.support import LONDON, open_ticket, t
 
 pytestmark = pytest.mark.django_db
@@ -38,3 +39,16 @@ def test_a_german_contact_reads_the_promised_response_and_the_hours_in_german(wo
     # (The plans' own descriptions are the policy author's words, English in the example.)
     assert "Montag–Freitag 09:00–18:00 Europe/London" in contact_page
     assert "Monday–Friday 09:00–18:00 Europe/London" not in contact_page
+
+
+def test_the_acknowledgement_asks_a_german_contact_for_the_missing_information_in_german(world, vioe):
+    from django.utils import translation
+
+    from escalade.tickets.services import missing_information
+
+    ticket = f.ticket(world.acme, by=world.alice, subject="Printer", priority="P3")  # no details given
+    with translation.override("de"):
+        missing = missing_information(ticket)
+    assert "die Schritte, mit denen sich das Problem nachstellen lässt" in missing, missing
+    assert "was Sie erwartet haben" in missing
+    assert not [m for m in missing if "the steps to reproduce" in m or "what you expected" in m]
