@@ -44,6 +44,19 @@ def remembered(key: tuple, load: Callable[[], T]) -> T:
     return memory[key]
 
 
+def is_remembering() -> bool:
+    """Whether a `remembering()` block is open."""
+    return _remembered.get() is not None
+
+
+def remember(key: tuple, value) -> None:
+    """Keep `value` as what `remembered(key, …)` would load, for the rest of the enclosing
+    `remembering()` block (outside one: nothing). For a read that answers several questions at once."""
+    memory = _remembered.get()
+    if memory is not None:
+        memory[key] = value
+
+
 def known_empty(instance, related: str) -> None:
     """Note that `instance`'s reverse relation `related` (a related_name) has no rows, as a
     prefetch_related would, so reading it later in the request asks the database nothing. For a
@@ -107,3 +120,67 @@ def _as_json(rows: list[tuple]) -> str | None:
                 return None
         out.append(values)
     return json.dumps(out)
+class Prepared:
+    """A read of one fixed shape on a hot path (the API token of every request, a new ticket's
+    requester), whose SQL Django builds once per connection instead of once per call: building it
+    (joins, ordering, the select list) costs more CPU than the database takes to answer.
+
+    `build(*args)` returns the queryset, always of the same shape: `Prepared` calls it once with
+    stand-in arguments, finds them among the query's parameters, and thereafter runs the stored
+    SQL with the real arguments in their places, making model instances (with their
+    select_related rows) as Django's own iteration does. For string and integer arguments that are
+    plain parameters of the query (filters by equality)."""
+
+    def __init__(self, build: Callable[..., object], *kinds: type):
+        self._build = build
+        self._kinds = kinds
+        self._compiled: dict[int, tuple] = {}  # id(connection wrapper) → (wrapper, compiled…)
+
+    def _stand_ins(self) -> list:
+        return [f"\x00prepared-{i}\x00" if kind is str else -987654321 - i for i, kind in enumerate(self._kinds)]
+
+    def _compile(self):
+        from django.db.models.query import get_related_populators
+
+        stand_ins = self._stand_ins()
+        queryset = self._build(*stand_ins)
+        compiler = queryset.query.get_compiler(using=queryset.db)
+        sql, params = compiler.as_sql()
+        params = list(params)
+        if any(params.count(s) != 1 for s in stand_ins):
+            raise ValueError("each argument must appear exactly once among the query's parameters")
+        slots = [params.index(s) for s in stand_ins]
+        klass_info, select = compiler.klass_info, compiler.select
+        start, end = klass_info["select_fields"][0], klass_info["select_fields"][-1] + 1
+        init_list = [f[0].target.attname for f in select[start:end]]
+        populators = get_related_populators(klass_info, select, queryset.db)
+        return compiler, sql, params, slots, klass_info["model"], (start, end), init_list, populators, queryset.db
+
+    def all(self, *args) -> list:
+        """The rows for `args`, as model instances."""
+        from django.db import connections
+
+        wrapper = connections["default"]
+        entry = self._compiled.get(id(wrapper))
+        if entry is None or entry[0] is not wrapper:
+            if len(self._compiled) >= 32:  # one per thread that asked; threads come and go in tests
+                self._compiled.pop(next(iter(self._compiled)))
+            entry = self._compiled[id(wrapper)] = (wrapper, *self._compile())
+        _, compiler, sql, params, slots, model, (start, end), init_list, populators, db = entry
+        params = list(params)
+        for slot, value in zip(slots, args, strict=True):
+            params[slot] = value
+        with wrapper.cursor() as cursor:
+            cursor.execute(sql, params)
+            rows = cursor.fetchall()
+        found = []
+        for row in compiler.results_iter([rows]):
+            obj = model.from_db(db, init_list, row[start:end])
+            for populator in populators:
+                populator.populate(row, obj)
+            found.append(obj)
+        return found
+
+    def first(self, *args):
+        rows = self.all(*args)
+        return rows[0] if rows else None

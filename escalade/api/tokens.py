@@ -17,6 +17,7 @@ from django.db.models import QuerySet
 from escalade import clock
 from escalade.api.models import ApiToken
 from escalade.audit.chain import record
+from escalade.db import Prepared
 from escalade.errors import DomainError, NotFound, PermissionDenied
 from escalade.orgs.access import USER_SIDES, Viewer
 
@@ -51,15 +52,16 @@ def issue_token(user, name: str, *, actor: str = "system: create_api_token", act
     return key
 
 
+# Every API request reads its token, with the caller's agent or contact (Viewer.of): SQL built once.
+_BY_HASH = Prepared(lambda key_hash: ApiToken.objects.select_related(*USER_SIDES)
+                    .filter(key_hash=key_hash, revoked=False).order_by()[:1], str)
+
+
 def authenticate(key: str | None) -> object | None:
     """The active user owning the unrevoked token `key`, or None. Notes when it was last used."""
     if not key or not key.startswith(TOKEN_PREFIX) or len(key) > 200:
         return None
-    token = (
-        ApiToken.objects.select_related(*USER_SIDES)  # the caller's agent or contact too (Viewer.of)
-        .filter(key_hash=hash_key(key), revoked=False)
-        .first()
-    )
+    token = _BY_HASH.first(hash_key(key))
     if token is None or not token.user.is_active:
         return None
     now = clock.now()

@@ -12,6 +12,6 @@ class MailConfig(AppConfig):
         from escalade.notifications.outbox import register_renderer
         from escalade.tickets.lifecycle import ticket_changed
 
-        register_renderer(outbound.ACKNOWLEDGEMENT, outbound.render_acknowledgement)
+        register_renderer(outbound.ACKNOWLEDGEMENT, outbound.render_acknowledgement, outbound.render_acknowledgements)
         # Every public agent reply goes to the requester by email.
         ticket_changed.connect(outbound.on_ticket_changed, dispatch_uid="escalade.mail.outbound")

@@ -70,10 +70,11 @@ class _Context:
         return self.rules.auto_replies_per_hour if self.policy is not None else conf.auto_replies_per_hour()
 
 
-def handle(inbound: InboundEmail, *, now: dt.datetime, validated_by: Viewer | None = None) -> Outcome:
+def handle(inbound: InboundEmail, *, now: dt.datetime, validated_by: Viewer | None = None,
+           parsed: ParsedEmail | None = None) -> Outcome:
     """Decide and do. `validated_by` is the agent who released a held message: the sender's
-    authority is taken as validated by them."""
-    p = parse(bytes(inbound.raw))
+    authority is taken as validated by them. `parsed`: the message already parsed (a batch)."""
+    p = parsed if parsed is not None else parse(bytes(inbound.raw))
     inbound.subject = p.subject[:300]
     inbound.from_address = p.from_address
     version = active_version()
@@ -152,7 +153,8 @@ def _acknowledge(ctx: _Context, ticket: Ticket, sender: Sender) -> str:
     if not ctx.rules.acknowledgement.send:
         return "no acknowledgement (the policy sends none)"
     to = sender.address
-    refused = outbound.auto_reply_allowed(to, automated=ctx.automated, per_hour=ctx.per_hour, now=ctx.now)
+    refused = outbound.auto_reply_allowed(to, automated=ctx.automated, per_hour=ctx.per_hour, now=ctx.now,
+                                          kind="acknowledgement", inbound=ctx.inbound)
     if refused:
         _note_held_acknowledgement(ctx, ticket, refused)
         return refused
@@ -178,7 +180,8 @@ def _not_accepted(ctx: _Context, kind: str, why: str) -> Outcome:
     if choice == "hold":
         return Outcome(S.QUARANTINED, f"held: {why}")
     refused = outbound.auto_reply_allowed(ctx.p.from_address, automated=ctx.automated,
-                                          per_hour=ctx.per_hour, now=ctx.now)
+                                          per_hour=ctx.per_hour, now=ctx.now, kind="instructions",
+                                          inbound=ctx.inbound)
     done = refused or outbound.send_instructions(ctx.p, ctx.inbound, ctx.rules, why=why,
                                                  to=ctx.p.from_address, now=ctx.now)
     return Outcome(S.IGNORED, f"{why}; {done}")

@@ -28,11 +28,12 @@ from django.db import IntegrityError, connection, transaction
 from django.utils.translation import gettext as _
 
 from escalade import clock
-from escalade.audit.chain import record
+from escalade.audit.chain import collected, record
 from escalade.db import remembering
 from escalade.errors import Conflict
+from escalade.mail import senders
 from escalade.mail.models import InboundEmail, InboundStatus, Mailbox
-from escalade.mail.parse import first_message_id, header
+from escalade.mail.parse import ParsedEmail, first_message_id, header, parse
 from escalade.orgs.access import Viewer
 
 logger = logging.getLogger("escalade.mail")
@@ -116,10 +117,14 @@ def process_batch(now: dt.datetime, batch: int = BATCH, *, older_than: dt.timede
     from escalade.mail.handling import handle
 
     try:
-        with transaction.atomic(), remembering():  # the active policy, subscriptions, … once per batch
+        # The active policy, subscriptions, … read once per batch; the batch's audit events inserted
+        # with one statement at its end (no savepoint here that could roll back some of them).
+        with transaction.atomic(), remembering(), collected():
             claimed = _claim(now, batch, older_than)
+            parsed = _parse_all(claimed)
+            senders.preload(p.from_address for p in parsed.values())  # the batch's contacts in one query
             for inbound in claimed:
-                outcome = handle(inbound, now=now)
+                outcome = handle(inbound, now=now, parsed=parsed.get(inbound.pk))
                 _finish(inbound, outcome.status, outcome.reason, outcome.ticket, now)
             return len(claimed)
     except Exception:
@@ -129,6 +134,18 @@ def process_batch(now: dt.datetime, batch: int = BATCH, *, older_than: dt.timede
         for inbound in claimed:
             _handle_one(inbound, now)
         return len(claimed)
+
+
+def _parse_all(claimed: list[InboundEmail]) -> dict[int, ParsedEmail]:
+    """The claimed messages parsed (a message the parser fails on is left to `handle`, whose error
+    then quarantines it)."""
+    parsed = {}
+    for inbound in claimed:
+        try:
+            parsed[inbound.pk] = parse(bytes(inbound.raw))
+        except Exception:
+            logger.info("inbound email %s did not parse ahead of its batch", inbound.pk, exc_info=True)
+    return parsed
 
 
 def _claim(now: dt.datetime, batch: int, older_than: dt.timedelta) -> list[InboundEmail]:

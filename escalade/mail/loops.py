@@ -8,6 +8,8 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
+from django.db import connection, transaction
+
 from escalade.mail.models import AutoReply, InboundEmail
 from escalade.mail.parse import ParsedEmail
 
@@ -64,10 +66,31 @@ def automation(p: ParsedEmail, envelope_from: str = "", own_addresses: frozenset
 
 
 def may_auto_reply(address: str, now: dt.datetime, per_hour: int) -> bool:
-    """Whether fewer than `per_hour` automatic replies went to `address` in the hour before `now`."""
+    """Whether fewer than `per_hour` automatic replies went to `address` in the hour before `now`
+    (a look only: `take_auto_reply` counts one under a lock)."""
     recent = AutoReply.objects.filter(address=address.lower(), at__gt=now - dt.timedelta(hours=1))
     return recent.count() < per_hour
 
 
 def note_auto_reply(address: str, now: dt.datetime, kind: str, inbound: InboundEmail | None) -> None:
     AutoReply.objects.create(address=address.lower(), at=now, kind=kind, inbound=inbound)
+
+
+def take_auto_reply(address: str, now: dt.datetime, per_hour: int, kind: str, inbound: InboundEmail | None) -> bool:
+    """Count one automatic reply of `kind` to `address` at `now` if fewer than `per_hour` went there
+    in the hour before; False (nothing counted) when the limit is reached. Exact with several
+    workers: on PostgreSQL the address is locked first (a transaction-level advisory lock on the
+    address alone, so only mail to the same address waits), then the count and the insert are one
+    statement; on SQLite the IMMEDIATE transaction already holds the write lock."""
+    table = connection.ops.quote_name(AutoReply._meta.db_table)
+    address = address.lower()
+    at, since = (connection.ops.adapt_datetimefield_value(t) for t in (now, now - dt.timedelta(hours=1)))
+    with transaction.atomic(savepoint=False), connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SELECT pg_advisory_xact_lock(hashtextextended(%s, 0))", [f"escalade.auto_reply:{address}"])
+        # Uses the index mail_auto_reply_recent.
+        cursor.execute(
+            f"INSERT INTO {table} (address, at, kind, inbound_id) SELECT %s, %s, %s, %s "
+            f"WHERE (SELECT COUNT(*) FROM {table} WHERE address = %s AND at > %s) < %s",
+            [address, at, kind, inbound.pk if inbound is not None else None, address, since, per_hour])
+        return cursor.rowcount == 1

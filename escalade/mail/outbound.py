@@ -80,13 +80,14 @@ def _in_language_of(ticket: Ticket, write):
 # -- automatic replies ---------------------------------------------------------------------------
 
 def auto_reply_allowed(address: str, *, automated: loops.Automation | None, per_hour: int,
-                       now: dt.datetime) -> str | None:
-    """Why no automatic reply may go to `address` (None: it may)."""
+                       now: dt.datetime, kind: str, inbound: InboundEmail | None) -> str | None:
+    """Why no automatic reply may go to `address` (None: it may, and it is counted against the
+    hourly limit now, as `kind`, in the caller's transaction: `loops.take_auto_reply`)."""
     if automated is not None:
         return f"no automatic reply: {automated.reason} (RFC 3834)"
     if not address:
         return "no automatic reply: no address to reply to"
-    if not loops.may_auto_reply(address, now, per_hour):
+    if not loops.take_auto_reply(address, now, per_hour, kind, inbound):
         return f"no automatic reply: {address} already had {per_hour} in the last hour"
     return None
 
@@ -95,10 +96,9 @@ def send_acknowledgement(ticket: Ticket, p: ParsedEmail, inbound: InboundEmail, 
                          policy: Policy | None, *, to: str, name: str, now: dt.datetime) -> str:
     """Enqueue the acknowledgement of a ticket opened by email (MyCorp steps 2 and 5), as a reply
     to the customer's message. Called in the transaction that opened the ticket (so no
-    acknowledgement of it can exist yet: no savepoint for a duplicate). Returns what was done, in
-    words."""
+    acknowledgement of it can exist yet: no savepoint for a duplicate), after `auto_reply_allowed`
+    counted it. Returns what was done, in words."""
     _enqueue_acknowledgement(ticket, policy, to=to, name=name, headers=_reply_headers(p), fresh=True)
-    loops.note_auto_reply(to, now, "acknowledgement", inbound)
     return f"acknowledged to {to}"
 
 
@@ -142,6 +142,27 @@ def render_acknowledgement(row) -> str:
               .defer("policy_version__source").get(pk=row.ticket_id))
     language = (row.payload or {}).get("language") or requester_language(ticket)
     return in_language(language, lambda: acknowledgement_text(ticket, _policy(ticket), name=row.recipient_name))
+
+
+def render_acknowledgements(rows) -> list[str]:
+    """`render_acknowledgement` for several rows at once: their tickets, with what the texts need and
+    their first-response clocks, in two queries."""
+    from django.db.models import Prefetch
+
+    from escalade.notifications.languages import in_language
+
+    clocks = Ticket._meta.get_field("clocks").related_model.objects.filter(kind="first_response").order_by("pk")
+    tickets = (Ticket.objects.select_related("organisation", "requester", "policy_version")
+               .defer("policy_version__source")
+               .prefetch_related(Prefetch("clocks", queryset=clocks, to_attr="first_response_clocks"))
+               .in_bulk([row.ticket_id for row in rows]))
+    bodies = []
+    for row in rows:
+        ticket = tickets[row.ticket_id]
+        language = (row.payload or {}).get("language") or requester_language(ticket)
+        bodies.append(in_language(language, lambda t=ticket, r=row: acknowledgement_text(
+            t, _policy(t), name=r.recipient_name)))
+    return bodies
 
 
 def _policy(ticket: Ticket) -> Policy | None:
@@ -194,7 +215,11 @@ def response_promise(ticket: Ticket) -> str:
     active language, the target as the policy describes it)."""
     from escalade import timewords
 
-    clock = ticket.clocks.filter(kind="first_response").first()
+    prefetched = getattr(ticket, "first_response_clocks", None)  # render_acknowledgements read them
+    if prefetched is not None:
+        clock = prefetched[0] if prefetched else None
+    else:
+        clock = ticket.clocks.filter(kind="first_response").first()
     if clock is None or clock.state != "running" or clock.due_at is None:
         return ""
     when = _("we will respond by %(when)s") % {"when": timewords.when(clock.due_at, ticket.organisation.timezone)}
@@ -214,7 +239,8 @@ def _priority_name(ticket: Ticket, policy: Policy | None) -> str:
 def send_instructions(p: ParsedEmail, inbound: InboundEmail, rules: Email, *, why: str, to: str,
                       now: dt.datetime) -> str:
     """Enqueue the reply with instructions to a sender whose mail did not become a ticket (in the
-    site's language: we do not know theirs; `why` stays English, as the mail log shows it)."""
+    site's language: we do not know theirs; `why` stays English, as the mail log shows it), after
+    `auto_reply_allowed` counted it."""
     from escalade.notifications.languages import in_language
 
     def write() -> tuple[str, list[str]]:
@@ -230,7 +256,6 @@ def send_instructions(p: ParsedEmail, inbound: InboundEmail, rules: Email, *, wh
     _enqueue(recipient=to, recipient_name=p.from_name, subject=subject[:300], body="\n".join(lines),
              kind="instructions", dedupe_key=f"mail.instructions:{inbound.pk}",
              headers={**_reply_headers(p), **AUTO_HEADERS})
-    loops.note_auto_reply(to, now, "instructions", inbound)
     return f"replied with instructions to {to}"
 
 

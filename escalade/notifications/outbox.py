@@ -35,6 +35,7 @@ from django.utils.translation import gettext as _
 
 from escalade import clock
 from escalade.audit.chain import record
+from escalade.db import update_rows
 from escalade.errors import DomainError
 from escalade.notifications import batch, channels, coalesce
 from escalade.notifications.channels.base import DeliveryError
@@ -143,12 +144,41 @@ def enqueue(*, channel: str, recipient: str, subject: str, body: str, kind: str,
 
 RENDER_KEY = "render"
 _renderers: dict[str, Callable[[OutboxMessage], str]] = {}
+_many_renderers: dict[str, Callable[[list[OutboxMessage]], list[str]]] = {}
 
 
-def register_renderer(name: str, render_body: Callable[[OutboxMessage], str]) -> None:
+def register_renderer(name: str, render_body: Callable[[OutboxMessage], str],
+                      render_bodies: Callable[[list[OutboxMessage]], list[str]] | None = None) -> None:
     """Let `enqueue(render=name)` leave a message's body to `render_body(row)`, called by the worker
-    when it first delivers the row (an app registers its renderers in AppConfig.ready)."""
+    when it first delivers the row (an app registers its renderers in AppConfig.ready).
+    `render_bodies(rows)` (optional) writes the bodies of several rows at once, in their order, with
+    fewer reads: the worker uses it for the rows it claimed together."""
     _renderers[name] = render_body
+    if render_bodies is not None:
+        _many_renderers[name] = render_bodies
+
+
+def _render_claimed(rows: list[OutboxMessage]) -> None:
+    """Write the bodies still owed of rows claimed together, per renderer that writes several at
+    once, and store them in one statement. Should a renderer fail, its rows are left to
+    `rendered()` one by one at delivery, where the failure is recorded on the row that causes it."""
+    owed: dict[str, list[OutboxMessage]] = {}
+    for row in rows:
+        name = (row.payload or {}).get(RENDER_KEY)
+        if name in _many_renderers and not row.body:
+            owed.setdefault(name, []).append(row)
+    written = []
+    for name, group in owed.items():
+        try:
+            bodies = _many_renderers[name](group)
+        except Exception:
+            logger.warning("rendering %d %s messages together failed; rendering them one by one", len(group), name,
+                           exc_info=True)
+            continue
+        for row, body in zip(group, bodies, strict=True):
+            row.body = body
+            written.append((row.pk, body))
+    update_rows(OutboxMessage, ["body"], written)
 
 
 def rendered(row: OutboxMessage) -> OutboxMessage:
@@ -333,6 +363,7 @@ def deliver_due(now: dt.datetime, batch: int = 50) -> int:
         claimed = claim_due(now, limit=min(CLAIM, batch - handled))
         if not claimed:
             break
+        _render_claimed(claimed)
         _record_sent([row for row in claimed if _attempt(row, now)], now)
         handled += len(claimed)
     return handled

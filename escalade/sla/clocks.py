@@ -153,14 +153,36 @@ def record_breach(clock: SlaClock) -> None:
 
 # -- transitions -----------------------------------------------------------------------------------
 
-def start_clocks(ticket: Ticket, at: dt.datetime) -> list[SlaClock]:
-    """Create the first-response and resolution clocks of a newly opened ticket."""
+#: Where `prepare_clocks` leaves a new ticket's clocks until `start_clocks` writes them.
+PREPARED = "_sla_prepared_clocks"
+
+
+def prepare_clocks(ticket: Ticket, at: dt.datetime) -> None:
+    """Work out the clocks of a ticket about to be opened at `at` (not saved yet), before its write
+    transaction: the business-time arithmetic is done while no lock is held. `start_clocks(ticket,
+    at)` then writes them."""
+    setattr(ticket, PREPARED, (at, _unsaved_clocks(ticket, at)))
+
+
+def _unsaved_clocks(ticket: Ticket, at: dt.datetime) -> list[SlaClock]:
     policy = policy_for(ticket)
     targets = targets_for(ticket, policy) if policy else None
     if targets is None:
         return []
     clocks = [_new_clock(ticket, kind, targets, at, save=False) for kind in STARTED_AT_OPEN]
-    clocks = SlaClock.objects.bulk_create([c for c in clocks if c is not None])
+    return [c for c in clocks if c is not None]
+
+
+def start_clocks(ticket: Ticket, at: dt.datetime) -> list[SlaClock]:
+    """Create the first-response and resolution clocks of a newly opened ticket (those
+    `prepare_clocks` worked out for it, when it did for the same instant)."""
+    prepared = ticket.__dict__.pop(PREPARED, None)
+    clocks = prepared[1] if prepared is not None and prepared[0] == at else _unsaved_clocks(ticket, at)
+    if not clocks:
+        return []
+    for clock in clocks:
+        clock.ticket = ticket  # the prepared ones were made before the ticket had its id
+    clocks = SlaClock.objects.bulk_create(clocks)
     # Whoever reads the ticket's clocks next in this request (the acknowledgement, the API's answer)
     # finds them here instead of asking the database again.
     # (A queryset holding its results, as prefetch_related leaves it, so .filter()/.get() still work.)

@@ -9,7 +9,7 @@ from django.dispatch import receiver
 from escalade.orgs.models import Organisation
 from escalade.sla import clocks
 from escalade.sla.models import ClockStatus, SlaClock
-from escalade.tickets.lifecycle import ticket_changed
+from escalade.tickets.lifecycle import ticket_changed, ticket_opening
 from escalade.tickets.locking import lock_ticket
 from escalade.tickets.models import Ticket
 
@@ -28,6 +28,11 @@ def on_ticket_changed(sender, ticket: Ticket, change: str, before: dict, after: 
         clocks.retarget(ticket, at, reason=", ".join(f"{k} {before.get(k)} → {after[k]}" for k in after))
     elif change == "policy_reapplied":
         clocks.retarget(ticket, at, reason=f"policy v{after.get('policy_version')} applied")
+
+
+@receiver(ticket_opening)
+def on_ticket_opening(sender, ticket: Ticket, at, **kwargs) -> None:
+    clocks.prepare_clocks(ticket, at)
 
 
 @receiver(pre_save, sender=Organisation)

@@ -34,6 +34,10 @@ CUSTOMER_TRANSITIONS = {(S.RESOLVED, S.CLOSED), (S.RESOLVED, S.IN_PROGRESS)}
 # Sent after every change of a ticket (status, priority, level, …) with
 # ticket, change (str), before (dict), after (dict), at (datetime). The SLA engine listens.
 ticket_changed = Signal()
+# Sent before a new ticket's write transaction opens, with ticket (not saved yet) and at: a receiver
+# may work out now what it writes at the "opened" change (the SLA engine: the clocks' due times), so
+# the write transaction (on SQLite the database's write lock) is held only for writing.
+ticket_opening = Signal()
 
 
 class InvalidTransition(Conflict):

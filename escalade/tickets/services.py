@@ -19,6 +19,7 @@ from django.utils.translation import gettext_noop
 
 from escalade import clock
 from escalade.audit.chain import collected, record
+from escalade.db import remembering
 from escalade.errors import DomainError, NotFound, PermissionDenied
 from escalade.orgs.access import Viewer
 from escalade.orgs.models import Agent, Contact, Level, Organisation, Team
@@ -30,6 +31,7 @@ from escalade.tickets import custom_fields as ticket_fields
 from escalade.tickets import lifecycle, matrix_review, priority_matrix
 from escalade.tickets.locking import expect_version, is_held, lock_ticket, save_change
 from escalade.tickets.models import Channel, Kind, Message, Status, Ticket, TicketLink
+from escalade.tickets.opening import opening
 
 INFO_FIELDS = (
     "steps_to_reproduce",
@@ -152,7 +154,20 @@ def open_ticket(viewer: Viewer, *, organisation: Organisation, subject: str, des
     `intake=True` those required in the ticket's category must be given.
 
     The checks and the reads (policy, routing) come first; the writes after them in one
-    transaction, so on SQLite the write lock is held only while writing."""
+    transaction, so on SQLite the write lock is held only while writing. The active policy version,
+    the default level and whether webhooks are subscribed are one read (`tickets.opening`)."""
+    with remembering():
+        return _open_ticket(viewer, organisation=organisation, subject=subject, description=description,
+                            requester=requester, priority=priority, category=category, kind=kind,
+                            channel=channel, level=level, at=at, intake=intake, matrix_answers=matrix_answers,
+                            custom_fields=custom_fields, **info)
+
+
+def _open_ticket(viewer: Viewer, *, organisation: Organisation, subject: str, description: str,
+                 requester: Contact | None, priority: str | None, category: str, kind: str, channel: str,
+                 level: Level | None, at: dt.datetime | None, intake: bool,
+                 matrix_answers: Mapping[str, str | None] | None, custom_fields: Mapping[str, object] | None,
+                 **info: str) -> Ticket:
     viewer.may_open_ticket_for(organisation)
     unknown = set(info) - set(INFO_FIELDS)
     if unknown:
@@ -172,7 +187,8 @@ def open_ticket(viewer: Viewer, *, organisation: Organisation, subject: str, des
         raise DomainError(_("%(name)s is not a contact of %(organisation)s") % {
             "name": requester.name, "organisation": organisation.name}, field="requester")
     at = at or clock.now()
-    version = active_version()
+    current = opening()
+    version = current.version
     answers: tuple = ()
     review_to = None  # the highest priority through the matrix waits for an agent (matrix_review)
     if version is not None and any((matrix_answers or {}).values()):
@@ -192,25 +208,27 @@ def open_ticket(viewer: Viewer, *, organisation: Organisation, subject: str, des
     fields = ticket_fields.clean(policy_of(version) if version else None, custom_fields or {}, category=category,
                                  customer=viewer.kind == "customer", creating=intake)
     routed_level, team = _category_routing(version, category)
-    level = level or routed_level or Level.objects.order_by("rank").first()
+    level = level or routed_level or current.first_level
     # This ticket's events (opened, clocks started, …) go in with one insert.
+    ticket = Ticket(
+        policy_version=version,
+        organisation=organisation,
+        requester=requester,
+        subject=subject.strip(),
+        description=description,
+        priority=priority,
+        category=category,
+        kind=kind,
+        channel=channel,
+        level=level,
+        team=team,
+        created_at=at,
+        updated_at=at,
+        **info,
+    )
+    lifecycle.ticket_opening.send(Ticket, ticket=ticket, at=at)
     with transaction.atomic(), collected():
-        ticket = Ticket.objects.create(
-            policy_version=version,
-            organisation=organisation,
-            requester=requester,
-            subject=subject.strip(),
-            description=description,
-            priority=priority,
-            category=category,
-            kind=kind,
-            channel=channel,
-            level=level,
-            team=team,
-            created_at=at,
-            updated_at=at,
-            **info,
-        )
+        ticket.save(force_insert=True)
         opened = _snapshot(ticket, ("subject", "priority", "category", "kind", "channel", "status"))
         opened.update({f: str(v) for f, v in (("level", routed_level), ("team", team)) if v is not None})
         if fields:

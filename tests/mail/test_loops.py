@@ -4,11 +4,14 @@ most N automatic replies per address per hour."""
 from __future__ import annotations
 
 import datetime as dt
+import threading
+import time
 
 import pytest
+from django.db import connection, transaction
 
 from escalade.mail.loops import AUTO_REPLY, AUTOMATED, automation
-from escalade.mail.models import InboundEmail
+from escalade.mail.models import AutoReply, InboundEmail
 from escalade.mail.parse import parse
 from escalade.notifications.models import OutboxMessage
 from escalade.policy.publish import apply_policy
@@ -155,3 +158,52 @@ def test_the_rate_limit_counts_only_the_last_hour(world):
         note_auto_reply("a@example.net", now - dt.timedelta(minutes=minutes), "ack", None)
     assert may_auto_reply("a@example.net", now, 3)
     assert not may_auto_reply("A@example.net", now, 2)
+
+
+def test_taking_an_automatic_reply_counts_it_until_the_hourly_limit(world):
+    from escalade.mail.loops import take_auto_reply
+
+    now = world.clock.now()
+    assert [take_auto_reply("B@example.net", now, 2, "acknowledgement", None) for _ in range(3)] == [True, True, False]
+    assert AutoReply.objects.filter(address="b@example.net").count() == 2
+    assert take_auto_reply("b@example.net", now + dt.timedelta(minutes=61), 2, "acknowledgement", None)
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="two connections at once need PostgreSQL here "
+                    "(the SQLite test database is in memory; its IMMEDIATE transactions serialise writers anyway)")
+@pytest.mark.django_db(transaction=True)
+def test_two_workers_answering_the_same_address_at_once_stay_within_the_hourly_limit(transactional_db, world):
+    """The second worker counts after the first one's reply is committed, not before: it waits for
+    the address's lock."""
+    from escalade.mail.loops import note_auto_reply, take_auto_reply
+
+    now = world.clock.now()
+    for minutes in (30, 20):
+        note_auto_reply("busy@example.net", now - dt.timedelta(minutes=minutes), "acknowledgement", None)
+    first_counted = threading.Event()
+    taken: dict[str, bool] = {}
+
+    def first():
+        try:
+            with transaction.atomic():
+                taken["first"] = take_auto_reply("busy@example.net", now, 3, "acknowledgement", None)
+                first_counted.set()
+                time.sleep(0.5)  # still uncommitted while the second worker counts
+        finally:
+            connection.close()
+
+    def second():
+        try:
+            assert first_counted.wait(timeout=30)
+            with transaction.atomic():
+                taken["second"] = take_auto_reply("busy@example.net", now, 3, "acknowledgement", None)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=first), threading.Thread(target=second)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert taken == {"first": True, "second": False}
+    assert AutoReply.objects.filter(address="busy@example.net").count() == 3
