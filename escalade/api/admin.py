@@ -4,6 +4,8 @@ USERNAME`, which show the token once;
 the stored hash is never displayed."""
 
 from django.contrib import admin, messages
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from escalade.api import tokens
 from escalade.api.models import ApiToken
@@ -31,7 +33,8 @@ class ApiTokenAdmin(admin.ModelAdmin):
     def has_revoke_permission(self, request):
         return request.user.has_perm("api.change_apitoken")
 
-    @admin.action(description="Revoke selected tokens", permissions=["revoke"])
+    @admin.action(description=_("Revoke selected tokens"), permissions=["revoke"])
     def revoke(self, request, queryset):
         count = tokens.revoke_tokens(queryset, actor=actor_name(request.user), actor_user=request.user)
-        self.message_user(request, f"Revoked {count} token(s).", messages.SUCCESS)
+        self.message_user(request, ngettext("Revoked %(count)s token.", "Revoked %(count)s tokens.", count)
+                          % {"count": count}, messages.SUCCESS)

@@ -7,6 +7,7 @@ from django.contrib.auth.admin import UserAdmin
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponseRedirect
 from django.urls import path, reverse
+from django.utils.translation import gettext_lazy as _
 
 from escalade.audit import signing
 from escalade.audit.chain import record
@@ -24,7 +25,7 @@ class EventAdmin(ReadOnlyAdmin, admin.ModelAdmin):
     date_hierarchy = "at"
     change_list_template = "admin/audit/event/change_list.html"
 
-    @admin.display(description="Object", ordering="object_type")
+    @admin.display(description=_("Object"), ordering="object_type")
     def object_display(self, event: Event) -> str:
         return f"{event.object_type}:{event.object_id}"
 

@@ -3,6 +3,7 @@ from the injected clock."""
 
 from django import forms
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
 from escalade import clock
 from escalade.audit.config import AuditedAdmin
@@ -26,13 +27,13 @@ class ArticleAdminForm(forms.ModelForm):
     def clean(self):
         data = super().clean()
         if data.get("kind") == Kind.KNOWN_ISSUE and not data.get("issue_status"):
-            self.add_error("issue_status", "Say where the known issue stands.")
+            self.add_error("issue_status", _("Say where the known issue stands."))
         if data.get("kind") == Kind.ARTICLE:
             data["issue_status"] = ""
         if data.get("visibility") == Visibility.PUBLIC and data.get("organisations"):
-            self.add_error("organisations", "A public article is for everyone: clear the organisations.")
+            self.add_error("organisations", _("A public article is for everyone: clear the organisations."))
         if data.get("state") == State.PUBLISHED and not (data.get("body") or "").strip():
-            self.add_error("body", "A published article needs a body.")
+            self.add_error("body", _("A published article needs a body."))
         return data
 
 

@@ -9,19 +9,23 @@ from __future__ import annotations
 from django.db import models
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy, pgettext_lazy
+from django.utils.translation import gettext_lazy as _
 
 from escalade.kb.markup import plain_excerpt, render_body
 from escalade.orgs.models import Agent, Organisation
 
 
 class Category(models.Model):
-    name = models.CharField(max_length=100, unique=True)
-    slug = models.SlugField(max_length=100, unique=True)
-    order = models.PositiveIntegerField(default=0, help_text="Lower numbers come first in the help centre.")
+    name = models.CharField(verbose_name=_("name"), max_length=100, unique=True)
+    slug = models.SlugField(verbose_name=_("slug"), max_length=100, unique=True)
+    order = models.PositiveIntegerField(
+        verbose_name=_("order"), default=0, help_text=_("Lower numbers come first in the help centre."),
+    )
 
     class Meta:
+        verbose_name = _("category")
+        verbose_name_plural = _("categories")
         ordering = ["order", "name"]
-        verbose_name_plural = "categories"
 
     def __str__(self) -> str:
         return self.name
@@ -53,33 +57,43 @@ class State(models.TextChoices):
 
 
 class Article(models.Model):
-    title = models.CharField(max_length=200)
+    title = models.CharField(verbose_name=_("title"), max_length=200)
     slug = models.SlugField(
-        max_length=200, unique=True, help_text="The address: /kb/<slug>/. Kept when the title changes."
+        verbose_name=_("slug"), max_length=200, unique=True,
+        help_text=_("The address: /kb/<slug>/. Kept when the title changes."),
     )
     body = models.TextField(
+        verbose_name=_("body"),
         blank=True,
         help_text=gettext_lazy("Plain text. A blank line starts a paragraph, '- ' a list item, '## ' a heading; "
                                "**bold**, `code` and http(s) links are recognised. No HTML."),
     )
-    category = models.ForeignKey(Category, null=True, blank=True, on_delete=models.PROTECT, related_name="articles")
-    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.ARTICLE)
+    category = models.ForeignKey(
+        Category, verbose_name=_("category"), null=True, blank=True, on_delete=models.PROTECT, related_name="articles",
+    )
+    kind = models.CharField(verbose_name=_("kind"), max_length=20, choices=Kind.choices, default=Kind.ARTICLE)
     issue_status = models.CharField(
-        max_length=20, choices=IssueStatus.choices, blank=True, default=IssueStatus.NONE,
-        help_text="For known issues only.",
+        verbose_name=_("issue status"), max_length=20, choices=IssueStatus.choices, blank=True,
+        default=IssueStatus.NONE, help_text=_("For known issues only."),
     )
-    visibility = models.CharField(max_length=20, choices=Visibility.choices, default=Visibility.CUSTOMERS)
+    visibility = models.CharField(
+        verbose_name=_("visibility"), max_length=20, choices=Visibility.choices, default=Visibility.CUSTOMERS,
+    )
     organisations = models.ManyToManyField(
-        Organisation, blank=True, related_name="kb_articles",
-        help_text="Only these customers (and the partners serving them) see the article. Empty: every customer.",
+        Organisation, verbose_name=_("organisations"), blank=True, related_name="kb_articles",
+        help_text=_("Only these customers (and the partners serving them) see the article. Empty: every customer."),
     )
-    state = models.CharField(max_length=20, choices=State.choices, default=State.DRAFT)
-    author = models.ForeignKey(Agent, null=True, blank=True, on_delete=models.SET_NULL, related_name="kb_articles")
-    created_at = models.DateTimeField()
-    updated_at = models.DateTimeField()
-    published_at = models.DateTimeField(null=True, blank=True)
+    state = models.CharField(verbose_name=_("state"), max_length=20, choices=State.choices, default=State.DRAFT)
+    author = models.ForeignKey(
+        Agent, verbose_name=_("author"), null=True, blank=True, on_delete=models.SET_NULL, related_name="kb_articles",
+    )
+    created_at = models.DateTimeField(verbose_name=_("created at"))
+    updated_at = models.DateTimeField(verbose_name=_("updated at"))
+    published_at = models.DateTimeField(verbose_name=_("published at"), null=True, blank=True)
 
     class Meta:
+        verbose_name = _("article")
+        verbose_name_plural = _("articles")
         ordering = ["title"]
         indexes = [models.Index(fields=["state", "visibility"], name="kb_article_state_visibility")]
 

@@ -2,6 +2,7 @@
 
 from django import forms
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
 from escalade import clock
 from escalade.audit.config import AuditedAdmin
@@ -23,9 +24,9 @@ class MacroAdminForm(forms.ModelForm):
         except DomainError as exc:
             self.add_error("body", exc.message)
         if data.get("owner") and data.get("team"):
-            self.add_error("team", "A personal macro is for its owner only: clear the team or the owner.")
+            self.add_error("team", _("A personal macro is for its owner only: clear the team or the owner."))
         if data.get("set_status") == "resolved" and not data.get("resolution_type"):
-            self.add_error("resolution_type", "A macro that resolves needs a resolution type.")
+            self.add_error("resolution_type", _("A macro that resolves needs a resolution type."))
         return data
 
 
@@ -35,6 +36,10 @@ class MacroAdmin(AuditedAdmin, admin.ModelAdmin):
     list_display = ["name", "scope", "internal", "set_status", "set_priority", "add_tags", "updated_at"]
     list_filter = ["internal", "team"]
     search_fields = ["name", "body"]
+
+    @admin.display(description=_("Scope"))
+    def scope(self, obj: Macro) -> str:
+        return obj.scope
 
     def save_model(self, request, obj, form, change):
         now = clock.now()

@@ -8,6 +8,8 @@ from django import forms
 from django.contrib import admin, messages
 from django.urls import reverse
 from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from escalade.audit.config import AuditedAdmin
 from escalade.errors import DomainError
@@ -64,18 +66,18 @@ class InboundEmailAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None):
         return False
 
-    @admin.display(description="Reason")
+    @admin.display(description=_("Reason"))
     def short_reason(self, obj: InboundEmail) -> str:
         return obj.reason if len(obj.reason) <= 120 else obj.reason[:119] + "…"
 
-    @admin.display(description="Ticket", ordering="ticket")
+    @admin.display(description=_("Ticket"), ordering="ticket")
     def ticket_link(self, obj: InboundEmail):
         if obj.ticket_id is None:
             return "—"
         url = reverse("admin:tickets_ticket_change", args=[obj.ticket_id])
         return format_html('<a href="{}">{}</a>', url, obj.ticket.number)
 
-    @admin.display(description="Raw message")
+    @admin.display(description=_("Raw message"))
     def raw_text(self, obj: InboundEmail):
         raw = bytes(obj.raw)
         text = raw[:RAW_PREVIEW_BYTES].decode("utf-8", "replace")
@@ -83,7 +85,8 @@ class InboundEmailAdmin(admin.ModelAdmin):
             text += f"\n… ({len(raw) - RAW_PREVIEW_BYTES:,} more bytes)"
         return format_html('<pre style="white-space: pre-wrap; max-height: 40em; overflow: auto">{}</pre>', text)
 
-    def _each(self, request, queryset, action, done: str) -> None:
+    def _each(self, request, queryset, action, done) -> None:
+        """Run `action` on each message; `done(n)` says what became of the n that went well."""
         viewer = Viewer.of(request.user)
         ok = 0
         for inbound in queryset:
@@ -91,22 +94,27 @@ class InboundEmailAdmin(admin.ModelAdmin):
                 action(inbound.pk, viewer)
                 ok += 1
             except DomainError as exc:
-                self.message_user(request, f"Inbound email #{inbound.pk}: {exc.message}", messages.ERROR)
+                error = _("Inbound email #%(id)s: %(error)s") % {"id": inbound.pk, "error": exc.message}
+                self.message_user(request, error, messages.ERROR)
         if ok:
-            self.message_user(request, f"{ok} message{'s' if ok != 1 else ''} {done}.", messages.SUCCESS)
+            self.message_user(request, done(ok) % {"count": ok}, messages.SUCCESS)
 
-    @admin.action(description="Release: the sender is validated; make a ticket or reply of it")
+    @admin.action(description=_("Release: the sender is validated; make a ticket or reply of it"))
     def release_messages(self, request, queryset):
         self._each(request, queryset.filter(status__in=[InboundStatus.QUARANTINED, InboundStatus.IGNORED]),
-                   intake.release, "released")
+                   intake.release,
+                   lambda n: ngettext("%(count)s message released.", "%(count)s messages released.", n))
 
-    @admin.action(description="Re-process (e.g. after adding the sender as a contact)")
+    @admin.action(description=_("Re-process (e.g. after adding the sender as a contact)"))
     def reprocess_messages(self, request, queryset):
-        self._each(request, queryset, intake.reprocess, "processed again; see their status")
+        self._each(request, queryset, intake.reprocess,
+                   lambda n: ngettext("%(count)s message processed again; see its status.",
+                                      "%(count)s messages processed again; see their status.", n))
 
-    @admin.action(description="Ignore: needs nothing")
+    @admin.action(description=_("Ignore: needs nothing"))
     def ignore_messages(self, request, queryset):
-        self._each(request, queryset, intake.ignore, "ignored")
+        self._each(request, queryset, intake.ignore,
+                   lambda n: ngettext("%(count)s message ignored.", "%(count)s messages ignored.", n))
 
 
 @admin.register(Bounce)

@@ -4,6 +4,7 @@ automatic replies that rate-limits them. This app owns these tables."""
 from __future__ import annotations
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from escalade.orgs.models import Contact, Level
 from escalade.tickets.models import Ticket
@@ -12,34 +13,41 @@ from escalade.tickets.models import Ticket
 class Mailbox(models.Model):
     """An IMAP mailbox that `escalade mail poll` fetches new messages from."""
 
-    name = models.SlugField(unique=True, help_text="Short name, shown as the source of its messages.")
-    address = models.EmailField(help_text="The support address this mailbox receives, e.g. support@example.com.")
-    host = models.CharField(max_length=255)
-    port = models.PositiveIntegerField(default=993)
-    use_ssl = models.BooleanField(default=True, help_text="IMAP over TLS (port 993); off: plain IMAP.")
-    username = models.CharField(max_length=255)
-    password = models.CharField(max_length=255, blank=True)
-    folder = models.CharField(max_length=255, default="INBOX")
-    level = models.ForeignKey(
-        Level, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
-        help_text="Support level (queue) new tickets from this mailbox start at; empty: the first level.",
+    name = models.SlugField(
+        verbose_name=_("name"), unique=True, help_text=_("Short name, shown as the source of its messages."),
     )
-    is_active = models.BooleanField(default=True)
-    last_polled_at = models.DateTimeField(null=True, blank=True)
-    last_error = models.TextField(blank=True)
+    address = models.EmailField(
+        verbose_name=_("address"), help_text=_("The support address this mailbox receives, e.g. support@example.com."),
+    )
+    host = models.CharField(verbose_name=_("host"), max_length=255)
+    port = models.PositiveIntegerField(verbose_name=_("port"), default=993)
+    use_ssl = models.BooleanField(
+        verbose_name=_("use TLS"), default=True, help_text=_("IMAP over TLS (port 993); off: plain IMAP."),
+    )
+    username = models.CharField(verbose_name=_("username"), max_length=255)
+    password = models.CharField(verbose_name=_("password"), max_length=255, blank=True)
+    folder = models.CharField(verbose_name=_("folder"), max_length=255, default="INBOX")
+    level = models.ForeignKey(
+        Level, verbose_name=_("level"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        help_text=_("Support level (queue) new tickets from this mailbox start at; empty: the first level."),
+    )
+    is_active = models.BooleanField(verbose_name=_("active"), default=True)
+    last_polled_at = models.DateTimeField(verbose_name=_("last polled at"), null=True, blank=True)
+    last_error = models.TextField(verbose_name=_("last error"), blank=True)
 
     class Meta:
-        verbose_name_plural = "mailboxes"
+        verbose_name = _("mailbox")
+        verbose_name_plural = _("mailboxes")
 
     def __str__(self) -> str:
         return f"{self.name} ({self.address})"
 
 
 class InboundStatus(models.TextChoices):
-    RECEIVED = "received", "Received (waiting for the worker)"
-    PROCESSED = "processed", "Processed"
-    QUARANTINED = "quarantined", "Quarantined"
-    IGNORED = "ignored", "Ignored"
+    RECEIVED = "received", _("Received (waiting for the worker)")
+    PROCESSED = "processed", _("Processed")
+    QUARANTINED = "quarantined", _("Quarantined")
+    IGNORED = "ignored", _("Ignored")
 
 
 class InboundEmail(models.Model):
@@ -49,27 +57,41 @@ class InboundEmail(models.Model):
     delivered twice is stored once.
     """
 
-    raw = models.BinaryField(help_text="The message exactly as received (RFC 5322 bytes).")
-    size = models.PositiveIntegerField(default=0)
-    received_at = models.DateTimeField()
-    source = models.CharField(max_length=100, help_text="smtp, lmtp, imap:<mailbox> or pipe.")
-    envelope_from = models.CharField(max_length=500, blank=True)
-    envelope_to = models.TextField(blank=True, help_text="Envelope recipients, comma-separated.")
-    mailbox = models.ForeignKey(Mailbox, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
-                                help_text="The IMAP mailbox it was fetched from, if any.")
-    message_id = models.CharField(max_length=255, blank=True, db_index=True,
-                                  help_text="Message-ID header without angle brackets.")
-    dedupe_key = models.CharField(max_length=255, unique=True)
-    status = models.CharField(max_length=20, choices=InboundStatus.choices, default=InboundStatus.RECEIVED)
-    reason = models.TextField(blank=True, help_text="What happened to it, or why it is held.")
+    raw = models.BinaryField(
+        verbose_name=_("raw message"), help_text=_("The message exactly as received (RFC 5322 bytes)."),
+    )
+    size = models.PositiveIntegerField(verbose_name=_("size (bytes)"), default=0)
+    received_at = models.DateTimeField(verbose_name=_("received at"))
+    source = models.CharField(
+        verbose_name=_("source"), max_length=100, help_text=_("smtp, lmtp, imap:<mailbox> or pipe."),
+    )
+    envelope_from = models.CharField(verbose_name=_("envelope from"), max_length=500, blank=True)
+    envelope_to = models.TextField(
+        verbose_name=_("envelope to"), blank=True, help_text=_("Envelope recipients, comma-separated."),
+    )
+    mailbox = models.ForeignKey(
+        Mailbox, verbose_name=_("mailbox"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        help_text=_("The IMAP mailbox it was fetched from, if any."),
+    )
+    message_id = models.CharField(verbose_name=_("Message-ID"), max_length=255, blank=True, db_index=True,
+                                  help_text=_("Message-ID header without angle brackets."))
+    dedupe_key = models.CharField(verbose_name=_("dedupe key"), max_length=255, unique=True)
+    status = models.CharField(
+        verbose_name=_("status"), max_length=20, choices=InboundStatus.choices, default=InboundStatus.RECEIVED,
+    )
+    reason = models.TextField(
+        verbose_name=_("reason"), blank=True, help_text=_("What happened to it, or why it is held."),
+    )
     # Filled when the worker parses the message, for the admin list and for replies.
-    subject = models.CharField(max_length=300, blank=True)
-    from_address = models.CharField(max_length=320, blank=True)
-    ticket = models.ForeignKey(Ticket, null=True, blank=True, on_delete=models.SET_NULL,
+    subject = models.CharField(verbose_name=_("subject"), max_length=300, blank=True)
+    from_address = models.CharField(verbose_name=_("from address"), max_length=320, blank=True)
+    ticket = models.ForeignKey(Ticket, verbose_name=_("ticket"), null=True, blank=True, on_delete=models.SET_NULL,
                                related_name="inbound_emails")
-    processed_at = models.DateTimeField(null=True, blank=True)
+    processed_at = models.DateTimeField(verbose_name=_("processed at"), null=True, blank=True)
 
     class Meta:
+        verbose_name = _("inbound email")
+        verbose_name_plural = _("inbound emails")
         ordering = ["-received_at", "-pk"]
         indexes = [
             # mail.intake.process_received (the worker sweep): WHERE status = 'received' ORDER BY received_at.
@@ -85,14 +107,20 @@ class InboundEmail(models.Model):
 class Bounce(models.Model):
     """A delivery failure report (DSN) for one of our messages. Never a ticket."""
 
-    contact = models.ForeignKey(Contact, null=True, blank=True, on_delete=models.CASCADE, related_name="bounces")
-    address = models.CharField(max_length=320)
-    at = models.DateTimeField()
-    status_code = models.CharField(max_length=20, blank=True, help_text="e.g. 5.1.1")
-    reason = models.TextField(blank=True)
-    inbound = models.ForeignKey(InboundEmail, on_delete=models.CASCADE, related_name="bounces")
+    contact = models.ForeignKey(
+        Contact, verbose_name=_("contact"), null=True, blank=True, on_delete=models.CASCADE, related_name="bounces",
+    )
+    address = models.CharField(verbose_name=_("address"), max_length=320)
+    at = models.DateTimeField(verbose_name=_("at"))
+    status_code = models.CharField(verbose_name=_("status code"), max_length=20, blank=True, help_text=_("e.g. 5.1.1"))
+    reason = models.TextField(verbose_name=_("reason"), blank=True)
+    inbound = models.ForeignKey(
+        InboundEmail, verbose_name=_("inbound email"), on_delete=models.CASCADE, related_name="bounces",
+    )
 
     class Meta:
+        verbose_name = _("bounce")
+        verbose_name_plural = _("bounces")
         ordering = ["-at"]
 
     def __str__(self) -> str:
@@ -102,12 +130,17 @@ class Bounce(models.Model):
 class AutoReply(models.Model):
     """An automatic reply we sent (acknowledgement, instructions): the per-address rate limit counts these."""
 
-    address = models.CharField(max_length=320)
-    at = models.DateTimeField()
-    kind = models.CharField(max_length=40)
-    inbound = models.ForeignKey(InboundEmail, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    address = models.CharField(verbose_name=_("address"), max_length=320)
+    at = models.DateTimeField(verbose_name=_("at"))
+    kind = models.CharField(verbose_name=_("kind"), max_length=40)
+    inbound = models.ForeignKey(
+        InboundEmail, verbose_name=_("inbound email"), null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+",
+    )
 
     class Meta:
+        verbose_name = _("automatic reply")
+        verbose_name_plural = _("automatic replies")
         indexes = [
             # mail.loops.may_auto_reply: WHERE address = %s AND at > now - 1 hour.
             models.Index(fields=["address", "at"], name="mail_auto_reply_recent"),

@@ -3,6 +3,7 @@
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
 
 from escalade import clock
 from escalade.audit.config import AuditedByServices
@@ -50,6 +51,10 @@ class AlertPayloadAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+    @admin.display(description=_("Body"))
+    def body_text(self, obj: AlertPayload) -> str:
+        return obj.body_text
 
 
 @admin.register(CheckResult)
@@ -122,7 +127,7 @@ class MaintenanceWindowAdmin(AuditedByServices, admin.ModelAdmin):
         obj.pk = form.saved.pk
         obj.refresh_from_db()
 
-    @admin.action(description="Cancel the selected maintenance (sends a cancellation notice)")
+    @admin.action(description=_("Cancel the selected maintenance (sends a cancellation notice)"))
     def cancel_windows(self, request, queryset):
         for window in queryset:
             try:

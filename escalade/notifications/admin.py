@@ -4,6 +4,8 @@
 from django.contrib import admin, messages
 from django.db import models
 from django.template.defaultfilters import truncatechars
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from escalade import clock
 from escalade.audit.config import AuditedAdmin, actor_name
@@ -21,12 +23,12 @@ class OutboxMessageAdmin(admin.ModelAdmin):
     actions = ["retry_now_action"]
     fieldsets = [
         (None, {"fields": ["ticket", "kind", "channel", "recipient", "recipient_name", "subject", "body"]}),
-        ("Delivery", {"fields": ["status", "attempts", "next_attempt_at", "sent_at", "last_error", "created_at"]}),
-        ("Identity", {"fields": ["dedupe_key", "message_id", "claim_token", "headers", "payload"],
+        (_("Delivery"), {"fields": ["status", "attempts", "next_attempt_at", "sent_at", "last_error", "created_at"]}),
+        (_("Identity"), {"fields": ["dedupe_key", "message_id", "claim_token", "headers", "payload"],
                       "classes": ["collapse"]}),
     ]
 
-    @admin.display(description="Last error", ordering="last_error")
+    @admin.display(description=_("Last error"), ordering="last_error")
     def error(self, obj: OutboxMessage) -> str:
         return truncatechars(obj.last_error, 80)
 
@@ -43,15 +45,17 @@ class OutboxMessageAdmin(admin.ModelAdmin):
     def has_retry_permission(self, request):
         return request.user.has_perm("notifications.change_outboxmessage")
 
-    @admin.action(description="Retry now (failed or waiting messages)", permissions=["retry"])
+    @admin.action(description=_("Retry now (failed or waiting messages)"), permissions=["retry"])
     def retry_now_action(self, request, queryset):
         count = retry_now(queryset, at=clock.now(), actor=actor_name(request.user), actor_user=request.user)
         skipped = queryset.count() - count
-        self.message_user(request, f"{count} message(s) will be delivered by the worker's next round.",
-                          messages.SUCCESS)
+        self.message_user(request, ngettext("%(count)s message will be delivered by the worker's next round.",
+                                            "%(count)s messages will be delivered by the worker's next round.",
+                                            count) % {"count": count}, messages.SUCCESS)
         if skipped:
-            self.message_user(request, f"{skipped} message(s) were already sent or being sent: left alone.",
-                              messages.WARNING)
+            self.message_user(request, ngettext("%(count)s message was already sent or being sent: left alone.",
+                                                "%(count)s messages were already sent or being sent: left alone.",
+                                                skipped) % {"count": skipped}, messages.WARNING)
 
 
 @admin.register(WebhookEndpoint)
@@ -83,7 +87,7 @@ class OnCallRotationAdmin(AuditedAdmin, admin.ModelAdmin):
     list_select_related = ["team"]
     inlines = [OnCallMemberInline]
 
-    @admin.display(description="On call now")
+    @admin.display(description=_("On call now"))
     def on_call_now(self, obj: OnCallRotation) -> str:
         agent = obj.on_call_at(clock.now())
         return agent.name if agent else "—"

@@ -3,6 +3,8 @@
 from django import forms
 from django.conf import settings
 from django.contrib import admin
+from django.utils.text import capfirst
+from django.utils.translation import gettext_lazy as _
 
 from escalade.audit.config import AuditedAdmin
 from escalade.orgs.models import Agent, Contact, Level, Organisation, Partner, Team
@@ -34,13 +36,13 @@ class LanguageChoice:
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         if db_field.name == "language":
             return forms.ChoiceField(choices=[("", self.language_blank), *settings.LANGUAGES], required=False,
-                                     label=db_field.verbose_name.capitalize(), help_text=db_field.help_text)
+                                     label=capfirst(db_field.verbose_name), help_text=db_field.help_text)
         return super().formfield_for_dbfield(db_field, request, **kwargs)
 
 
 @admin.register(Organisation)
 class OrganisationAdmin(LanguageChoice, AuditedAdmin, admin.ModelAdmin):
-    language_blank = "— (none: each contact's own, else the browser's)"
+    language_blank = _("— (none: each contact's own, else the browser's)")
     list_display = ["name", "slug", "plan", "partner", "timezone", "language"]
     list_filter = ["plan", "partner", "timezone", "language"]
     search_fields = ["name", "slug", "email_domains"]
@@ -51,7 +53,7 @@ class OrganisationAdmin(LanguageChoice, AuditedAdmin, admin.ModelAdmin):
 
 @admin.register(Contact)
 class ContactAdmin(LanguageChoice, AuditedAdmin, admin.ModelAdmin):
-    language_blank = "— (the organisation's)"
+    language_blank = _("— (the organisation's)")
     list_display = ["name", "email", "organisation", "roles_display", "can_open_tickets"]
     list_filter = [
         "organisation", "is_primary", "is_technical", "is_executive", "is_billing", "can_open_tickets",
@@ -62,20 +64,20 @@ class ContactAdmin(LanguageChoice, AuditedAdmin, admin.ModelAdmin):
     raw_id_fields = ["user"]
     fieldsets = [
         (None, {"fields": ["organisation", "name", "email", "phone", "user", "timezone", "language"]}),
-        ("Roles and authority", {
+        (_("Roles and authority"), {
             "fields": ["is_primary", "is_technical", "is_executive", "is_billing", "can_open_tickets"],
         }),
-        ("Notifications", {"fields": ["channel_preferences", "quiet_hours_start", "quiet_hours_end"]}),
+        (_("Notifications"), {"fields": ["channel_preferences", "quiet_hours_start", "quiet_hours_end"]}),
     ]
 
-    @admin.display(description="Roles")
+    @admin.display(description=_("Roles"))
     def roles_display(self, obj: Contact) -> str:
         return ", ".join(obj.roles) or "—"
 
 
 @admin.register(Agent)
 class AgentAdmin(LanguageChoice, AuditedAdmin, admin.ModelAdmin):
-    language_blank = "— (none: the browser's on pages, the site's in emails)"
+    language_blank = _("— (none: the browser's on pages, the site's in emails)")
     list_display = ["name", "user", "partner", "is_manager", "levels_display"]
     list_filter = ["partner", "is_manager", "levels", "teams"]
     search_fields = ["name", "user__username", "user__email"]
@@ -84,16 +86,16 @@ class AgentAdmin(LanguageChoice, AuditedAdmin, admin.ModelAdmin):
     raw_id_fields = ["user"]
     fieldsets = [
         (None, {"fields": ["user", "name", "partner", "is_manager", "levels", "teams", "language"]}),
-        ("Paging", {
+        (_("Paging"), {
             "fields": ["phone", "pager", "paging_preferences", "timezone", "quiet_hours_start", "quiet_hours_end"],
-            "description": "How pages and calls reach this agent; everything else is emailed.",
+            "description": _("How pages and calls reach this agent; everything else is emailed."),
         }),
     ]
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("levels")
 
-    @admin.display(description="Levels")
+    @admin.display(description=_("Levels"))
     def levels_display(self, obj: Agent) -> str:
         return ", ".join(level.key for level in obj.levels.all()) or "—"
 

@@ -9,7 +9,7 @@ import zoneinfo
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _
 
 
 def validate_language(value: str) -> None:
@@ -29,8 +29,12 @@ def validate_timezone(value: str) -> None:
 class Partner(models.Model):
     """An MSP or ISP that gives first-line support to the organisations it serves."""
 
-    name = models.CharField(max_length=200, unique=True)
-    slug = models.SlugField(unique=True)
+    name = models.CharField(verbose_name=_("name"), max_length=200, unique=True)
+    slug = models.SlugField(verbose_name=_("slug"), unique=True)
+
+    class Meta:
+        verbose_name = _("partner")
+        verbose_name_plural = _("partners")
 
     def __str__(self) -> str:
         return self.name
@@ -39,36 +43,50 @@ class Partner(models.Model):
 class Organisation(models.Model):
     """A customer. Its plan names a plan in the active support policy."""
 
-    name = models.CharField(max_length=200, unique=True)
-    slug = models.SlugField(unique=True)
-    plan = models.CharField(max_length=50, default="standard", help_text="A plan key from the support policy.")
-    timezone = models.CharField(max_length=64, default="UTC", validators=[validate_timezone])
+    name = models.CharField(verbose_name=_("name"), max_length=200, unique=True)
+    slug = models.SlugField(verbose_name=_("slug"), unique=True)
+    plan = models.CharField(
+        verbose_name=_("plan"), max_length=50, default="standard", help_text=_("A plan key from the support policy."),
+    )
+    timezone = models.CharField(
+        verbose_name=_("time zone"), max_length=64, default="UTC", validators=[validate_timezone],
+    )
     partner = models.ForeignKey(
         Partner,
+        verbose_name=_("partner"),
         null=True,
         blank=True,
         on_delete=models.PROTECT,
         related_name="organisations",
-        help_text="The partner serving this customer as first-line support, if any.",
+        help_text=_("The partner serving this customer as first-line support, if any."),
     )
     email_domains = models.CharField(
-        max_length=500, blank=True, help_text="Comma-separated mail domains of this customer."
+        verbose_name=_("email domains"), max_length=500, blank=True,
+        help_text=_("Comma-separated mail domains of this customer."),
     )
     monthly_fee = models.DecimalField(
-        max_digits=12, decimal_places=2, null=True, blank=True,
-        help_text="The contract's monthly fee; service-credit statements show credits as amounts of it.",
+        verbose_name=_("monthly fee"), max_digits=12, decimal_places=2, null=True, blank=True,
+        help_text=_("The contract's monthly fee; service-credit statements show credits as amounts of it."),
     )
-    currency = models.CharField(max_length=3, blank=True, help_text="ISO 4217 code of the fee, e.g. EUR.")
+    currency = models.CharField(
+        verbose_name=_("currency"), max_length=3, blank=True, help_text=_("ISO 4217 code of the fee, e.g. EUR."),
+    )
     language = models.CharField(
-        max_length=10, blank=True, default="", validators=[validate_language],
-        help_text="The language of the pages and emails of this customer's contacts, unless a contact chose "
-                  "one; empty: the site's.")
+        verbose_name=_("language"), max_length=10, blank=True, default="", validators=[validate_language],
+        help_text=_("The language of the pages and emails of this customer's contacts, unless a contact chose "
+                    "one; empty: the site's."))
     holiday_country = models.CharField(
-        max_length=2, blank=True,
-        help_text="ISO country code of this customer's public holidays, e.g. GB; used by calendars whose "
-                  "holiday_country is 'customer'.")
+        verbose_name=_("holiday country"), max_length=2, blank=True,
+        help_text=_("ISO country code of this customer's public holidays, e.g. GB; used by calendars whose "
+                    "holiday_country is 'customer'."))
     holiday_subdivision = models.CharField(
-        max_length=10, blank=True, help_text="Region within that country, e.g. ENG or TX.")
+        verbose_name=_("holiday region"), max_length=10, blank=True,
+        help_text=_("Region within that country, e.g. ENG or TX."),
+    )
+
+    class Meta:
+        verbose_name = _("organisation")
+        verbose_name_plural = _("organisations")
 
     def __str__(self) -> str:
         return self.name
@@ -98,35 +116,46 @@ class Contact(models.Model):
 
     CHANNELS = ("email", "sms", "phone", "portal")
 
-    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="contacts")
-    user = models.OneToOneField(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="contact"
+    organisation = models.ForeignKey(
+        Organisation, verbose_name=_("organisation"), on_delete=models.CASCADE, related_name="contacts",
     )
-    name = models.CharField(max_length=200)
-    email = models.EmailField()
-    phone = models.CharField(max_length=40, blank=True)
-    is_primary = models.BooleanField(default=False)
-    is_technical = models.BooleanField(default=False)
-    is_executive = models.BooleanField(default=False)
-    is_billing = models.BooleanField(default=False)
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, verbose_name=_("user"), null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="contact",
+    )
+    name = models.CharField(verbose_name=_("name"), max_length=200)
+    email = models.EmailField(verbose_name=_("email"))
+    phone = models.CharField(verbose_name=_("phone"), max_length=40, blank=True)
+    is_primary = models.BooleanField(verbose_name=_("primary contact"), default=False)
+    is_technical = models.BooleanField(verbose_name=_("technical contact"), default=False)
+    is_executive = models.BooleanField(verbose_name=_("executive contact"), default=False)
+    is_billing = models.BooleanField(verbose_name=_("billing contact"), default=False)
     can_open_tickets = models.BooleanField(
-        default=True, help_text="Authorised by the customer to open tickets and make requests."
+        verbose_name=_("can open tickets"), default=True,
+        help_text=_("Authorised by the customer to open tickets and make requests."),
     )
     channel_preferences = models.JSONField(
+        verbose_name=_("channel preferences"),
         default=dict,
         blank=True,
-        help_text='Channels per priority, e.g. {"P1": ["sms", "phone", "email"], "*": ["email"]}.',
+        help_text=_('Channels per priority, e.g. {"P1": ["sms", "phone", "email"], "*": ["email"]}.'),
     )
-    timezone = models.CharField(max_length=64, blank=True, default="", validators=[validate_timezone],
-                                help_text="The contact's own time zone for the times they read; empty: "
-                                          "the organisation's.")
-    language = models.CharField(max_length=10, blank=True, default="", validators=[validate_language],
-                                help_text="The contact's own language for pages and emails; empty: the "
-                                          "organisation's.")
-    quiet_hours_start = models.TimeField(null=True, blank=True, help_text="Local time, contact's organisation.")
-    quiet_hours_end = models.TimeField(null=True, blank=True)
+    timezone = models.CharField(
+        verbose_name=_("time zone"), max_length=64, blank=True, default="", validators=[validate_timezone],
+        help_text=_("The contact's own time zone for the times they read; empty: the organisation's."),
+    )
+    language = models.CharField(
+        verbose_name=_("language"), max_length=10, blank=True, default="", validators=[validate_language],
+        help_text=_("The contact's own language for pages and emails; empty: the organisation's."),
+    )
+    quiet_hours_start = models.TimeField(
+        verbose_name=_("quiet hours start"), null=True, blank=True, help_text=_("Local time, contact's organisation."),
+    )
+    quiet_hours_end = models.TimeField(verbose_name=_("quiet hours end"), null=True, blank=True)
 
     class Meta:
+        verbose_name = _("contact")
+        verbose_name_plural = _("contacts")
         constraints = [
             models.UniqueConstraint(fields=["organisation", "email"], name="contact_email_unique_per_org"),
         ]
@@ -165,17 +194,21 @@ class Contact(models.Model):
 class Level(models.Model):
     """A support level of the escalation ladder (L1 help desk … L4 executive)."""
 
-    key = models.CharField(max_length=10, unique=True)
-    name = models.CharField(max_length=100)
-    rank = models.PositiveSmallIntegerField(unique=True, help_text="1 for L1, 2 for L2, …")
+    key = models.CharField(verbose_name=_("key"), max_length=10, unique=True)
+    name = models.CharField(verbose_name=_("name"), max_length=100)
+    rank = models.PositiveSmallIntegerField(verbose_name=_("rank"), unique=True, help_text=_("1 for L1, 2 for L2, …"))
     partner_runs_it = models.BooleanField(
-        default=False, help_text="Run by the customer's partner rather than the vendor (Zynstra L1/L2)."
+        verbose_name=_("run by the partner"), default=False,
+        help_text=_("Run by the customer's partner rather than the vendor (Zynstra L1/L2)."),
     )
     manager = models.ForeignKey(
-        "Agent", null=True, blank=True, on_delete=models.SET_NULL, related_name="managed_levels"
+        "Agent", verbose_name=_("manager"), null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="managed_levels",
     )
 
     class Meta:
+        verbose_name = _("level")
+        verbose_name_plural = _("levels")
         ordering = ["rank"]
 
     def __str__(self) -> str:
@@ -183,11 +216,16 @@ class Level(models.Model):
 
 
 class Team(models.Model):
-    key = models.SlugField(unique=True)
-    name = models.CharField(max_length=100)
+    key = models.SlugField(verbose_name=_("key"), unique=True)
+    name = models.CharField(verbose_name=_("name"), max_length=100)
     manager = models.ForeignKey(
-        "Agent", null=True, blank=True, on_delete=models.SET_NULL, related_name="managed_teams"
+        "Agent", verbose_name=_("manager"), null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="managed_teams",
     )
+
+    class Meta:
+        verbose_name = _("team")
+        verbose_name_plural = _("teams")
 
     def __str__(self) -> str:
         return self.name
@@ -208,38 +246,49 @@ class Agent(models.Model):
 
     PAGE_CHANNELS = ("pager", "sms", "phone", "email")
 
-    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="agent")
-    name = models.CharField(max_length=200)
-    partner = models.ForeignKey(
-        Partner, null=True, blank=True, on_delete=models.PROTECT, related_name="agents"
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE, related_name="agent",
     )
-    levels = models.ManyToManyField(Level, blank=True, related_name="agents")
-    teams = models.ManyToManyField(Team, blank=True, related_name="agents")
+    name = models.CharField(verbose_name=_("name"), max_length=200)
+    partner = models.ForeignKey(
+        Partner, verbose_name=_("partner"), null=True, blank=True, on_delete=models.PROTECT, related_name="agents"
+    )
+    levels = models.ManyToManyField(Level, verbose_name=_("levels"), blank=True, related_name="agents")
+    teams = models.ManyToManyField(Team, verbose_name=_("teams"), blank=True, related_name="agents")
     is_manager = models.BooleanField(
-        default=False, help_text="Managers see every ticket their side may see, at every level."
+        verbose_name=_("support manager"), default=False,
+        help_text=_("Managers see every ticket their side may see, at every level."),
     )
     phone = models.CharField(
-        max_length=40, blank=True, validators=[validate_phone],
-        help_text="Mobile number for SMS and voice-call pages, international format (+44 7700 900123).",
+        verbose_name=_("phone"), max_length=40, blank=True, validators=[validate_phone],
+        help_text=_("Mobile number for SMS and voice-call pages, international format (+44 7700 900123)."),
     )
     pager = models.CharField(
-        max_length=100, blank=True,
-        help_text="Pager address the pager gateway knows (e.g. the provider's user or device key).",
+        verbose_name=_("pager"), max_length=100, blank=True,
+        help_text=_("Pager address the pager gateway knows (e.g. the provider's user or device key)."),
     )
     paging_preferences = models.JSONField(
-        default=dict, blank=True,
-        help_text='How pages reach this agent, per priority: {"P1": ["pager", "phone"], "*": ["sms"]}. '
-                  "Channels: pager, sms, phone, email. Empty: pages are emailed. Other messages are emailed.",
+        verbose_name=_("paging preferences"), default=dict, blank=True,
+        help_text=_('How pages reach this agent, per priority: {"P1": ["pager", "phone"], "*": ["sms"]}. '
+                    "Channels: pager, sms, phone, email. Empty: pages are emailed. Other messages are emailed."),
     )
-    timezone = models.CharField(max_length=64, default="UTC", validators=[validate_timezone],
-                                help_text="The agent's time zone: for quiet hours and every time the agent "
-                                          "reads.")
-    language = models.CharField(max_length=10, blank=True, default="", validators=[validate_language],
-                                help_text="The agent's language for pages and emails; empty: the site's.")
+    timezone = models.CharField(
+        verbose_name=_("time zone"), max_length=64, default="UTC", validators=[validate_timezone],
+        help_text=_("The agent's time zone: for quiet hours and every time the agent reads."),
+    )
+    language = models.CharField(
+        verbose_name=_("language"), max_length=10, blank=True, default="", validators=[validate_language],
+        help_text=_("The agent's language for pages and emails; empty: the site's."),
+    )
     quiet_hours_start = models.TimeField(
-        null=True, blank=True, help_text="Local time; pages then go by email unless the ticket has the "
-                                         "policy's highest priority.")
-    quiet_hours_end = models.TimeField(null=True, blank=True)
+        verbose_name=_("quiet hours start"), null=True, blank=True,
+        help_text=_("Local time; pages then go by email unless the ticket has the policy's highest priority."),
+    )
+    quiet_hours_end = models.TimeField(verbose_name=_("quiet hours end"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("agent")
+        verbose_name_plural = _("agents")
 
     def __str__(self) -> str:
         return self.name

@@ -3,22 +3,23 @@
 from __future__ import annotations
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from escalade.policy.models import PolicyVersion
 from escalade.tickets.models import Ticket
 
 
 class ClockKind(models.TextChoices):
-    FIRST_RESPONSE = "first_response", "First response"
-    NEXT_UPDATE = "next_update", "Next update"
-    RESOLUTION_TARGET = "resolution_target", "Resolution target"
-    RESOLUTION_MAXIMUM = "resolution_maximum", "Resolution maximum"
+    FIRST_RESPONSE = "first_response", _("First response")
+    NEXT_UPDATE = "next_update", _("Next update")
+    RESOLUTION_TARGET = "resolution_target", _("Resolution target")
+    RESOLUTION_MAXIMUM = "resolution_maximum", _("Resolution maximum")
 
 
 class ClockStatus(models.TextChoices):
-    RUNNING = "running", "Running"
-    PAUSED = "paused", "Paused"
-    STOPPED = "stopped", "Stopped"
+    RUNNING = "running", _("Running")
+    PAUSED = "paused", _("Paused")
+    STOPPED = "stopped", _("Stopped")
 
 
 class SlaClock(models.Model):
@@ -30,30 +31,46 @@ class SlaClock(models.Model):
     at due_at (breached_at), whenever that is noticed.
     """
 
-    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="clocks")
-    kind = models.CharField(max_length=30, choices=ClockKind.choices)
-    status = models.CharField(max_length=10, choices=ClockStatus.choices, default=ClockStatus.RUNNING)
-    policy_version = models.ForeignKey(PolicyVersion, on_delete=models.PROTECT, related_name="+")
-    plan = models.CharField(max_length=50)
-    priority = models.CharField(max_length=20)
-    target_minutes = models.FloatField()
-    target_text = models.CharField(max_length=300, help_text="The target in words, from the policy.")
+    ticket = models.ForeignKey(Ticket, verbose_name=_("ticket"), on_delete=models.CASCADE, related_name="clocks")
+    kind = models.CharField(verbose_name=_("kind"), max_length=30, choices=ClockKind.choices)
+    status = models.CharField(
+        verbose_name=_("status"), max_length=10, choices=ClockStatus.choices, default=ClockStatus.RUNNING,
+    )
+    policy_version = models.ForeignKey(
+        PolicyVersion, verbose_name=_("policy version"), on_delete=models.PROTECT, related_name="+",
+    )
+    plan = models.CharField(verbose_name=_("plan"), max_length=50)
+    priority = models.CharField(verbose_name=_("priority"), max_length=20)
+    target_minutes = models.FloatField(verbose_name=_("target (business minutes)"))
+    target_text = models.CharField(
+        verbose_name=_("target text"), max_length=300, help_text=_("The target in words, from the policy."),
+    )
     target_words = models.JSONField(
-        default=dict, blank=True,
-        help_text="The target as data (escalade.policy.words), to say it in each reader's language.")
-    calendar = models.JSONField()
-    started_at = models.DateTimeField()
-    elapsed_minutes = models.FloatField(default=0, help_text="Business minutes counted before running_since.")
-    running_since = models.DateTimeField(null=True, blank=True)
-    due_at = models.DateTimeField(null=True, blank=True)
-    paused_since = models.DateTimeField(null=True, blank=True)
-    paused_seconds = models.FloatField(default=0, help_text="Wall-clock seconds spent paused.")
-    stopped_at = models.DateTimeField(null=True, blank=True)
-    breached_at = models.DateTimeField(null=True, blank=True)
+        verbose_name=_("target as data"), default=dict, blank=True,
+        help_text=_("The target as data (escalade.policy.words), to say it in each reader's language."),
+    )
+    calendar = models.JSONField(verbose_name=_("calendar"))
+    started_at = models.DateTimeField(verbose_name=_("started at"))
+    elapsed_minutes = models.FloatField(
+        verbose_name=_("elapsed (business minutes)"), default=0,
+        help_text=_("Business minutes counted before running_since."),
+    )
+    running_since = models.DateTimeField(verbose_name=_("running since"), null=True, blank=True)
+    due_at = models.DateTimeField(verbose_name=_("due at"), null=True, blank=True)
+    paused_since = models.DateTimeField(verbose_name=_("paused since"), null=True, blank=True)
+    paused_seconds = models.FloatField(
+        verbose_name=_("paused (seconds)"), default=0, help_text=_("Wall-clock seconds spent paused."),
+    )
+    stopped_at = models.DateTimeField(verbose_name=_("stopped at"), null=True, blank=True)
+    breached_at = models.DateTimeField(verbose_name=_("breached at"), null=True, blank=True)
     imported = models.BooleanField(
-        default=False, help_text="Started for a ticket imported from another help desk, from its original opening.")
+        verbose_name=_("imported"), default=False,
+        help_text=_("Started for a ticket imported from another help desk, from its original opening."),
+    )
 
     class Meta:
+        verbose_name = _("SLA clock")
+        verbose_name_plural = _("SLA clocks")
         constraints = [models.UniqueConstraint(fields=["ticket", "kind"], name="one_clock_per_kind")]
         indexes = [
             # sla.breaches.record_breaches: WHERE status = 'running' AND breached_at IS NULL AND due_at <= now

@@ -4,6 +4,7 @@ carry a tag is changed on the ticket (console, API, bulk actions), under the tic
 from django import forms
 from django.contrib import admin
 from django.db.models import Count
+from django.utils.translation import gettext_lazy as _
 
 from escalade.audit.config import AuditedAdmin
 from escalade.tags.models import Tag
@@ -19,7 +20,7 @@ class TagAdminForm(forms.ModelForm):
         # Stored as the console stores it, so "VPN" cannot sit beside "vpn"; the unique check follows.
         name = normalise(self.cleaned_data["name"])
         if not name or "," in name:
-            raise forms.ValidationError("A tag is a non-empty name without commas.")
+            raise forms.ValidationError(_("A tag is a non-empty name without commas."))
         return name
 
 
@@ -32,6 +33,6 @@ class TagAdmin(AuditedAdmin, admin.ModelAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(ticket_count=Count("ticket_links"))
 
-    @admin.display(ordering="ticket_count")
+    @admin.display(description=_("Tickets"), ordering="ticket_count")
     def tickets(self, obj) -> int:
         return obj.ticket_count

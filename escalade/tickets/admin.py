@@ -5,6 +5,7 @@ opened before someone else's change is refused, as in the portal."""
 
 from django import forms
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
 from escalade import clock
 from escalade.audit.config import AuditedAdmin, ReadOnlyAdmin
@@ -14,7 +15,7 @@ from escalade.tickets.locking import lock_ticket
 from escalade.tickets.models import Message, Ticket, TicketLink, parse_number
 from escalade.tickets.selectors import last_changed_by
 
-STATUS_HELP = (
+STATUS_HELP = _(
     "Status and resolution only change through the ticket lifecycle (the ticket page or the API), "
     "so they are read-only here."
 )
@@ -38,9 +39,12 @@ class TicketAdminForm(forms.ModelForm):
         if self.instance.pk is not None and seen is not None and seen != self.instance.version:
             who = last_changed_by(Viewer(None, "admin"), self.instance)
             entered = self._show_current_values()
+            names = {"number": self.instance.number, "who": who, "entered": entered}
             raise forms.ValidationError(
-                f"{self.instance.number} was changed by {who} since you opened it; nothing was saved. The form "
-                f"now shows the ticket as it is{'. You had entered: ' + entered if entered else ''}.")
+                _("%(number)s was changed by %(who)s since you opened it; nothing was saved. The form now shows "
+                  "the ticket as it is. You had entered: %(entered)s.") % names if entered else
+                _("%(number)s was changed by %(who)s since you opened it; nothing was saved. The form now shows "
+                  "the ticket as it is.") % names)
         return data
 
     def _show_current_values(self) -> str:
@@ -52,7 +56,7 @@ class TicketAdminForm(forms.ModelForm):
             bound = self[name]
             initial = self.instance.version if name == "seen_version" else bound.initial
             if name != "seen_version" and field.has_changed(initial, bound.data):
-                entered.append(f"{field.label}: {bound.data or '(empty)'}")
+                entered.append(f"{field.label}: {bound.data or _('(empty)')}")
             current[bound.html_name] = "" if initial is None else initial
         self.data = current
         return "; ".join(entered)
@@ -85,25 +89,25 @@ class TicketAdmin(AuditedAdmin, admin.ModelAdmin):
     list_display = ["number", "subject", "organisation", "priority", "status", "level", "assignee", "updated_at"]
     list_filter = ["status", "priority", "level", "team", "channel", "kind", "organisation"]
     search_fields = ["subject"]
-    search_help_text = "Subject, or a ticket number such as ESC-000123."
+    search_help_text = _("Subject, or a ticket number such as ESC-000123.")
     list_select_related = ["organisation", "level", "assignee"]
     date_hierarchy = "created_at"
     autocomplete_fields = ["organisation", "requester", "assignee"]
     readonly_fields = ["number", "status", "resolution_type", "created_at", "updated_at", "resolved_at", "closed_at"]
     fieldsets = [
         (None, {"fields": ["number", "organisation", "requester", "subject", "description", "seen_version"]}),
-        ("Status", {"fields": ["status", "resolution_type"], "description": STATUS_HELP}),
-        ("Routing", {"fields": ["priority", "category", "kind", "channel", "level", "team", "assignee"]}),
-        ("Details from the customer", {
+        (_("Status"), {"fields": ["status", "resolution_type"], "description": STATUS_HELP}),
+        (_("Routing"), {"fields": ["priority", "category", "kind", "channel", "level", "team", "assignee"]}),
+        (_("Details from the customer"), {
             "fields": ["steps_to_reproduce", "expected_behaviour", "actual_behaviour", "error_messages",
                        "affected_users", "business_impact"],
             "classes": ["collapse"],
         }),
-        ("Times (UTC)", {"fields": ["created_at", "updated_at", "resolved_at", "closed_at"]}),
+        (_("Times (UTC)"), {"fields": ["created_at", "updated_at", "resolved_at", "closed_at"]}),
     ]
     inlines = [MessageInline]
 
-    @admin.display(description="Number", ordering="pk")
+    @admin.display(description=_("Number"), ordering="pk")
     def number(self, obj: Ticket) -> str:
         return obj.number
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from escalade.orgs.models import Agent, Contact, Level, Organisation, Team
@@ -49,51 +50,74 @@ class Channel(models.TextChoices):
 class Ticket(models.Model):
     """A support case. Its human number is ESC- and the primary key, zero-padded."""
 
-    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="tickets")
-    requester = models.ForeignKey(Contact, null=True, blank=True, on_delete=models.SET_NULL, related_name="tickets")
-    subject = models.CharField(max_length=300)
-    description = models.TextField()
+    organisation = models.ForeignKey(
+        Organisation, verbose_name=_("organisation"), on_delete=models.PROTECT, related_name="tickets",
+    )
+    requester = models.ForeignKey(
+        Contact, verbose_name=_("requester"), null=True, blank=True, on_delete=models.SET_NULL, related_name="tickets",
+    )
+    subject = models.CharField(verbose_name=_("subject"), max_length=300)
+    description = models.TextField(verbose_name=_("description"))
     # The information a support policy asks the customer for (VIOE 8.4).
-    steps_to_reproduce = models.TextField(blank=True)
-    expected_behaviour = models.TextField(blank=True)
-    actual_behaviour = models.TextField(blank=True)
-    error_messages = models.TextField(blank=True)
-    affected_users = models.CharField(max_length=300, blank=True)
-    business_impact = models.TextField(blank=True)
+    steps_to_reproduce = models.TextField(verbose_name=_("steps to reproduce"), blank=True)
+    expected_behaviour = models.TextField(verbose_name=_("expected behaviour"), blank=True)
+    actual_behaviour = models.TextField(verbose_name=_("actual behaviour"), blank=True)
+    error_messages = models.TextField(verbose_name=_("error messages"), blank=True)
+    affected_users = models.CharField(verbose_name=_("affected users"), max_length=300, blank=True)
+    business_impact = models.TextField(verbose_name=_("business impact"), blank=True)
 
-    priority = models.CharField(max_length=20, default="P3", help_text="A priority key from the policy.")
-    category = models.CharField(max_length=50, blank=True, help_text="A category key from the policy.")
-    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.FAULT)
-    channel = models.CharField(max_length=20, choices=Channel.choices, default=Channel.PORTAL)
-    status = models.CharField(max_length=20, choices=Status.choices, default=Status.OPEN)
-    level = models.ForeignKey(Level, null=True, blank=True, on_delete=models.PROTECT, related_name="tickets")
-    team = models.ForeignKey(Team, null=True, blank=True, on_delete=models.SET_NULL, related_name="tickets")
-    assignee = models.ForeignKey(Agent, null=True, blank=True, on_delete=models.SET_NULL, related_name="tickets")
-    resolution_type = models.CharField(max_length=20, choices=ResolutionType.choices, blank=True)
+    priority = models.CharField(
+        verbose_name=_("priority"), max_length=20, default="P3", help_text=_("A priority key from the policy."),
+    )
+    category = models.CharField(
+        verbose_name=_("category"), max_length=50, blank=True, help_text=_("A category key from the policy."),
+    )
+    kind = models.CharField(verbose_name=_("kind"), max_length=20, choices=Kind.choices, default=Kind.FAULT)
+    channel = models.CharField(
+        verbose_name=_("channel"), max_length=20, choices=Channel.choices, default=Channel.PORTAL,
+    )
+    status = models.CharField(verbose_name=_("status"), max_length=20, choices=Status.choices, default=Status.OPEN)
+    level = models.ForeignKey(
+        Level, verbose_name=_("level"), null=True, blank=True, on_delete=models.PROTECT, related_name="tickets",
+    )
+    team = models.ForeignKey(
+        Team, verbose_name=_("team"), null=True, blank=True, on_delete=models.SET_NULL, related_name="tickets",
+    )
+    assignee = models.ForeignKey(
+        Agent, verbose_name=_("assignee"), null=True, blank=True, on_delete=models.SET_NULL, related_name="tickets",
+    )
+    resolution_type = models.CharField(
+        verbose_name=_("resolution type"), max_length=20, choices=ResolutionType.choices, blank=True,
+    )
     policy_version = models.ForeignKey(
-        PolicyVersion, null=True, blank=True, on_delete=models.PROTECT, related_name="tickets",
-        help_text="The policy the ticket runs under: the one active when it was opened, until re-applied.",
+        PolicyVersion, verbose_name=_("policy version"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="tickets",
+        help_text=_("The policy the ticket runs under: the one active when it was opened, until re-applied."),
     )
 
-    created_at = models.DateTimeField()
-    updated_at = models.DateTimeField()
-    resolved_at = models.DateTimeField(null=True, blank=True)
-    closed_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(verbose_name=_("created at"))
+    updated_at = models.DateTimeField(verbose_name=_("updated at"))
+    resolved_at = models.DateTimeField(verbose_name=_("resolved at"), null=True, blank=True)
+    closed_at = models.DateTimeField(verbose_name=_("closed at"), null=True, blank=True)
     external_ref = models.CharField(
-        max_length=100, blank=True, default="",
-        help_text="The ticket's number in another system it came from (e.g. django-helpdesk's SUP-42); searchable.",
+        verbose_name=_("external reference"), max_length=100, blank=True, default="",
+        help_text=_("The ticket's number in another system it came from (e.g. django-helpdesk's SUP-42); searchable."),
     )
     merged_into = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="merged_tickets",
-        help_text="Set when the ticket was merged into another (tickets.merge): the customer is pointed there.",
+        "self", verbose_name=_("merged into"), null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="merged_tickets",
+        help_text=_("Set when the ticket was merged into another (tickets.merge): the customer is pointed there."),
     )
     version = models.PositiveIntegerField(
+        verbose_name=_("version"),
         default=1,
-        help_text="Counts the changes of the ticket: raised by one under the ticket's lock "
-                  "(tickets.locking) by every write; the API's ETag.",
+        help_text=_("Counts the changes of the ticket: raised by one under the ticket's lock "
+                    "(tickets.locking) by every write; the API's ETag."),
     )
 
     class Meta:
+        verbose_name = _("ticket")
+        verbose_name_plural = _("tickets")
         ordering = ["-updated_at"]
         indexes = [
             # selectors.filter_tickets: WHERE external_ref = … (search and the API's external_ref filter)
@@ -131,18 +155,25 @@ def parse_number(text: str) -> int | None:
 class Message(models.Model):
     """A public reply or an internal note on a ticket."""
 
-    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="messages")
+    ticket = models.ForeignKey(Ticket, verbose_name=_("ticket"), on_delete=models.CASCADE, related_name="messages")
     author_user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL, verbose_name=_("author (user)"), null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+",
     )
-    author_name = models.CharField(max_length=200)
-    from_customer = models.BooleanField(default=False)
-    body = models.TextField()
-    is_internal = models.BooleanField(default=False, help_text="Internal notes are never shown to customers.")
-    channel = models.CharField(max_length=20, choices=Channel.choices, default=Channel.PORTAL)
-    created_at = models.DateTimeField()
+    author_name = models.CharField(verbose_name=_("author"), max_length=200)
+    from_customer = models.BooleanField(verbose_name=_("from the customer"), default=False)
+    body = models.TextField(verbose_name=_("body"))
+    is_internal = models.BooleanField(
+        verbose_name=_("internal note"), default=False, help_text=_("Internal notes are never shown to customers."),
+    )
+    channel = models.CharField(
+        verbose_name=_("channel"), max_length=20, choices=Channel.choices, default=Channel.PORTAL,
+    )
+    created_at = models.DateTimeField(verbose_name=_("created at"))
 
     class Meta:
+        verbose_name = _("message")
+        verbose_name_plural = _("messages")
         ordering = ["created_at", "pk"]
 
     def __str__(self) -> str:
@@ -154,11 +185,17 @@ def attachment_path(instance: Attachment, filename: str) -> str:
 
 
 class Attachment(models.Model):
-    message = models.ForeignKey(Message, on_delete=models.CASCADE, related_name="attachments")
-    file = models.FileField(upload_to=attachment_path, max_length=500)
-    filename = models.CharField(max_length=255)
-    content_type = models.CharField(max_length=100, blank=True)
-    size = models.PositiveBigIntegerField()
+    message = models.ForeignKey(
+        Message, verbose_name=_("message"), on_delete=models.CASCADE, related_name="attachments",
+    )
+    file = models.FileField(verbose_name=_("file"), upload_to=attachment_path, max_length=500)
+    filename = models.CharField(verbose_name=_("filename"), max_length=255)
+    content_type = models.CharField(verbose_name=_("content type"), max_length=100, blank=True)
+    size = models.PositiveBigIntegerField(verbose_name=_("size (bytes)"))
+
+    class Meta:
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
 
     def __str__(self) -> str:
         return self.filename
@@ -173,12 +210,18 @@ class LinkKind(models.TextChoices):
 class TicketLink(models.Model):
     """`from_ticket` is <kind> `to_ticket`: related to, a duplicate of, or a child of it."""
 
-    from_ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="links_out")
-    to_ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="links_in")
-    kind = models.CharField(max_length=20, choices=LinkKind.choices)
-    created_at = models.DateTimeField()
+    from_ticket = models.ForeignKey(
+        Ticket, verbose_name=_("from ticket"), on_delete=models.CASCADE, related_name="links_out",
+    )
+    to_ticket = models.ForeignKey(
+        Ticket, verbose_name=_("to ticket"), on_delete=models.CASCADE, related_name="links_in",
+    )
+    kind = models.CharField(verbose_name=_("kind"), max_length=20, choices=LinkKind.choices)
+    created_at = models.DateTimeField(verbose_name=_("created at"))
 
     class Meta:
+        verbose_name = _("ticket link")
+        verbose_name_plural = _("ticket links")
         constraints = [
             models.UniqueConstraint(fields=["from_ticket", "to_ticket", "kind"], name="ticket_link_unique"),
             models.CheckConstraint(condition=~models.Q(from_ticket=models.F("to_ticket")), name="ticket_link_not_self"),
@@ -198,22 +241,34 @@ class PriorityChangeRequest(models.Model):
         ACCEPTED = "accepted", pgettext_lazy("priority change request", "Accepted")
         DECLINED = "declined", pgettext_lazy("priority change request", "Declined")
 
-    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="priority_requests")
+    ticket = models.ForeignKey(
+        Ticket, verbose_name=_("ticket"), on_delete=models.CASCADE, related_name="priority_requests",
+    )
     requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL, verbose_name=_("requested by"), null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+",
     )
-    from_priority = models.CharField(max_length=20, help_text="The ticket's priority when asked.")
-    to_priority = models.CharField(max_length=20, help_text="The priority asked for (a policy key).")
-    justification = models.TextField(blank=True)
-    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    from_priority = models.CharField(
+        verbose_name=_("from priority"), max_length=20, help_text=_("The ticket's priority when asked."),
+    )
+    to_priority = models.CharField(
+        verbose_name=_("to priority"), max_length=20, help_text=_("The priority asked for (a policy key)."),
+    )
+    justification = models.TextField(verbose_name=_("justification"), blank=True)
+    status = models.CharField(verbose_name=_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
     decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL, verbose_name=_("decided by"), null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+",
     )
-    decided_at = models.DateTimeField(null=True, blank=True)
-    note = models.TextField(blank=True, help_text="The agent's reason for accepting or declining.")
-    created_at = models.DateTimeField()
+    decided_at = models.DateTimeField(verbose_name=_("decided at"), null=True, blank=True)
+    note = models.TextField(
+        verbose_name=_("note"), blank=True, help_text=_("The agent's reason for accepting or declining."),
+    )
+    created_at = models.DateTimeField(verbose_name=_("created at"))
 
     class Meta:
+        verbose_name = _("priority change request")
+        verbose_name_plural = _("priority change requests")
         ordering = ["-created_at", "-pk"]
         constraints = [
             # One open question at a time: a second request waits until the first is decided.
@@ -231,12 +286,14 @@ class TicketFieldValue(models.Model):
     `text` is the same value as canonical text, for equality filters that work alike on SQLite and
     PostgreSQL."""
 
-    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="field_values")
-    key = models.CharField(max_length=50, help_text="A custom field key from the policy.")
-    value = models.JSONField()
-    text = models.CharField(max_length=500)
+    ticket = models.ForeignKey(Ticket, verbose_name=_("ticket"), on_delete=models.CASCADE, related_name="field_values")
+    key = models.CharField(verbose_name=_("key"), max_length=50, help_text=_("A custom field key from the policy."))
+    value = models.JSONField(verbose_name=_("value"))
+    text = models.CharField(verbose_name=_("text"), max_length=500)
 
     class Meta:
+        verbose_name = _("custom field value")
+        verbose_name_plural = _("custom field values")
         constraints = [models.UniqueConstraint(fields=["ticket", "key"], name="ticket_field_value_unique")]
         indexes = [
             # custom_fields.filter_q: WHERE key = … AND text = … (queue filters, the API's ?field.KEY=)
@@ -251,13 +308,17 @@ class Presence(models.Model):
     row not refreshed for `presence.EXPIRES_AFTER` no longer counts. Kept in the database so every
     web process sees the same."""
 
-    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="presences")
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
-    name = models.CharField(max_length=200)
-    replying = models.BooleanField(default=False)
-    seen_at = models.DateTimeField()
+    ticket = models.ForeignKey(Ticket, verbose_name=_("ticket"), on_delete=models.CASCADE, related_name="presences")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE, related_name="+",
+    )
+    name = models.CharField(verbose_name=_("name"), max_length=200)
+    replying = models.BooleanField(verbose_name=_("writing a reply"), default=False)
+    seen_at = models.DateTimeField(verbose_name=_("seen at"))
 
     class Meta:
+        verbose_name = _("presence")
+        verbose_name_plural = _("presences")
         constraints = [models.UniqueConstraint(fields=["ticket", "user"], name="presence_one_per_ticket_user")]
 
     def __str__(self) -> str:

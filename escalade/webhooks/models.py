@@ -10,6 +10,7 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy as _
 
 from escalade.notifications.models import OutboxMessage
 from escalade.orgs.models import Organisation, Partner
@@ -41,20 +42,26 @@ class Subscription(models.Model):
     the events of every organisation; a partner agent's gets only those of the partner's
     customers, plus maintenance of the whole service."""
 
-    name = models.CharField(max_length=100)
-    url = models.URLField(max_length=500)
-    secret = models.CharField(max_length=100, default=new_signing_secret,
-                              help_text="Standard Webhooks signing secret (whsec_…); the receiver verifies with it.")
-    event_types = models.JSONField(default=list, help_text="The event types sent, e.g. [\"ticket.created\"].")
-    partner = models.ForeignKey(Partner, null=True, blank=True, on_delete=models.CASCADE,
+    name = models.CharField(verbose_name=_("name"), max_length=100)
+    url = models.URLField(verbose_name=_("URL"), max_length=500)
+    secret = models.CharField(verbose_name=_("secret"), max_length=100, default=new_signing_secret,
+                              help_text=_("Standard Webhooks signing secret (whsec_…); the receiver verifies with it."))
+    event_types = models.JSONField(
+        verbose_name=_("event types"), default=list, help_text=_("The event types sent, e.g. [\"ticket.created\"]."),
+    )
+    partner = models.ForeignKey(Partner, verbose_name=_("partner"), null=True, blank=True, on_delete=models.CASCADE,
                                 related_name="webhook_subscriptions",
-                                help_text="Set for a partner's subscription: only its customers' events.")
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                   related_name="+")
-    created_at = models.DateTimeField()
-    active = models.BooleanField(default=True)
+                                help_text=_("Set for a partner's subscription: only its customers' events."))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("created by"), null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(verbose_name=_("created at"))
+    active = models.BooleanField(verbose_name=_("active"), default=True)
 
     class Meta:
+        verbose_name = _("webhook subscription")
+        verbose_name_plural = _("webhook subscriptions")
         ordering = ["name", "pk"]
 
     def __str__(self) -> str:
@@ -68,16 +75,25 @@ class Event(models.Model):
     """Something that happened, once: `key` makes publishing idempotent (a firing replayed or a
     sweep run twice publishes nothing new). `data` is the payload's `data` object."""
 
-    uid = models.UUIDField(default=uuid.uuid4, unique=True, help_text="Public id: the webhook-id header is evt_<uid>.")
-    key = models.CharField(max_length=255, unique=True)
-    type = models.CharField(max_length=40, choices=EventType.choices)
-    organisation = models.ForeignKey(Organisation, null=True, blank=True, on_delete=models.CASCADE,
-                                     related_name="+", help_text="Whose event; empty for the whole service.")
-    ticket = models.ForeignKey(Ticket, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
-    at = models.DateTimeField(help_text="When it happened (UTC).")
-    data = models.JSONField(default=dict)
+    uid = models.UUIDField(
+        verbose_name=_("UID"), default=uuid.uuid4, unique=True,
+        help_text=_("Public id: the webhook-id header is evt_<uid>."),
+    )
+    key = models.CharField(verbose_name=_("key"), max_length=255, unique=True)
+    type = models.CharField(verbose_name=_("type"), max_length=40, choices=EventType.choices)
+    organisation = models.ForeignKey(
+        Organisation, verbose_name=_("organisation"), null=True, blank=True, on_delete=models.CASCADE, related_name="+",
+        help_text=_("Whose event; empty for the whole service."),
+    )
+    ticket = models.ForeignKey(
+        Ticket, verbose_name=_("ticket"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+    )
+    at = models.DateTimeField(verbose_name=_("at"), help_text=_("When it happened (UTC)."))
+    data = models.JSONField(verbose_name=_("data"), default=dict)
 
     class Meta:
+        verbose_name = _("webhook event")
+        verbose_name_plural = _("webhook events")
         ordering = ["-at", "-pk"]
         indexes = [models.Index(fields=["type", "at"], name="webhook_event_type_at")]
 
@@ -93,15 +109,23 @@ class Delivery(models.Model):
     """One event sent to one subscription: its outbox row carries the delivery state (status,
     attempts, last error). A replay is another delivery of the same event, with `replay_of` set."""
 
-    subscription = models.ForeignKey(Subscription, on_delete=models.CASCADE, related_name="deliveries")
-    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="deliveries")
-    message = models.OneToOneField(OutboxMessage, on_delete=models.CASCADE, related_name="event_delivery")
-    replay_of = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="replays")
-    response_status = models.PositiveSmallIntegerField(null=True, blank=True,
-                                                       help_text="HTTP status of the last accepted attempt.")
-    created_at = models.DateTimeField()
+    subscription = models.ForeignKey(
+        Subscription, verbose_name=_("subscription"), on_delete=models.CASCADE, related_name="deliveries",
+    )
+    event = models.ForeignKey(Event, verbose_name=_("event"), on_delete=models.CASCADE, related_name="deliveries")
+    message = models.OneToOneField(
+        OutboxMessage, verbose_name=_("message"), on_delete=models.CASCADE, related_name="event_delivery",
+    )
+    replay_of = models.ForeignKey(
+        "self", verbose_name=_("replay of"), null=True, blank=True, on_delete=models.SET_NULL, related_name="replays",
+    )
+    response_status = models.PositiveSmallIntegerField(verbose_name=_("response status"), null=True, blank=True,
+                                                       help_text=_("HTTP status of the last accepted attempt."))
+    created_at = models.DateTimeField(verbose_name=_("created at"))
 
     class Meta:
+        verbose_name = _("webhook delivery")
+        verbose_name_plural = _("webhook deliveries")
         ordering = ["-created_at", "-pk"]
         indexes = [models.Index(fields=["subscription", "created_at"], name="webhook_delivery_sub_created")]
 

@@ -53,7 +53,7 @@ def test_retry_now_puts_a_failed_message_back_in_the_queue_and_records_who(admin
     response = admin_client.post("/admin/notifications/outboxmessage/", {
         "action": "retry_now_action", "_selected_action": [failed_page.pk],
     }, follow=True)
-    assert "1 message(s) will be delivered" in response.content.decode()
+    assert "1 message will be delivered" in response.content.decode()
     failed_page.refresh_from_db()
     assert (failed_page.status, failed_page.attempts, failed_page.next_attempt_at) == (
         Status.PENDING, 0, world.clock.now()
