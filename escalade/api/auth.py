@@ -7,27 +7,13 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.http import HttpRequest
-from django.utils import translation
 from ninja.security import APIKeyCookie, HttpBearer
 from ninja.utils import check_csrf
 
 from escalade.api import rate_limits, tokens
 from escalade.api.errors import CsrfFailed, InvalidToken, Throttled
 from escalade.orgs.access import Viewer
-from escalade.orgs.languages import language_of
-
-
-def _speak_their_language(request: HttpRequest, user) -> None:
-    viewer = Viewer.of(user)
-    # Keep what was loaded, so the handler's own Viewer.of(request.auth) asks the database nothing more.
-    cache = user._state.fields_cache
-    cache.setdefault("agent", viewer.agent)
-    if viewer.agent is None:
-        cache.setdefault("contact", viewer.contact)
-    language = language_of(viewer)
-    if language:
-        translation.activate(language)
-        request.LANGUAGE_CODE = language
+from escalade.orgs.languages import speak_their_language
 
 
 class TokenAuth(HttpBearer):
@@ -38,7 +24,7 @@ class TokenAuth(HttpBearer):
         wait = rate_limits.take_request(token)
         if wait is not None:
             raise Throttled(wait)
-        _speak_their_language(request, user)
+        speak_their_language(request, user)
         return user
 
 
@@ -58,7 +44,7 @@ class SessionAuth(APIKeyCookie):
         # Unsafe methods need the CSRF token, as for any form of the site; GET and HEAD pass.
         if self.csrf and check_csrf(request) is not None:
             raise CsrfFailed()
-        _speak_their_language(request, user)
+        speak_their_language(request, user)
         return user
 
 

@@ -30,3 +30,23 @@ def contact_language(contact) -> str:
 def agent_language(agent) -> str:
     """The language emails and pages to `agent` are written in."""
     return language_or_default(agent.language)
+
+
+def speak_their_language(request, user):
+    """Read this request in the language `user` chose, if any (`translation.activate`, and
+    `request.LANGUAGE_CODE` as LocaleMiddleware sets it), and return their `Viewer`. What was loaded is
+    kept on the user, so the view's own `Viewer.of(user)` asks the database nothing more."""
+    from django.utils import translation
+
+    from escalade.orgs.access import Viewer
+
+    viewer = Viewer.of(user)
+    cache = user._state.fields_cache
+    cache.setdefault("agent", viewer.agent)
+    if viewer.agent is None:
+        cache.setdefault("contact", viewer.contact)
+    language = language_of(viewer)
+    if language:
+        translation.activate(language)
+        request.LANGUAGE_CODE = language
+    return viewer

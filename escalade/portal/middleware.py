@@ -4,10 +4,9 @@ language (escalade.orgs.languages) reads every page in it, whatever the browser 
 
 from __future__ import annotations
 
-from django.utils import timezone, translation
+from django.utils import timezone
 
-from escalade.orgs.access import Viewer
-from escalade.orgs.languages import language_of
+from escalade.orgs.languages import speak_their_language
 from escalade.orgs.zones import time_zone
 
 
@@ -19,15 +18,6 @@ class PersonTimeZoneMiddleware:
         user = getattr(request, "user", None)
         if request.path.startswith("/api/") or user is None or not user.is_authenticated:
             return self.get_response(request)
-        viewer = Viewer.of(user)
-        # Keep what was loaded, so the view's own Viewer.of(request.user) asks the database nothing more.
-        cache = user._state.fields_cache
-        cache.setdefault("agent", viewer.agent)
-        if viewer.agent is None:
-            cache.setdefault("contact", viewer.contact)
-        language = language_of(viewer)
-        if language:
-            translation.activate(language)
-            request.LANGUAGE_CODE = language
+        viewer = speak_their_language(request, user)
         with timezone.override(time_zone(viewer)):
             return self.get_response(request)
