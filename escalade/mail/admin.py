@@ -7,6 +7,7 @@ from __future__ import annotations
 from django import forms
 from django.contrib import admin, messages
 from django.urls import reverse
+from django.utils.formats import number_format
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -82,7 +83,8 @@ class InboundEmailAdmin(admin.ModelAdmin):
         raw = bytes(obj.raw)
         text = raw[:RAW_PREVIEW_BYTES].decode("utf-8", "replace")
         if len(raw) > RAW_PREVIEW_BYTES:
-            text += f"\n… ({len(raw) - RAW_PREVIEW_BYTES:,} more bytes)"
+            more = number_format(len(raw) - RAW_PREVIEW_BYTES, force_grouping=True)
+            text += "\n" + _("… (%(count)s more bytes)") % {"count": more}
         return format_html('<pre style="white-space: pre-wrap; max-height: 40em; overflow: auto">{}</pre>', text)
 
     def _each(self, request, queryset, action, done) -> None:

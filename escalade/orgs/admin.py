@@ -72,7 +72,7 @@ class ContactAdmin(LanguageChoice, AuditedAdmin, admin.ModelAdmin):
 
     @admin.display(description=_("Roles"))
     def roles_display(self, obj: Contact) -> str:
-        return ", ".join(obj.roles) or "—"
+        return ", ".join(str(Contact._meta.get_field(f"is_{role}").verbose_name) for role in obj.roles) or "—"
 
 
 @admin.register(Agent)

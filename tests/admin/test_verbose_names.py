@@ -111,3 +111,10 @@ def test_an_english_admin_still_reads_english_names(admin_client, world):
     page = admin_client.get(f"/admin/orgs/organisation/{world.acme.pk}/change/").content.decode()
     assert "Time zone" in page and "Holiday country" in page and "Primary contact" in page
     assert "Zeitzone" not in page
+
+
+def test_a_german_admin_reads_a_contacts_roles_in_german(german_admin_client, world):
+    # Alice is the primary and technical contact of Acme (tests/conftest.py).
+    page = german_admin_client.get("/admin/orgs/contact/", {"q": "Alice"}, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Hauptkontakt, " in page
+    assert "primary, technical" not in page
