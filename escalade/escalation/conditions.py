@@ -85,8 +85,22 @@ def _not_worked_within(cond: Any, s: TicketState, p: Policy, now: dt.datetime) -
     return Firing("once", deadline) if deadline <= now else None
 
 
+def _update_applies(cond: Any, s: TicketState, p: Policy) -> bool:
+    """`update_due` watches this ticket: one of its priorities, and not paused."""
+    return not (cond.priorities and s.priority not in cond.priorities) and s.status not in p.pause_statuses
+
+
+def _updates_since_opening(s: TicketState, p: Policy, now: dt.datetime):
+    """Before the update clock starts (with the first response), updates count from opening: the
+    target, its calendar and how many update periods have passed; None without a target."""
+    target, cal = target_for(p, s, "next_update"), calendar_for(p, s, "next_update")
+    if target is None or cal is None:
+        return None
+    return target, cal, math.floor(cal.between(s.opened_at, now) / target.minutes + EPS)
+
+
 def _update_due(cond: Any, s: TicketState, p: Policy, now: dt.datetime) -> Firing | None:
-    if (cond.priorities and s.priority not in cond.priorities) or s.status in p.pause_statuses:
+    if not _update_applies(cond, s, p):
         return None
     c = s.clock("next_update")
     if c is not None:
@@ -97,11 +111,10 @@ def _update_due(cond: Any, s: TicketState, p: Policy, now: dt.datetime) -> Firin
             return None
         at = (c.breached_at or c.due_at or now) if n == 1 else now
         return Firing(f"{run_of(c)}#{n}", at)
-    # No update clock yet (it starts with the first response): count from opening.
-    target, cal = target_for(p, s, "next_update"), calendar_for(p, s, "next_update")
-    if target is None or cal is None:
+    counted = _updates_since_opening(s, p, now)
+    if counted is None:
         return None
-    n = math.floor(cal.between(s.opened_at, now) / target.minutes + EPS)
+    target, cal, n = counted
     return Firing(f"opened#{n}", cal.add(s.opened_at, n * target.minutes)) if n >= 1 else None
 
 
@@ -182,7 +195,7 @@ def _next_not_worked_within(cond: Any, s: TicketState, p: Policy, now: dt.dateti
 
 
 def _next_update_due(cond: Any, s: TicketState, p: Policy, now: dt.datetime) -> dt.datetime | None:
-    if (cond.priorities and s.priority not in cond.priorities) or s.status in p.pause_statuses:
+    if not _update_applies(cond, s, p):
         return None
     c = s.clock("next_update")
     if c is not None:
@@ -192,10 +205,10 @@ def _next_update_due(cond: Any, s: TicketState, p: Policy, now: dt.datetime) -> 
         if n == 0 and c.due_at is not None:
             return c.due_at
         return after(p, s, c, now, (n + 1) * c.target_minutes - c.elapsed_minutes)
-    target, cal = target_for(p, s, "next_update"), calendar_for(p, s, "next_update")
-    if target is None or cal is None:
+    counted = _updates_since_opening(s, p, now)
+    if counted is None:
         return None
-    n = math.floor(cal.between(s.opened_at, now) / target.minutes + EPS)
+    target, cal, n = counted
     return cal.add(s.opened_at, (n + 1) * target.minutes)
 
 
